@@ -1,0 +1,56 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "warden",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "WardenModel", targets: ["WardenModel"]),
+        .executable(name: "warden", targets: ["WardenCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Debian's liblmdb-dev: `lmdb.h` and `-llmdb` (Debian ships lmdb.pc).
+        .systemLibrary(
+            name: "CLMDB",
+            pkgConfig: "lmdb",
+            providers: [.apt(["liblmdb-dev"])]
+        ),
+        .target(
+            name: "WardenModel",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "WardenCLI",
+            dependencies: [
+                "WardenModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WardenTestSupport",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            path: "Tests/WardenTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WardenModelTests",
+            dependencies: [
+                "WardenModel",
+                "WardenTestSupport",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

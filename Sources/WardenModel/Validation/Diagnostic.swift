@@ -1,0 +1,73 @@
+/// What kind of problem a ``Diagnostic`` reports. Raw values are OpenFGA's kebab-case `errorType`s.
+public enum DiagnosticKind: String, Hashable, Sendable, CaseIterable {
+    /// The text does not follow the DSL grammar.
+    case syntaxError = "syntax-error"
+    case reservedTypeKeywords = "reserved-type-keywords"
+    case reservedRelationKeywords = "reserved-relation-keywords"
+    case invalidName = "invalid-name"
+    case invalidSchema = "invalid-schema"
+    case schemaVersionRequired = "schema-version-required"
+    case duplicatedError = "duplicated-error"
+    case missingDefinition = "missing-definition"
+    case invalidType = "invalid-type"
+    case invalidRelationType = "invalid-relation-type"
+    case invalidRelationOnTupleset = "invalid-relation-on-tupleset"
+    case tuplesetNotDirect = "tupleuserset-not-direct"
+    case relationNoEntryPoint = "relation-no-entry-point"
+    case conditionNotDefined = "condition-not-defined"
+    case conditionNotUsed = "condition-not-used"
+    case differentNestedConditionName = "different-nested-condition-name"
+    case assignableRelationsMustHaveType = "assignable-relation-must-have-type"
+    case multipleModulesInFile = "multiple-modules-in-file"
+    /// A module file or `fga.mod` manifest problem (schema 1.2).
+    case moduleError = "module-error"
+    /// A JSON document that is not an OpenFGA model.
+    case invalidJSON = "invalid-json"
+}
+
+/// One located problem in a model: what is wrong, in a sentence, and where.
+///
+/// `description` prints compiler style, 1-based: `model.fga:7:24: error: relation 'owner' is not defined …`.
+public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
+    /// OpenFGA's error type.
+    public var kind: DiagnosticKind
+    /// A sentence saying what is wrong.
+    public var message: String
+    /// The offending text, when there is one.
+    public var symbol: String?
+    /// Where the offending text is (0-based, end-exclusive); nil for models read from JSON.
+    public var range: SourceRange?
+
+    public init(kind: DiagnosticKind, message: String, symbol: String? = nil, range: SourceRange? = nil) {
+        self.kind = kind
+        self.message = message
+        self.symbol = symbol
+        self.range = range
+    }
+
+    public var description: String {
+        guard let range else { return "error: \(message)" }
+        let file = range.file.map { "\($0):" } ?? ""
+        return "\(file)\(range.start.line + 1):\(range.start.column + 1): error: \(message)"
+    }
+}
+
+/// Every problem found in one model, sorted by position; thrown by parsing and validation.
+public struct ModelError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The problems, sorted by position (unlocated ones last).
+    public var diagnostics: [Diagnostic]
+
+    public init(_ diagnostics: [Diagnostic]) {
+        self.diagnostics = diagnostics.sorted { lhs, rhs in
+            switch (lhs.range, rhs.range) {
+            case let (l?, r?): (l.file ?? "", l.start) < (r.file ?? "", r.start)
+            case (.some, nil): true
+            default: false
+            }
+        }
+    }
+
+    public var description: String {
+        diagnostics.map(\.description).joined(separator: "\n")
+    }
+}

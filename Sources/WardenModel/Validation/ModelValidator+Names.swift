@@ -1,0 +1,42 @@
+/// Rule family 1: reserved words and OpenFGA's naming rules for types and relations.
+extension ModelValidator.Collector {
+    static let reservedNames: Set<String> = ["self", "this"]
+
+    mutating func checkNames() {
+        for type in model.typeDefinitions {
+            if Self.reservedNames.contains(type.name) {
+                report(
+                    .reservedTypeKeywords, "a type cannot be named 'self' or 'this'.", symbol: type.name,
+                    at: type.nameRange)
+            }
+            if !Self.matchesNamingRule(type.name, maximumLength: 254) {
+                report(
+                    .invalidName,
+                    "type '\(type.name)' does not match naming rule: '\(ModelValidator.typeNameRule)'.",
+                    symbol: type.name, at: type.nameRange)
+            }
+            for relation in type.relations {
+                if Self.reservedNames.contains(relation.name) {
+                    report(
+                        .reservedRelationKeywords, "a relation cannot be named 'self' or 'this'.",
+                        symbol: relation.name, at: relation.nameRange)
+                } else if !Self.matchesNamingRule(relation.name, maximumLength: 50) {
+                    report(
+                        .invalidName,
+                        "relation '\(relation.name)' of type '\(type.name)' does not match naming rule: "
+                            + "'\(ModelValidator.relationNameRule)'.",
+                        symbol: relation.name, at: relation.nameRange)
+                }
+            }
+        }
+    }
+
+    /// `^[^:#@\*\s]{1,max}$`: 1 to `maximumLength` characters, none of `:#@*` or whitespace.
+    static func matchesNamingRule(_ name: String, maximumLength: Int) -> Bool {
+        let scalars = name.unicodeScalars
+        guard !scalars.isEmpty, scalars.count <= maximumLength else { return false }
+        return !scalars.contains { scalar in
+            ":#@*".unicodeScalars.contains(scalar) || scalar.properties.isWhitespace
+        }
+    }
+}

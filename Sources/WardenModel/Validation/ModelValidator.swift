@@ -1,0 +1,100 @@
+/// Checks an authorization model against OpenFGA's semantic rules and reports every problem, located.
+///
+/// The rules run in OpenFGA's order, and a later family runs only when the earlier ones found nothing, as
+/// OpenFGA does (a missing relation would otherwise also be reported as a missing entry point):
+/// 1. names: reserved words (`self`, `this`) and the naming rules;
+/// 2. the schema version;
+/// 3. references: types, relations and conditions that must exist, tuplesets that must be direct;
+/// 4. duplicates: types, type restrictions, operands of one operator;
+/// 5. entry points: every relation can be reached from some tuple, and no relation only loops back on itself;
+/// 6. conditions that no type restriction uses.
+public struct ModelValidator: Sendable {
+    /// The naming rule for types (OpenFGA's default).
+    public static let typeNameRule = #"^[^:#@\*\s]{1,254}$"#
+    /// The naming rule for relations (OpenFGA's default).
+    public static let relationNameRule = #"^[^:#@\*\s]{1,50}$"#
+    /// The schema versions Warden reads.
+    public static let supportedSchemaVersions: Set<String> = ["1.1", "1.2"]
+
+    public init() {}
+
+    /// Validates `model`.
+    /// - Throws: ``ModelError`` listing every problem, sorted by position.
+    public func validate(_ model: AuthorizationModel) throws(ModelError) {
+        let diagnostics = diagnose(model)
+        if !diagnostics.isEmpty { throw ModelError(diagnostics) }
+    }
+
+    /// Every problem in `model`, unsorted; empty when the model is valid.
+    public func diagnose(_ model: AuthorizationModel) -> [Diagnostic] {
+        var collector = Collector(model: model)
+        collector.checkNames()
+        guard collector.checkSchemaVersion(), collector.diagnostics.isEmpty else { return collector.unique }
+        collector.checkReferences()
+        if collector.diagnostics.isEmpty { collector.checkDuplicates() }
+        if collector.diagnostics.isEmpty { collector.checkEntryPoints() }
+        collector.checkUnusedConditions()
+        return collector.unique
+    }
+}
+
+extension ModelValidator {
+    /// The state of one validation run: the model, a type index and the problems found so far.
+    struct Collector {
+        let model: AuthorizationModel
+        /// Types by name; a later duplicate wins, as in OpenFGA (duplicates are reported separately).
+        let types: [String: TypeDefinition]
+        var diagnostics: [Diagnostic] = []
+
+        init(model: AuthorizationModel) {
+            self.model = model
+            var types: [String: TypeDefinition] = [:]
+            for type in model.typeDefinitions { types[type.name] = type }
+            self.types = types
+        }
+
+        /// The diagnostics with exact repeats removed, in the order found.
+        var unique: [Diagnostic] {
+            var seen: Set<Diagnostic> = []
+            return diagnostics.filter { seen.insert($0).inserted }
+        }
+
+        mutating func report(_ kind: DiagnosticKind, _ message: String, symbol: String?, at range: SourceRange?) {
+            diagnostics.append(Diagnostic(kind: kind, message: message, symbol: symbol, range: range))
+        }
+
+        func relation(_ name: String, on typeName: String) -> RelationDefinition? {
+            types[typeName]?.relation(named: name)
+        }
+
+        mutating func checkSchemaVersion() -> Bool {
+            if model.schemaVersion.isEmpty {
+                report(.schemaVersionRequired, "schema version required", symbol: "", at: model.schemaRange)
+                return false
+            }
+            guard ModelValidator.supportedSchemaVersions.contains(model.schemaVersion) else {
+                report(
+                    .invalidSchema, "invalid schema \(model.schemaVersion)", symbol: model.schemaVersion,
+                    at: model.schemaRange)
+                return false
+            }
+            return true
+        }
+
+        mutating func checkUnusedConditions() {
+            var used: Set<String> = []
+            for type in model.typeDefinitions {
+                for relation in type.relations {
+                    for restriction in relation.directlyRelatedUserTypes {
+                        if let condition = restriction.condition { used.insert(condition) }
+                    }
+                }
+            }
+            for condition in model.conditions where !used.contains(condition.name) {
+                report(
+                    .conditionNotUsed, "`\(condition.name)` condition is not used in the model.",
+                    symbol: condition.name, at: condition.nameRange)
+            }
+        }
+    }
+}
