@@ -23,6 +23,8 @@ public enum DiagnosticKind: String, Hashable, Sendable, CaseIterable {
     case moduleError = "module-error"
     /// A JSON document that is not an OpenFGA model.
     case invalidJSON = "invalid-json"
+    /// A file that cannot be read, or is not UTF-8 text.
+    case unreadableFile = "unreadable-file"
 }
 
 /// One located problem in a model: what is wrong, in a sentence, and where.
