@@ -18,16 +18,20 @@ public enum ModelLoader {
         return text.drop(while: \.isWhitespace).first == "{" ? .json : .dsl
     }
 
+    /// The format of the file at `path`, from its name or else from its content.
+    public static func format(ofFileAt path: String) -> Format {
+        format(of: path, text: (try? read(path)) ?? "")
+    }
+
     /// Reads and parses the model at `path` (syntax and structure only; see ``loadValidated(path:)``).
     /// - Throws: ``ModelError`` for unreadable files and every problem found, each naming the file.
     public static func load(path: String) throws(ModelError) -> AuthorizationModel {
         let text = try read(path)
-        let name = (path as NSString).lastPathComponent
         switch format(of: path, text: text) {
-        case .dsl: return try DSLParser.parseModel(text, file: name)
-        case .json: return try ModelJSON.decode(text: text, file: name)
+        case .dsl: return try DSLParser.parseModel(text, file: path)
+        case .json: return try ModelJSON.decode(text: text, file: path)
         case .modular:
-            let manifest = try ModuleManifest.parse(text, file: name)
+            let manifest = try ModuleManifest.parse(text, file: path)
             let folder = (path as NSString).deletingLastPathComponent
             var files: [ModularModel.File] = []
             for item in manifest.contents {

@@ -30,7 +30,7 @@ extension ModelValidator.Collector {
                 checkRestriction(restriction, conditionNames: conditionNames)
             }
         case .computedUserset(let target, let range):
-            if type.relation(named: target) == nil {
+            if relation(target, on: type.name) == nil {
                 report(
                     .missingDefinition, "the relation `\(target)` does not exist.", symbol: target, at: range)
             }
@@ -64,7 +64,7 @@ extension ModelValidator.Collector {
         tupleset: String, target: String, range: SourceRange?, tuplesetRange: SourceRange?, on type: TypeDefinition
     ) {
         let symbol = "\(target) from \(tupleset)"
-        guard let tuplesetRelation = type.relation(named: tupleset) else {
+        guard let tuplesetRelation = relation(tupleset, on: type.name) else {
             report(
                 .invalidRelationType, "`\(tupleset)` is not a valid relation for `\(type.name)`.", symbol: symbol,
                 at: range)

@@ -44,6 +44,8 @@ extension ModelValidator {
         let model: AuthorizationModel
         /// Types by name; a later duplicate wins, as in OpenFGA (duplicates are reported separately).
         let types: [String: TypeDefinition]
+        /// Relations by type and name (the first of a repeated name), so lookups stay O(1) on large models.
+        let relations: [String: [String: RelationDefinition]]
         var diagnostics: [Diagnostic] = []
 
         init(model: AuthorizationModel) {
@@ -51,6 +53,9 @@ extension ModelValidator {
             var types: [String: TypeDefinition] = [:]
             for type in model.typeDefinitions { types[type.name] = type }
             self.types = types
+            self.relations = types.mapValues { type in
+                Dictionary(type.relations.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+            }
         }
 
         /// The diagnostics with exact repeats removed, in the order found.
@@ -64,7 +69,7 @@ extension ModelValidator {
         }
 
         func relation(_ name: String, on typeName: String) -> RelationDefinition? {
-            types[typeName]?.relation(named: name)
+            relations[typeName]?[name]
         }
 
         mutating func checkSchemaVersion() -> Bool {
