@@ -30,7 +30,7 @@ extension ModelValidator.Collector {
                 checkRestriction(restriction, conditionNames: conditionNames)
             }
         case .computedUserset(let target, let range):
-            if relation(target, on: type.name) == nil {
+            if self.relation(target, on: type.name) == nil {
                 report(
                     .missingDefinition, "the relation `\(target)` does not exist.", symbol: target, at: range)
             }
