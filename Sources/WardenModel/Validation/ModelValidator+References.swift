@@ -3,9 +3,11 @@ extension ModelValidator.Collector {
     mutating func checkReferences() {
         let conditionNames = Set(model.conditions.map(\.name))
         for type in model.typeDefinitions {
+            // This definition's own relations: with a duplicated type name, each definition is checked alone.
+            let own = Dictionary(type.relations.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
             for relation in type.relations {
                 for leaf in Self.leaves(of: relation.rewrite) {
-                    checkLeaf(leaf, of: relation, on: type, conditionNames: conditionNames)
+                    checkLeaf(leaf, of: relation, on: type, own: own, conditionNames: conditionNames)
                 }
             }
         }
@@ -16,7 +18,8 @@ extension ModelValidator.Collector {
     }
 
     mutating func checkLeaf(
-        _ leaf: Rewrite, of relation: RelationDefinition, on type: TypeDefinition, conditionNames: Set<String>
+        _ leaf: Rewrite, of relation: RelationDefinition, on type: TypeDefinition,
+        own: [String: RelationDefinition], conditionNames: Set<String>
     ) {
         switch leaf {
         case .direct:
@@ -30,13 +33,14 @@ extension ModelValidator.Collector {
                 checkRestriction(restriction, conditionNames: conditionNames)
             }
         case .computedUserset(let target, let range):
-            if self.relation(target, on: type.name) == nil {
+            if own[target] == nil {
                 report(
                     .missingDefinition, "the relation `\(target)` does not exist.", symbol: target, at: range)
             }
         case .tupleToUserset(let tupleset, let target, let range, let tuplesetRange):
             checkTupleToUserset(
-                tupleset: tupleset, target: target, range: range, tuplesetRange: tuplesetRange, on: type)
+                tupleset: tupleset, target: target, range: range, tuplesetRange: tuplesetRange, on: type,
+                tuplesetRelation: own[tupleset])
         case .union, .intersection, .exclusion:
             preconditionFailure("leaves(of:) returns no operators")
         }
@@ -61,10 +65,11 @@ extension ModelValidator.Collector {
     }
 
     mutating func checkTupleToUserset(
-        tupleset: String, target: String, range: SourceRange?, tuplesetRange: SourceRange?, on type: TypeDefinition
+        tupleset: String, target: String, range: SourceRange?, tuplesetRange: SourceRange?, on type: TypeDefinition,
+        tuplesetRelation: RelationDefinition?
     ) {
         let symbol = "\(target) from \(tupleset)"
-        guard let tuplesetRelation = relation(tupleset, on: type.name) else {
+        guard let tuplesetRelation else {
             report(
                 .invalidRelationType, "`\(tupleset)` is not a valid relation for `\(type.name)`.", symbol: symbol,
                 at: range)
