@@ -52,5 +52,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "WardenCLITests",
+            dependencies: ["WardenTestSupport", "WardenCLI"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -1,0 +1,25 @@
+// swift-tools-version: 6.1
+// Warden's benchmarks: a separate package so `swift test` never builds package-benchmark.
+// Run with `make bench` (or `swift package benchmark` here).
+import PackageDescription
+
+let package = Package(
+    name: "WardenBenchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        // Named explicitly: without `name:` SwiftPM takes the identity from the clone's folder name.
+        .package(name: "warden", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "ModelBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "WardenModel", package: "warden"),
+            ],
+            path: "Benchmarks/ModelBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    ]
+)

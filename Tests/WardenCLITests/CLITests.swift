@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+import WardenTestSupport
+
+/// The built `warden` binary, run as a user runs it: exact stdout, stderr and exit codes.
+@Suite("warden CLI")
+struct CLITests {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static let binary = Fixtures.repositoryRoot.appendingPathComponent(".build/debug/warden")
+
+    static func run(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func temporaryFile(_ name: String, _ text: String) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("warden-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    static let validModel = "model\n  schema 1.1\n\ntype user\n\ntype doc\n  relations\n    define viewer: [user, user:*]\n"
+
+    @Test("validate: a valid model exits 0 and says what it holds")
+    func validateValid() throws {
+        let path = try Self.temporaryFile("model.fga", Self.validModel)
+        let result = try Self.run(["model", "validate", path])
+        #expect(result.status == 0)
+        #expect(result.stdout == "\(path): valid (schema 1.1, 2 types, 1 relations, 0 conditions)\n")
+    }
+
+    @Test("validate: an invalid model exits 2 with compiler-style errors on stderr")
+    func validateInvalid() throws {
+        let path = try Self.temporaryFile(
+            "model.fga", "model\n  schema 1.1\ntype user\ntype folder\n  relations\n    define viewer: [user] or owner\n")
+        let result = try Self.run(["model", "validate", path])
+        #expect(result.status == 2)
+        #expect(result.stdout == "")
+        #expect(result.stderr == "\(path):6:30: error: the relation `owner` does not exist.\n")
+    }
+
+    @Test("validate --output json prints OpenFGA's error objects")
+    func validateJSON() throws {
+        let path = try Self.temporaryFile("model.fga", "model\n  schema 1.1\ntype user\ntype user\n")
+        let result = try Self.run(["model", "validate", path, "--output", "json"])
+        #expect(result.status == 2)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["valid"] as? Bool == false)
+        let errors = try #require(object["errors"] as? [[String: Any]])
+        #expect(errors.count == 1)
+        #expect((errors[0]["metadata"] as? [String: Any])?["errorType"] as? String == "duplicated-error")
+    }
+
+    @Test("transform: DSL → JSON → DSL gives the text back")
+    func transformRoundTrip() throws {
+        let dslPath = try Self.temporaryFile("model.fga", Self.validModel)
+        let json = try Self.run(["model", "transform", dslPath])
+        #expect(json.status == 0)
+        let jsonPath = try Self.temporaryFile("model.json", json.stdout)
+        let dsl = try Self.run(["model", "transform", jsonPath])
+        #expect(dsl.status == 0)
+        #expect(dsl.stdout == Self.validModel)
+        let forced = try Self.run(["model", "transform", dslPath, "--to", "dsl"])
+        #expect(forced.stdout == Self.validModel)
+    }
+
+    @Test("graph: dot and mermaid name every edge")
+    func graph() throws {
+        let path = try Self.temporaryFile(
+            "model.fga",
+            "model\n  schema 1.1\ntype user\ntype folder\n  relations\n    define parent: [folder]\n    define viewer: [user] or viewer from parent\n")
+        let dot = try Self.run(["model", "graph", path])
+        #expect(dot.status == 0)
+        #expect(dot.stdout.contains("n_folder__viewer -> n_user [label=\"or: direct\", style=solid];"))
+        #expect(dot.stdout.contains("n_folder__viewer -> n_folder__viewer [label=\"or: from parent\", style=dotted];"))
+        let mermaid = try Self.run(["model", "graph", path, "--format", "mermaid"])
+        #expect(mermaid.stdout.hasPrefix("flowchart LR\n"))
+        #expect(mermaid.stdout.contains("n_folder__parent -->|\"direct\"| n_folder"))
+    }
+
+    @Test("bad usage exits 64; a missing file exits 2 naming it")
+    func usageAndMissingFile() throws {
+        #expect(try Self.run(["model", "validate"]).status == 64)
+        #expect(try Self.run(["model", "graph", "x.fga", "--format", "png"]).status == 64)
+        let missing = try Self.run(["model", "validate", "/nonexistent/model.fga"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "/nonexistent/model.fga: error: cannot read '/nonexistent/model.fga': no such file or not readable\n")
+    }
+}
