@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "WardenModel", targets: ["WardenModel"]),
+        .library(name: "WardenStore", targets: ["WardenStore"]),
         .executable(name: "warden", targets: ["WardenCLI"]),
     ],
     dependencies: [
@@ -27,6 +28,11 @@ let package = Package(
         .target(
             name: "WardenModel",
             dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WardenStore",
+            dependencies: ["CLMDB", "WardenModel"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -50,6 +56,11 @@ let package = Package(
                 "WardenTestSupport",
                 .product(name: "Yams", package: "Yams"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WardenStoreTests",
+            dependencies: ["WardenStore", "WardenTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

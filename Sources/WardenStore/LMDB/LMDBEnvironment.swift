@@ -1,0 +1,137 @@
+import CLMDB
+import Foundation
+
+/// An LMDB environment: one data directory, memory-mapped, with named databases.
+///
+/// Sendable; share one instance per directory per process. Reads run on MVCC snapshots (`read`) and never block
+/// the single writer (`write`). Read transactions use `MDB_NOTLS`, so a snapshot may move between threads.
+/// When a write fills the map, the environment doubles the map size and runs the write again, so a growing
+/// store never fails a user's write for lack of map space.
+public final class LMDBEnvironment: @unchecked Sendable {
+    /// Settings for opening an environment.
+    public struct Configuration: Sendable {
+        /// The initial map size in bytes; it grows on demand.
+        public var mapSize: Int = 64 << 20
+        /// The largest the map may grow to.
+        public var maximumMapSize: Int = 1 << 40
+        /// The most named databases.
+        public var maximumDatabases: UInt32 = 16
+        /// The most concurrent read transactions.
+        public var maximumReaders: UInt32 = 256
+
+        public init() {}
+    }
+
+    let handle: OpaquePointer
+    /// Held shared by every transaction and exclusively while the map is resized: LMDB allows
+    /// `mdb_env_set_mapsize` only while this process has no transaction open.
+    let resizeLock = ReadWriteLock()
+    let configuration: Configuration
+    private let mapSizeLock = NSLock()
+    private var currentMapSize: Int
+
+    /// Opens (creating when needed) the environment in the directory `path`.
+    /// - Throws: ``LMDBError`` when the directory cannot be created or opened, or is not an LMDB environment.
+    public init(path: String, configuration: Configuration = Configuration()) throws(LMDBError) {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw LMDBError(rawCode: EACCES, operation: "create directory '\(path)'")
+        }
+        var environment: OpaquePointer?
+        try LMDBError.check(mdb_env_create(&environment), "mdb_env_create")
+        guard let environment else { throw LMDBError(rawCode: ENOMEM, operation: "mdb_env_create") }
+        do {
+            try LMDBError.check(mdb_env_set_maxdbs(environment, configuration.maximumDatabases), "mdb_env_set_maxdbs")
+            try LMDBError.check(mdb_env_set_maxreaders(environment, configuration.maximumReaders), "mdb_env_set_maxreaders")
+            try LMDBError.check(mdb_env_set_mapsize(environment, configuration.mapSize), "mdb_env_set_mapsize")
+            try LMDBError.check(mdb_env_open(environment, path, UInt32(MDB_NOTLS), 0o644), "mdb_env_open '\(path)'")
+        } catch {
+            mdb_env_close(environment)
+            throw error
+        }
+        var info = MDB_envinfo()
+        mdb_env_info(environment, &info)
+        self.handle = environment
+        self.configuration = configuration
+        self.currentMapSize = max(info.me_mapsize, configuration.mapSize)
+    }
+
+    deinit {
+        mdb_env_close(handle)
+    }
+
+    /// The current map size in bytes.
+    public var mapSize: Int {
+        mapSizeLock.withLock { currentMapSize }
+    }
+
+    /// Opens (creating when needed) the named database `name`.
+    /// - Throws: ``LMDBError`` (`.databasesFull` past `maximumDatabases`).
+    public func database(named name: String) throws -> LMDBDatabase {
+        try write { transaction in
+            var dbi = MDB_dbi()
+            try LMDBError.check(mdb_dbi_open(transaction.handle, name, UInt32(MDB_CREATE), &dbi), "mdb_dbi_open '\(name)'")
+            return LMDBDatabase(handle: dbi, name: name)
+        }
+    }
+
+    /// Runs `body` in a read-only transaction: one consistent snapshot. The transaction must not escape `body`.
+    /// - Throws: ``LMDBError`` from LMDB, or what `body` throws.
+    public func read<Result>(_ body: (LMDBTransaction) throws -> Result) throws -> Result {
+        resizeLock.lockShared()
+        defer { resizeLock.unlock() }
+        let transaction = try LMDBTransaction.begin(in: self, readOnly: true)
+        defer { transaction.abort() }
+        return try body(transaction)
+    }
+
+    /// Runs `body` in a write transaction and commits it, or aborts it when `body` throws. When the map is
+    /// full the whole write is aborted, the map doubled, and `body` run again: `body` must be repeatable.
+    /// - Throws: ``LMDBError`` from LMDB (`.mapFull` only past `maximumMapSize`), or what `body` throws.
+    public func write<Result>(_ body: (LMDBTransaction) throws -> Result) throws -> Result {
+        while true {
+            do {
+                return try attemptWrite(body)
+            } catch let error as LMDBError where error.code == .mapFull {
+                try grow(after: error)
+            }
+        }
+    }
+
+    private func attemptWrite<Result>(_ body: (LMDBTransaction) throws -> Result) throws -> Result {
+        resizeLock.lockShared()
+        defer { resizeLock.unlock() }
+        let transaction = try LMDBTransaction.begin(in: self, readOnly: false)
+        do {
+            let result = try body(transaction)
+            try transaction.commit()
+            return result
+        } catch {
+            transaction.abort()
+            throw error
+        }
+    }
+
+    /// Doubles the map (up to the maximum) while no transaction of this process is open.
+    private func grow(after error: LMDBError) throws(LMDBError) {
+        resizeLock.lockExclusive()
+        defer { resizeLock.unlock() }
+        let newSize = mapSizeLock.withLock { min(currentMapSize * 2, configuration.maximumMapSize) }
+        guard newSize > mapSize else { throw error }
+        try LMDBError.check(mdb_env_set_mapsize(handle, newSize), "mdb_env_set_mapsize")
+        mapSizeLock.withLock { currentMapSize = newSize }
+    }
+
+    /// Flushes buffers to disk (commits already sync unless configured otherwise).
+    public func sync() throws(LMDBError) {
+        try LMDBError.check(mdb_env_sync(handle, 1), "mdb_env_sync")
+    }
+}
+
+/// A named database inside an environment. A plain value; valid for the environment's lifetime.
+public struct LMDBDatabase: Sendable, Hashable {
+    let handle: MDB_dbi
+    /// The database's name.
+    public let name: String
+}
