@@ -21,9 +21,7 @@ struct TransformCorpusTests {
 
     @Test("the corpus is present, or the skip is said out loud")
     func corpusPresence() {
-        if Fixtures.conformance == nil {
-            print("SKIPPED: ../shared/conformance is absent; transform corpus not run")
-        } else {
+        if Fixtures.corpusPresent(for: "transform corpus") {
             #expect(Self.cases.count == 29)
         }
     }

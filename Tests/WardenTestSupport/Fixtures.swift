@@ -33,6 +33,13 @@ public enum Fixtures {
         return found
     }()
 
+    /// Whether the corpus is present; when it is not, prints a visible `SKIPPED:` line naming what is not run.
+    public static func corpusPresent(for what: String) -> Bool {
+        if conformance != nil { return true }
+        print("SKIPPED: ../shared/conformance is absent; \(what) not run")
+        return false
+    }
+
     /// The files in a corpus folder with the given extension, sorted by name; empty without the corpus.
     public static func corpusFiles(_ folder: String, extension ext: String) -> [URL] {
         guard let base = conformance?.appendingPathComponent(folder),

@@ -5,10 +5,10 @@ extension ModelGraph {
     /// Graphviz DOT: one cluster per type, relations as ellipses, edge styles per kind.
     public func dot() -> String {
         var out = "digraph model {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n"
-        for type in nodes where type.relation == nil {
+        for (type, relations) in typeGroups {
             out += "  subgraph cluster_\(type.id) {\n    label=\(quoted(type.label));\n"
             out += "    \(type.id) [label=\(quoted(type.label)), shape=box, style=bold];\n"
-            for relation in nodes where relation.type == type.type && relation.relation != nil {
+            for relation in relations {
                 out += "    \(relation.id) [label=\(quoted(relation.relation ?? "")), shape=ellipse];\n"
             }
             out += "  }\n"
@@ -27,10 +27,10 @@ extension ModelGraph {
     /// A Mermaid flowchart: one subgraph per type; `-->` direct, `-.->` computed, `==>` tuple-to-userset.
     public func mermaid() -> String {
         var out = "flowchart LR\n"
-        for type in nodes where type.relation == nil {
+        for (type, relations) in typeGroups {
             out += "  subgraph \(type.id)_group[\(mermaidText(type.label))]\n"
             out += "    \(type.id)[\(mermaidText(type.label))]\n"
-            for relation in nodes where relation.type == type.type && relation.relation != nil {
+            for relation in relations {
                 out += "    \(relation.id)([\(mermaidText(relation.relation ?? ""))])\n"
             }
             out += "  end\n"
@@ -44,6 +44,19 @@ extension ModelGraph {
             out += "  \(edge.from.id) \(arrow)|\(mermaidText(edge.label))| \(edge.to.id)\n"
         }
         return out
+    }
+
+    /// Each type node with its relation nodes, in model order (`nodes` lists a type, then its relations).
+    private var typeGroups: [(type: Node, relations: [Node])] {
+        var groups: [(type: Node, relations: [Node])] = []
+        for node in nodes {
+            if node.relation == nil {
+                groups.append((node, []))
+            } else if !groups.isEmpty {
+                groups[groups.count - 1].relations.append(node)
+            }
+        }
+        return groups
     }
 
     private func quoted(_ text: String) -> String {
