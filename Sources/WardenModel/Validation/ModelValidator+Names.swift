@@ -9,7 +9,7 @@ extension ModelValidator.Collector {
                     .reservedTypeKeywords, "a type cannot be named 'self' or 'this'.", symbol: type.name,
                     at: type.nameRange)
             }
-            if !Self.matchesNamingRule(type.name, maximumLength: 254) {
+            if !ModelValidator.matchesNamingRule(type.name, maximumLength: 254) {
                 report(
                     .invalidName,
                     "type '\(type.name)' does not match naming rule: '\(ModelValidator.typeNameRule)'.",
@@ -20,7 +20,7 @@ extension ModelValidator.Collector {
                     report(
                         .reservedRelationKeywords, "a relation cannot be named 'self' or 'this'.",
                         symbol: relation.name, at: relation.nameRange)
-                } else if !Self.matchesNamingRule(relation.name, maximumLength: 50) {
+                } else if !ModelValidator.matchesNamingRule(relation.name, maximumLength: 50) {
                     report(
                         .invalidName,
                         "relation '\(relation.name)' of type '\(type.name)' does not match naming rule: "
@@ -30,7 +30,9 @@ extension ModelValidator.Collector {
             }
         }
     }
+}
 
+extension ModelValidator {
     /// `^[^:#@\*\s]{1,max}$`: 1 to `maximumLength` characters, none of `:#@*` or whitespace.
     static func matchesNamingRule(_ name: String, maximumLength: Int) -> Bool {
         let scalars = name.unicodeScalars
