@@ -33,12 +33,6 @@ public indirect enum Rewrite: Hashable, Sendable {
         }
     }
 
-    /// Whether the tree contains a `direct` leaf anywhere.
-    public var containsDirect: Bool {
-        if case .direct = self { return true }
-        return children.contains { $0.containsDirect }
-    }
-
     /// This node with every source range removed, for comparing models regardless of where they came from.
     public var withoutRanges: Rewrite {
         switch self {

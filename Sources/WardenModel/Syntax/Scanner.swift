@@ -99,27 +99,13 @@ struct Scanner {
         }
     }
 
-    /// Whether only spaces and a comment remain on the current line.
-    var isAtLineEnd: Bool {
-        var copy = self
-        copy.skipLineTrivia()
-        return copy.isAtEnd || Scanner.isNewline(copy.current)
-    }
-
     /// Skips blank and comment-only lines; stops at the first character of the next line with content
     /// (after its indentation), or at the end.
     mutating func skipBlankLines() {
         while true {
-            let lineStart = offset
             skipLineTrivia()
-            if isAtEnd { return }
-            if Scanner.isNewline(current) {
-                advance()
-                continue
-            }
-            // Content on this line: leave the cursor at its first non-space character.
-            if offset == lineStart { return }
-            return
+            guard Scanner.isNewline(current) else { return }  // content or the end
+            advance()
         }
     }
 
