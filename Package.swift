@@ -45,7 +45,7 @@ let package = Package(
         ),
         .target(
             name: "WardenTestSupport",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["WardenModel", "WardenStore", .product(name: "Yams", package: "Yams")],
             path: "Tests/WardenTestSupport",
             swiftSettings: swiftSettings
         ),

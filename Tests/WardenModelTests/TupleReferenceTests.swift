@@ -31,10 +31,10 @@ struct TupleReferenceTests {
 
     @Test("malformed references name what is wrong", arguments: [
         ("anne", "invalid reference 'anne': an object is written type:id, as in document:1"),
-        ("user:", "invalid reference 'user:': the object id '' must be non-empty and hold no whitespace, '#', ':' or ','"),
+        ("user:", "invalid reference 'user:': the object id '' must be non-empty and hold no whitespace, control character, '#', ':' or ','"),
         (":anne", "invalid reference ':anne': '' is not a valid type name"),
         ("group:eng#", "invalid reference 'group:eng#': '' is not a valid relation name"),
-        ("user:a b", "invalid reference 'user:a b': the object id 'a b' must be non-empty and hold no whitespace, '#', ':' or ','"),
+        ("user:a b", "invalid reference 'user:a b': the object id 'a b' must be non-empty and hold no whitespace, control character, '#', ':' or ','"),
     ])
     func malformed(text: String, message: String) {
         #expect(throws: TupleReferenceError.self) { try UserRef(parsing: text) }

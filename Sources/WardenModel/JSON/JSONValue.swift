@@ -55,6 +55,36 @@ public indirect enum JSONValue: Hashable, Sendable {
         return output
     }
 
+    /// JSON on one line with no spaces, as stored beside a tuple and printed in JSON lines.
+    public var compact: String {
+        var output = ""
+        writeCompact(to: &output)
+        return output
+    }
+
+    private func writeCompact(to output: inout String) {
+        switch self {
+        case .array(let values):
+            output += "["
+            for (index, value) in values.enumerated() {
+                if index > 0 { output += "," }
+                value.writeCompact(to: &output)
+            }
+            output += "]"
+        case .object(let members):
+            output += "{"
+            for (index, (key, value)) in members.enumerated() {
+                if index > 0 { output += "," }
+                JSONValue.writeString(key, to: &output)
+                output += ":"
+                value.writeCompact(to: &output)
+            }
+            output += "}"
+        default:
+            write(to: &output, indent: "", level: 0)
+        }
+    }
+
     private func write(to output: inout String, indent: String, level: Int) {
         let inner = String(repeating: indent, count: level + 1)
         let outer = String(repeating: indent, count: level)

@@ -22,17 +22,19 @@ public struct ObjectRef: Hashable, Sendable, CustomStringConvertible {
         guard ObjectRef.isValidID(id) else {
             throw TupleReferenceError(
                 text: text,
-                reason: "the object id '\(id)' must be non-empty and hold no whitespace, '#', ':' or ','")
+                reason: "the object id '\(id)' must be non-empty and hold no whitespace, control character, '#', ':' or ','")
         }
         self.init(type: type, id: id)
     }
 
     public var description: String { "\(type):\(id)" }
 
-    /// Whether `id` is an object id OpenFGA accepts: non-empty, with no whitespace, `#`, `:` or `,`.
+    /// Whether `id` is an object id OpenFGA accepts: non-empty, with no whitespace, `#`, `:` or `,`; Warden also
+    /// refuses control characters, which no id needs and which would make keys and logs ambiguous.
     public static func isValidID(_ id: String) -> Bool {
         !id.isEmpty && !id.unicodeScalars.contains { scalar in
             scalar == "#" || scalar == ":" || scalar == "," || scalar.properties.isWhitespace
+                || scalar.properties.generalCategory == .control
         }
     }
 

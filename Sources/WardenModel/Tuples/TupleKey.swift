@@ -1,0 +1,62 @@
+/// The identity of a relationship tuple: `user` has `relation` on `object`, as in OpenFGA's
+/// `document:roadmap#viewer@user:anne`.
+///
+/// Two tuples with the same key are the same tuple whatever their conditions; a store holds at most one.
+public struct TupleKey: Hashable, Sendable, CustomStringConvertible {
+    /// The object the relation is on.
+    public var object: ObjectRef
+    /// The relation's name.
+    public var relation: String
+    /// Who has the relation: a user, every user of a type, or a userset.
+    public var user: UserRef
+
+    public init(object: ObjectRef, relation: String, user: UserRef) {
+        self.object = object
+        self.relation = relation
+        self.user = user
+    }
+
+    /// Parses the three parts as OpenFGA's API writes them (`document:1`, `viewer`, `user:anne`).
+    /// - Throws: ``TupleReferenceError`` naming the malformed part.
+    public init(object: String, relation: String, user: String) throws(TupleReferenceError) {
+        let parsedObject = try ObjectRef(parsing: object)
+        guard ModelValidator.matchesNamingRule(relation, maximumLength: 50) else {
+            throw TupleReferenceError(text: relation, reason: "'\(relation)' is not a valid relation name")
+        }
+        self.init(object: parsedObject, relation: relation, user: try UserRef(parsing: user))
+    }
+
+    /// OpenFGA's tuple string, `object#relation@user`.
+    public var description: String { "\(object)#\(relation)@\(user)" }
+}
+
+/// A condition attached to a tuple: its name in the model and the context values stored with the tuple.
+public struct TupleCondition: Hashable, Sendable {
+    /// The condition's name, declared in the model.
+    public var name: String
+    /// The tuple's own parameter values (a JSON object), merged with the request's context at check time.
+    public var context: JSONValue?
+
+    public init(name: String, context: JSONValue? = nil) {
+        self.name = name
+        self.context = context
+    }
+}
+
+/// A relationship tuple as written and stored: its key and an optional condition.
+public struct RelationshipTuple: Hashable, Sendable, CustomStringConvertible {
+    /// What the tuple relates.
+    public var key: TupleKey
+    /// The condition that must hold for the tuple to count, if any.
+    public var condition: TupleCondition?
+
+    public init(_ key: TupleKey, condition: TupleCondition? = nil) {
+        self.key = key
+        self.condition = condition
+    }
+
+    public var description: String {
+        guard let condition else { return key.description }
+        return "\(key) with \(condition.name)"
+    }
+}

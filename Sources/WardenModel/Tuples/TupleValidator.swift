@@ -1,0 +1,132 @@
+/// Why a tuple cannot be written under a model (or sent as a contextual tuple), in OpenFGA's words.
+public struct InvalidTupleError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The offending tuple.
+    public var tuple: TupleKey
+    /// The reason, as OpenFGA words it (`type 'folder' not found`).
+    public var reason: String
+
+    public init(tuple: TupleKey, reason: String) {
+        self.tuple = tuple
+        self.reason = reason
+    }
+
+    /// OpenFGA's message: `Invalid tuple 'document:1#viewer@user:*'. Reason: …`.
+    public var description: String { "Invalid tuple '\(tuple)'. Reason: \(reason)" }
+}
+
+/// Checks a tuple against a model the way OpenFGA's `ValidateTupleForWrite` does: the object type and relation
+/// exist, the user's type (and userset relation) exist, the relation accepts that kind of user through one of
+/// its type restrictions, and the tuple's condition (or lack of one) matches that restriction.
+///
+/// A pure function of model and tuple: writes and contextual tuples share it.
+public struct TupleValidator: Sendable {
+    /// Longest `type:id` object OpenFGA accepts, in bytes.
+    public static let maximumObjectLength = 256
+    /// Longest user string OpenFGA accepts, in bytes.
+    public static let maximumUserLength = 512
+    /// Largest condition context stored with one tuple, in bytes of JSON.
+    public static let maximumContextLength = 32 * 1024
+
+    private let types: [String: TypeDefinition]
+    private let tuplesetRelations: Set<String>
+    private let conditions: [String: ConditionDefinition]
+
+    public init(model: AuthorizationModel) {
+        var types: [String: TypeDefinition] = [:]
+        var tuplesets = Set<String>()
+        for type in model.typeDefinitions {
+            types[type.name] = type
+            for relation in type.relations {
+                Self.collectTuplesets(relation.rewrite) { tuplesets.insert("\(type.name)#\($0)") }
+            }
+        }
+        self.types = types
+        self.tuplesetRelations = tuplesets
+        self.conditions = Dictionary(model.conditions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    private static func collectTuplesets(_ rewrite: Rewrite, _ found: (String) -> Void) {
+        if case .tupleToUserset(let tupleset, _, _, _) = rewrite { found(tupleset) }
+        for child in rewrite.children { collectTuplesets(child, found) }
+    }
+
+    /// Validates one tuple.
+    /// - Throws: ``InvalidTupleError`` naming the tuple and the first rule it breaks.
+    public func validate(_ tuple: RelationshipTuple) throws(InvalidTupleError) {
+        let key = tuple.key
+        func fail(_ reason: String) -> InvalidTupleError { InvalidTupleError(tuple: key, reason: reason) }
+
+        if key.object.description.utf8.count > Self.maximumObjectLength {
+            throw fail("the object is longer than \(Self.maximumObjectLength) bytes")
+        }
+        if key.user.description.utf8.count > Self.maximumUserLength {
+            throw fail("the user is longer than \(Self.maximumUserLength) bytes")
+        }
+        if case .userset(let object, _) = key.user, !ObjectRef.isValidID(object.id) {
+            throw fail("the 'user' field is malformed")
+        }
+        // User first, then object, then relation: OpenFGA's order, so the same tuple names the same problem.
+        guard let userType = types[key.user.type] else { throw fail("type '\(key.user.type)' not found") }
+        if case .userset(_, let relation) = key.user, userType.relation(named: relation) == nil {
+            throw fail("relation '\(userType.name)#\(relation)' not found")
+        }
+        guard let objectType = types[key.object.type] else { throw fail("type '\(key.object.type)' not found") }
+        guard let relation = objectType.relation(named: key.relation) else {
+            throw fail("relation '\(objectType.name)#\(key.relation)' not found")
+        }
+        let qualified = "\(objectType.name)#\(relation.name)"
+        if tuplesetRelations.contains(qualified) {
+            switch key.user {
+            case .wildcard: throw fail("unexpected wildcard relationship with tupleset relation '\(qualified)'")
+            case .userset: throw fail("unexpected userset relationship with tupleset relation '\(qualified)'")
+            case .object: break
+            }
+        }
+        let matching = relation.directlyRelatedUserTypes.filter { Self.restriction($0, accepts: key.user) }
+        guard !matching.isEmpty else {
+            switch key.user {
+            case .wildcard(let type):
+                throw fail("the typed wildcard '\(type):*' is not an allowed type restriction for '\(qualified)'")
+            case .userset(let object, let userRelation):
+                throw fail("'\(object.type)#\(userRelation)' is not an allowed type restriction for '\(qualified)'")
+            case .object(let object):
+                throw fail("type '\(object.type)' is not an allowed type restriction for '\(qualified)'")
+            }
+        }
+        guard let condition = tuple.condition else {
+            if !matching.contains(where: { $0.condition == nil }) {
+                throw fail("condition is missing")
+            }
+            return
+        }
+        guard let definition = conditions[condition.name] else {
+            throw fail("undefined condition")
+        }
+        guard matching.contains(where: { $0.condition == condition.name }) else {
+            throw fail("invalid condition for type restriction")
+        }
+        try validateContext(condition, definition, fail)
+    }
+
+    private func validateContext(
+        _ condition: TupleCondition, _ definition: ConditionDefinition, _ fail: (String) -> InvalidTupleError
+    ) throws(InvalidTupleError) {
+        guard let context = condition.context else { return }
+        guard case .object(let members) = context else { throw fail("the condition context must be a JSON object") }
+        for (name, _) in members where !definition.parameters.contains(where: { $0.name == name }) {
+            throw fail("found invalid context parameter: \(name)")
+        }
+        if context.compact.utf8.count > Self.maximumContextLength {
+            throw fail("the condition context is larger than \(Self.maximumContextLength) bytes")
+        }
+    }
+
+    /// Whether one type restriction (`user`, `user:*`, `group#member`) admits `user`, conditions aside.
+    public static func restriction(_ restriction: TypeRestriction, accepts user: UserRef) -> Bool {
+        switch user {
+        case .object(let object): restriction.type == object.type && restriction.relation == nil && !restriction.wildcard
+        case .wildcard(let type): restriction.type == type && restriction.wildcard
+        case .userset(let object, let relation): restriction.type == object.type && restriction.relation == relation
+        }
+    }
+}

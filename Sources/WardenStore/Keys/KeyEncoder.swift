@@ -1,0 +1,82 @@
+/// Builds and reads keys made of fields that each end in a 0 byte.
+///
+/// No field may hold a 0 byte (ids refuse control characters, names follow the model's naming rule), so a
+/// field's end is unambiguous: `a:b#c` + `d` and `a:b` + `#cd` encode differently, the prefix of a field list is
+/// a prefix of the key, and keys under one prefix sort by their fields.
+struct KeyEncoder {
+    private(set) var bytes: [UInt8]
+
+    init(capacity: Int = 96) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// Starts with a store number, big-endian, so a store's keys are contiguous.
+    init(store: UInt32) {
+        self.init()
+        append(store)
+    }
+
+    mutating func append(_ number: UInt32) {
+        withUnsafeBytes(of: number.bigEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func append(_ number: UInt64) {
+        withUnsafeBytes(of: number.bigEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    /// Appends one field and its terminator.
+    /// - Throws: ``StoreError`` `.invalidTuple` when the field holds a 0 byte.
+    mutating func append(field: String) throws(StoreError) {
+        let start = bytes.count
+        bytes.append(contentsOf: field.utf8)
+        if bytes[start...].contains(0) {
+            throw StoreError(.invalidTuple, "'\(field.debugDescription)' holds a NUL byte, which no id or name may hold")
+        }
+        bytes.append(0)
+    }
+}
+
+/// Reads the fields of a key written by ``KeyEncoder``.
+struct KeyDecoder {
+    private let buffer: UnsafeRawBufferPointer
+    private var offset: Int
+
+    init(_ buffer: UnsafeRawBufferPointer, skipping count: Int = 0) {
+        self.buffer = buffer
+        self.offset = count
+    }
+
+    var remaining: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: buffer[offset...]) }
+
+    mutating func field() throws(StoreError) -> String {
+        guard let end = buffer[offset...].firstIndex(of: 0) else {
+            throw StoreError(.corrupted, "a stored key is truncated (a field has no terminator)")
+        }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: buffer[offset..<end]), as: UTF8.self)
+        offset = end + 1
+        return text
+    }
+
+    mutating func uint64() throws(StoreError) -> UInt64 {
+        guard buffer.count - offset >= 8 else { throw StoreError(.corrupted, "a stored number is truncated") }
+        var value: UInt64 = 0
+        for index in 0..<8 { value = value << 8 | UInt64(buffer[offset + index]) }
+        offset += 8
+        return value
+    }
+
+    mutating func uint32() throws(StoreError) -> UInt32 {
+        guard buffer.count - offset >= 4 else { throw StoreError(.corrupted, "a stored number is truncated") }
+        var value: UInt32 = 0
+        for index in 0..<4 { value = value << 8 | UInt32(buffer[offset + index]) }
+        offset += 4
+        return value
+    }
+
+    mutating func byte() throws(StoreError) -> UInt8 {
+        guard offset < buffer.count else { throw StoreError(.corrupted, "a stored record is truncated") }
+        defer { offset += 1 }
+        return buffer[offset]
+    }
+}

@@ -1,0 +1,65 @@
+/// The ordered key-value tables a tuple store keeps, one LMDB named database each. Public only as part of the
+/// backend seam (``OrderedKeyValueReader``); their layout is ``KeyLayout``'s business.
+public enum Table: Int, CaseIterable, Sendable {
+    /// store id → store record.
+    case stores
+    /// store number ‖ name → counters (revision, next store number).
+    case meta
+    /// store number ‖ model ULID → model JSON.
+    case models
+    /// store number ‖ object ‖ relation ‖ user → condition: Check and Read.
+    case forward
+    /// store number ‖ user ‖ object type ‖ relation ‖ object id → condition: ListObjects.
+    case reverse
+    /// store number ‖ revision ‖ sequence → change: ReadChanges.
+    case changes
+
+    var databaseName: String {
+        switch self {
+        case .stores: "stores"
+        case .meta: "meta"
+        case .models: "models"
+        case .forward: "tuples"
+        case .reverse: "tuples-by-user"
+        case .changes: "changes"
+        }
+    }
+}
+
+/// Read access to ordered tables: what the tuple-store logic needs from a backend (an LMDB transaction, or a
+/// sorted in-memory map). Implementations are the backends' business; callers use ``TupleSnapshot``.
+public protocol OrderedKeyValueReader {
+    /// Calls `body` with the value under `key` (nil when absent); the buffer is valid only inside `body`.
+    func withValue<Result>(_ key: [UInt8], in table: Table, _ body: (UnsafeRawBufferPointer?) throws(StoreError) -> Result)
+        throws(StoreError) -> Result
+    /// Calls `body` for each entry whose key starts with `prefix`, in key order, from the first key ≥ `start`
+    /// (or the prefix), until `body` returns false. Buffers are valid only inside `body`.
+    func scan(
+        prefix: [UInt8], from start: [UInt8]?, in table: Table,
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Bool
+    ) throws(StoreError)
+}
+
+/// Write access inside one atomic transaction.
+protocol KeyValueWriter: OrderedKeyValueReader {
+    func put(_ key: [UInt8], _ value: [UInt8], in table: Table) throws(StoreError)
+    /// Removes `key`; returns whether it was there.
+    @discardableResult
+    func delete(_ key: [UInt8], in table: Table) throws(StoreError) -> Bool
+}
+
+extension OrderedKeyValueReader {
+    func get(_ key: [UInt8], in table: Table) throws(StoreError) -> [UInt8]? {
+        try withValue(key, in: table) { $0.map { Array($0) } }
+    }
+
+    /// Every key (with value) under `prefix`, in order.
+    func entries(prefix: [UInt8], in table: Table) throws(StoreError) -> [(key: [UInt8], value: [UInt8])] {
+        var found: [(key: [UInt8], value: [UInt8])] = []
+        try scan(prefix: prefix, from: nil, in: table) { key, value in
+            found.append((Array(key), Array(value)))
+            return true
+        }
+        return found
+    }
+}

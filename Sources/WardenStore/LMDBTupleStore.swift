@@ -1,0 +1,172 @@
+import Foundation
+
+/// The product tuple store: one LMDB environment in a data directory, holding every store's models, tuples and
+/// changelog. Reads run on LMDB read transactions (snapshots, `MDB_NOTLS`); each batch is one write transaction,
+/// durable when `write` returns.
+///
+/// `Sendable`; open one instance per data directory per process and share it.
+public final class LMDBTupleStore: TupleStore {
+    public typealias Snapshot = KeyValueSnapshot<LMDBTableReader>
+
+    private let environment: LMDBEnvironment
+    private let databases: [LMDBDatabase]
+    private let ids = ULIDGenerator()
+
+    /// Opens (creating when needed) the store in directory `path`.
+    /// - Throws: ``StoreError`` `.corrupted` when the directory holds a damaged or foreign data file, `.storage`
+    ///   when it cannot be created or opened.
+    public init(path: String, configuration: LMDBEnvironment.Configuration = .init()) throws(StoreError) {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError(.storage, "cannot create data directory '\(path)': \(error.localizedDescription)")
+        }
+        do {
+            environment = try LMDBEnvironment(path: path, configuration: configuration)
+            var databases: [LMDBDatabase] = []
+            for table in Table.allCases { databases.append(try environment.database(named: table.databaseName)) }
+            self.databases = databases
+        } catch let error as LMDBError {
+            throw StoreError(error)
+        } catch {
+            throw StoreError(.storage, "cannot open data directory '\(path)': \(error)")
+        }
+    }
+
+    private func readTables<Result>(_ body: (LMDBTableReader) throws -> Result) throws -> Result {
+        do {
+            return try environment.read { transaction in
+                try body(LMDBTableReader(transaction: transaction, databases: databases))
+            }
+        } catch let error as LMDBError {
+            throw StoreError(error)
+        }
+    }
+
+    private func writeTables<Result>(_ body: (LMDBTableReader) throws(StoreError) -> Result) throws(StoreError) -> Result {
+        do {
+            return try environment.write { transaction in
+                try body(LMDBTableReader(transaction: transaction, databases: databases))
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch let error as LMDBError {
+            throw StoreError(error)
+        } catch {
+            throw StoreError(.storage, "write failed: \(error)")
+        }
+    }
+
+    private func typed<Result>(_ body: () throws -> Result) throws(StoreError) -> Result {
+        do {
+            return try body()
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.storage, "read failed: \(error)")
+        }
+    }
+
+    public func createStore(name: String) throws(StoreError) -> StoreInfo {
+        let id = ids.next()
+        return try writeTables { writer throws(StoreError) in
+            try TupleTables.createStore(id: id, name: name, now: Date(), in: writer)
+        }
+    }
+
+    public func store(id: String) throws(StoreError) -> StoreInfo {
+        try typed { try readTables { reader in try TupleTables.storeRecord(id: id, in: reader).info } }
+    }
+
+    public func listStores() throws(StoreError) -> [StoreInfo] {
+        try typed { try readTables { reader in try TupleTables.listStores(in: reader) } }
+    }
+
+    public func deleteStore(id: String) throws(StoreError) {
+        try writeTables { writer throws(StoreError) in try TupleTables.deleteStore(id: id, in: writer) }
+    }
+
+    public func writeModel(json: String, store: String) throws(StoreError) -> StoredModel {
+        let id = ids.next()
+        try writeTables { writer throws(StoreError) in
+            let number = try TupleTables.storeRecord(id: store, in: writer).number
+            try TupleTables.writeModel(id: id, json: json, store: number, in: writer)
+        }
+        return StoredModel(id: id, json: json)
+    }
+
+    public func model(id: String, store: String) throws(StoreError) -> StoredModel {
+        try typed {
+            try readTables { reader in
+                try TupleTables.model(id: id, store: TupleTables.storeRecord(id: store, in: reader).number, in: reader)
+            }
+        }
+    }
+
+    public func listModels(store: String) throws(StoreError) -> [StoredModel] {
+        try typed {
+            try readTables { reader in
+                try TupleTables.listModels(store: TupleTables.storeRecord(id: store, in: reader).number, in: reader)
+            }
+        }
+    }
+
+    public func read<Result>(store: String, _ body: (Snapshot) throws -> Result) throws -> Result {
+        try readTables { reader in
+            let number = try TupleTables.storeRecord(id: store, in: reader).number
+            return try body(try KeyValueSnapshot(reader: reader, store: number))
+        }
+    }
+
+    @discardableResult
+    public func write(_ batch: WriteBatch, store: String) throws(StoreError) -> Revision {
+        try writeTables { writer throws(StoreError) in
+            let number = try TupleTables.storeRecord(id: store, in: writer).number
+            return try TupleTables.apply(batch, store: number, now: Date(), in: writer)
+        }
+    }
+
+    /// The current size of the memory map, in bytes (it grows as the data does).
+    public var mapSize: Int { environment.mapSize }
+}
+
+/// ``OrderedKeyValueReader`` over one LMDB transaction; valid only inside the transaction's closure.
+public struct LMDBTableReader: OrderedKeyValueReader, KeyValueWriter {
+    let transaction: LMDBTransaction
+    let databases: [LMDBDatabase]
+
+    public func withValue<Result>(
+        _ key: [UInt8], in table: Table, _ body: (UnsafeRawBufferPointer?) throws(StoreError) -> Result
+    ) throws(StoreError) -> Result {
+        let outcome: Swift.Result<Result, StoreError>
+        do {
+            outcome = try transaction.withValue(key, in: databases[table.rawValue]) { buffer in
+                do throws(StoreError) { return .success(try body(buffer)) } catch { return .failure(error) }
+            }
+        } catch {
+            throw StoreError(error)
+        }
+        return try outcome.get()
+    }
+
+    public func scan(
+        prefix: [UInt8], from start: [UInt8]?, in table: Table,
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Bool
+    ) throws(StoreError) {
+        do {
+            try transaction.scan(prefix: prefix, from: start, in: databases[table.rawValue], body)
+        } catch let error as LMDBError {
+            throw StoreError(error)
+        } catch {
+            throw StoreError(.storage, "scan failed: \(error)")
+        }
+    }
+
+    func put(_ key: [UInt8], _ value: [UInt8], in table: Table) throws(StoreError) {
+        do { try transaction.put(key, value, in: databases[table.rawValue]) } catch { throw StoreError(error) }
+    }
+
+    func delete(_ key: [UInt8], in table: Table) throws(StoreError) -> Bool {
+        do { return try transaction.delete(key, in: databases[table.rawValue]) } catch { throw StoreError(error) }
+    }
+}

@@ -1,0 +1,84 @@
+import WardenModel
+
+/// Durable home of stores, authorization models and relationship tuples. ``LMDBTupleStore`` is the product;
+/// ``MemoryTupleStore`` is a test aid with the same behaviour (one contract suite runs against both).
+///
+/// Reads happen on a snapshot: one consistent revision for the whole `body`. Writes are atomic batches.
+///
+/// ```swift
+/// let store = try tuples.createStore(name: "demo")
+/// try tuples.write(WriteBatch(writes: [tuple]), store: store.id)
+/// let found = try tuples.read(store: store.id) { snapshot in try snapshot.tuple(tuple.key) }
+/// ```
+public protocol TupleStore: Sendable {
+    /// The read view this store hands to ``read(store:_:)``.
+    associatedtype Snapshot: TupleSnapshot
+
+    /// Creates an empty store.
+    /// - Throws: ``StoreError`` `.invalidArgument` for an empty or over-long name.
+    func createStore(name: String) throws(StoreError) -> StoreInfo
+    /// The store with `id`.
+    /// - Throws: ``StoreError`` `.storeNotFound`.
+    func store(id: String) throws(StoreError) -> StoreInfo
+    /// Every store, oldest first.
+    func listStores() throws(StoreError) -> [StoreInfo]
+    /// Deletes a store with its models, tuples and changes.
+    /// - Throws: ``StoreError`` `.storeNotFound`.
+    func deleteStore(id: String) throws(StoreError)
+
+    /// Stores a model (OpenFGA JSON text) under a new ULID and returns it. Models are immutable.
+    func writeModel(json: String, store: String) throws(StoreError) -> StoredModel
+    /// The model with `id`.
+    /// - Throws: ``StoreError`` `.modelNotFound`.
+    func model(id: String, store: String) throws(StoreError) -> StoredModel
+    /// The store's models, newest first.
+    func listModels(store: String) throws(StoreError) -> [StoredModel]
+
+    /// Runs `body` on one consistent snapshot of `store`. The snapshot must not escape `body`.
+    /// - Throws: ``StoreError``, or what `body` throws.
+    func read<Result>(store: String, _ body: (Snapshot) throws -> Result) throws -> Result
+    /// Applies the batch atomically and returns the store's revision after it.
+    /// - Throws: ``StoreError``: `.tupleExists`, `.tupleNotFound`, `.duplicateInBatch`, `.invalidTuple`,
+    ///   `.storeNotFound`; nothing is changed when it throws.
+    @discardableResult
+    func write(_ batch: WriteBatch, store: String) throws(StoreError) -> Revision
+}
+
+extension TupleStore {
+    /// The newest model of `store`.
+    /// - Throws: ``StoreError`` `.modelNotFound` when the store has none.
+    public func latestModel(store: String) throws(StoreError) -> StoredModel {
+        guard let newest = try listModels(store: store).first else {
+            throw StoreError(.modelNotFound, "store '\(store)' has no authorization model")
+        }
+        return newest
+    }
+}
+
+/// A read-only view of one store at one revision. Not `Sendable`: it lives inside one ``TupleStore/read(store:_:)``.
+public protocol TupleSnapshot {
+    /// The revision this snapshot sees.
+    var revision: Revision { get }
+
+    /// The tuple with exactly this key, or nil. Example: `document:1#viewer@user:anne`.
+    func tuple(_ key: TupleKey) throws(StoreError) -> RelationshipTuple?
+
+    /// Tuples on (`object`, `relation`) through the forward index, in key order.
+    /// - Parameters:
+    ///   - userType: only users of this type (nil: any).
+    ///   - userRelation: only usersets with this relation; `""` means plain users and wildcards (nil: any).
+    /// Example: `document:1`, `viewer`, `group`, `member` gives the `group:…#member` usersets that view it.
+    func tuples(object: ObjectRef, relation: String, userType: String?, userRelation: String?) throws(StoreError)
+        -> [RelationshipTuple]
+
+    /// Tuples whose user is exactly `user` on objects of `objectType` through `relation`, via the reverse index.
+    /// Example: `user:anne`, `document`, `viewer` gives every `document:…#viewer@user:anne`.
+    func tuples(user: UserRef, objectType: String, relation: String) throws(StoreError) -> [RelationshipTuple]
+
+    /// Tuples matching `filter`, at most `limit`, after `token` (OpenFGA's Read).
+    /// - Throws: ``StoreError`` `.invalidContinuationToken` for a token from another query.
+    func read(_ filter: ReadFilter, after token: ContinuationToken?, limit: Int) throws(StoreError) -> TuplePage
+
+    /// Changes after `token` (from the first when nil), oldest first, only those on `objectType` when given.
+    func changes(objectType: String?, after token: ContinuationToken?, limit: Int) throws(StoreError) -> ChangePage
+}

@@ -1,0 +1,18 @@
+import Foundation
+import Testing
+import WardenStore
+import WardenTestSupport
+
+@Suite("Tuple store contract")
+struct TupleStoreContractTests {
+    @Test("MemoryTupleStore", arguments: TupleStoreContract.allCases)
+    func memory(_ contract: TupleStoreContract) throws {
+        try contract.run(on: MemoryTupleStore())
+    }
+
+    @Test("LMDBTupleStore", arguments: TupleStoreContract.allCases)
+    func lmdb(_ contract: TupleStoreContract) throws {
+        let directory = try TemporaryDirectory()
+        try contract.run(on: LMDBTupleStore(path: directory.path))
+    }
+}
