@@ -12,6 +12,8 @@ let package = Package(
     products: [
         .library(name: "WardenModel", targets: ["WardenModel"]),
         .library(name: "WardenStore", targets: ["WardenStore"]),
+        .library(name: "WardenEngine", targets: ["WardenEngine"]),
+        .library(name: "Warden", targets: ["Warden"]),
         .executable(name: "warden", targets: ["WardenCLI"]),
     ],
     dependencies: [
@@ -35,10 +37,21 @@ let package = Package(
             dependencies: ["CLMDB", "WardenModel"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "WardenEngine",
+            dependencies: ["WardenModel", "WardenStore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Warden",
+            dependencies: ["WardenModel", "WardenStore", "WardenEngine", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "WardenCLI",
             dependencies: [
                 "WardenModel",
+                "Warden",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

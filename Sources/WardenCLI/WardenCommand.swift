@@ -22,6 +22,6 @@ struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
         abstract: "Validate, transform and draw authorization models (.fga, .json or fga.mod).",
-        subcommands: [ModelValidateCommand.self, ModelTransformCommand.self, ModelGraphCommand.self]
+        subcommands: [ModelValidateCommand.self, ModelTransformCommand.self, ModelGraphCommand.self, ModelTestCommand.self]
     )
 }

@@ -1,0 +1,168 @@
+import WardenEngine
+import WardenModel
+import WardenStore
+
+/// Runs `.fga.yaml` store files: each test in a fresh in-memory store holding the file's tuples plus the test's
+/// own, every assertion answered by the engine. The CLI's `warden model test` and the test suite share it.
+public struct ModelTestRunner: Sendable {
+    public let engine: CheckEngine
+    /// Also run every check with the test's tuples sent as contextual tuples instead of stored (as OpenFGA's own
+    /// harness does); both runs must agree with the expectation.
+    public var alsoAsContextualTuples = false
+
+    public init(engine: CheckEngine = CheckEngine()) {
+        self.engine = engine
+    }
+
+    /// Runs the files at `paths`; unreadable or invalid files become ``ModelTestReport/fileErrors``.
+    public func run(paths: [String]) -> ModelTestReport {
+        var report = ModelTestReport()
+        for path in paths {
+            do {
+                let file = try StoreFile.load(path: path)
+                report.tests += try run(file)
+            } catch let failure as StoreFile.Failure {
+                report.fileErrors.append(failure.description)
+            } catch {
+                report.fileErrors.append("\(path): error: \(error)")
+            }
+        }
+        return report
+    }
+
+    /// Runs one parsed file.
+    public func run(_ file: StoreFile) throws -> [ModelTestReport.TestResult] {
+        let model = CompiledModel(file.model)
+        var results: [ModelTestReport.TestResult] = []
+        for test in file.tests {
+            var result = ModelTestReport.TestResult(file: file.path, name: test.name)
+            let tuples = file.tuples + test.tuples
+            let store = MemoryTupleStore()
+            let storeID = try store.createStore(name: "test").id
+            if let invalid = invalidTuple(in: tuples, model: model) {
+                result.failures.append("cannot write tuples: \(invalid)")
+                results.append(result)
+                continue
+            }
+            try store.write(WriteBatch(writes: tuples, onDuplicate: .ignore), store: storeID)
+            try store.read(store: storeID) { snapshot in
+                runChecks(test, model, snapshot, &result)
+                if alsoAsContextualTuples {
+                    let empty = MemoryTupleStore()
+                    let emptyID = try empty.createStore(name: "contextual").id
+                    try empty.read(store: emptyID) { bare in
+                        runChecks(test, model, bare, &result, contextual: tuples)
+                    }
+                }
+                runListObjects(test, model, snapshot, &result)
+                runListUsers(test, model, snapshot, &result)
+            }
+            results.append(result)
+        }
+        return results
+    }
+
+    private func invalidTuple(in tuples: [RelationshipTuple], model: CompiledModel) -> String? {
+        for tuple in tuples {
+            do {
+                try model.model.validateTuple(tuple)
+            } catch {
+                return error.description
+            }
+        }
+        return nil
+    }
+
+    private func runChecks(
+        _ test: StoreFile.Test, _ model: CompiledModel, _ snapshot: some TupleSnapshot,
+        _ result: inout ModelTestReport.TestResult, contextual: [RelationshipTuple] = []
+    ) {
+        for check in test.checks {
+            for (relation, expected) in check.assertions {
+                var label = "Check(user=\(check.user),relation=\(relation),object=\(check.object)"
+                if let context = check.context { label += ", context=\(context.compact)" }
+                if !contextual.isEmpty { label += ", as contextual tuples" }
+                label += ")"
+                let got: String
+                do {
+                    let request = CheckRequest(
+                        user: try UserRef(parsing: check.user), relation: relation,
+                        object: try ObjectRef(parsing: check.object), context: check.context,
+                        contextualTuples: contextual)
+                    got = String(try engine.check(request, model: model, snapshot: snapshot).allowed)
+                } catch {
+                    got = "error: \(error)"
+                }
+                let passed = got == String(expected)
+                result.checks.add(passed)
+                if !passed { result.failures.append("\(label): expected=\(expected), got=\(got)") }
+            }
+        }
+    }
+
+    private func runListObjects(
+        _ test: StoreFile.Test, _ model: CompiledModel, _ snapshot: some TupleSnapshot,
+        _ result: inout ModelTestReport.TestResult
+    ) {
+        for list in test.listObjects {
+            for (relation, expected) in list.assertions {
+                let label = "ListObjects(user=\(list.user),relation=\(relation),type=\(list.type))"
+                let got: [String]?
+                var failure = ""
+                do {
+                    let request = ListObjectsRequest(
+                        user: try UserRef(parsing: list.user), relation: relation, objectType: list.type,
+                        context: list.context, maximumResults: Int.max)
+                    got = try engine.listObjects(request, model: model, snapshot: snapshot).objects
+                } catch {
+                    got = nil
+                    failure = "error: \(error)"
+                }
+                let passed = got.map { Set($0) == Set(expected) } ?? false
+                result.listObjects.add(passed)
+                if !passed {
+                    let shown = got.map { "[\($0.sorted().joined(separator: " "))]" } ?? failure
+                    result.failures.append("\(label): expected=[\(expected.sorted().joined(separator: " "))], got=\(shown)")
+                }
+            }
+        }
+    }
+
+    private func runListUsers(
+        _ test: StoreFile.Test, _ model: CompiledModel, _ snapshot: some TupleSnapshot,
+        _ result: inout ModelTestReport.TestResult
+    ) {
+        for list in test.listUsers {
+            let filterText = list.filters.map { filter in filter.relation.map { "\(filter.type)#\($0)" } ?? filter.type }.joined(separator: ",")
+            for (relation, expected) in list.assertions {
+                let label = "ListUsers(object=\(list.object),relation=\(relation),user_filter=\(filterText))"
+                let got: [String]?
+                var failure = ""
+                do {
+                    let request = ListUsersRequest(
+                        object: try ObjectRef(parsing: list.object), relation: relation,
+                        filters: list.filters.map { ListUsersRequest.Filter(type: $0.type, relation: $0.relation) },
+                        context: list.context)
+                    got = try engine.listUsers(request, model: model, snapshot: snapshot).map(\.description)
+                } catch {
+                    got = nil
+                    failure = "error: \(error)"
+                }
+                let passed = got.map { Set($0) == Set(expected) } ?? false
+                result.listUsers.add(passed)
+                if !passed {
+                    let shown = got.map { "[\($0.sorted().joined(separator: " "))]" } ?? failure
+                    result.failures.append("\(label): expected=[\(expected.sorted().joined(separator: " "))], got=\(shown)")
+                }
+            }
+        }
+    }
+}
+
+extension AuthorizationModel {
+    /// Validates one tuple against this model (OpenFGA's write rules).
+    /// - Throws: ``InvalidTupleError``.
+    func validateTuple(_ tuple: RelationshipTuple) throws(InvalidTupleError) {
+        try TupleValidator(model: self).validate(tuple)
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import WardenModel
+import Yams
+
+/// Reads and writes tuple files in OpenFGA's formats: `.yaml`/`.yml` and `.json` (a list of
+/// `{user, relation, object, condition?}`), `.jsonl` (one such object per line) and `.csv` (header
+/// `user_type,user_id,user_relation,relation,object_type,object_id,condition_name,condition_context`).
+public enum TupleFile {
+    /// A malformed tuple file: which file, where, and what.
+    public struct Failure: Error, Hashable, Sendable, CustomStringConvertible {
+        public var file: String
+        /// 1-based line (or entry for YAML/JSON lists), when known.
+        public var line: Int?
+        public var message: String
+
+        public var description: String {
+            "\(file)\(line.map { ":\($0)" } ?? ""): error: \(message)"
+        }
+    }
+
+    /// Reads a tuple file, choosing the format by extension.
+    /// - Throws: ``Failure`` naming the file and the line or entry of the first bad tuple.
+    public static func load(path: String) throws(Failure) -> [RelationshipTuple] {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw Failure(file: path, line: nil, message: "cannot read the file: \(error.localizedDescription)")
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Parses tuple-file text; `file`'s extension picks the format (YAML when unknown).
+    public static func parse(_ text: String, file: String) throws(Failure) -> [RelationshipTuple] {
+        switch (file as NSString).pathExtension.lowercased() {
+        case "csv": return try parseCSV(text, file: file)
+        case "jsonl", "ndjson": return try parseLines(text, file: file)
+        default: return try parseList(text, file: file)
+        }
+    }
+
+    private static func parseList(_ text: String, file: String) throws(Failure) -> [RelationshipTuple] {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch {
+            throw Failure(file: file, line: nil, message: "not valid YAML or JSON: \(error)")
+        }
+        guard let node else { return [] }
+        guard case .sequence(let entries) = node else {
+            throw Failure(file: file, line: 1, message: "expected a list of tuples")
+        }
+        var tuples: [RelationshipTuple] = []
+        for entry in entries {
+            let line = entry.mark.map(\.line)
+            do {
+                tuples.append(try tuple(from: JSONValue(yaml: entry)))
+            } catch let error as Diagnostic {
+                throw Failure(file: file, line: line, message: error.message)
+            } catch {
+                throw Failure(file: file, line: line, message: "\(error)")
+            }
+        }
+        return tuples
+    }
+
+    private static func parseLines(_ text: String, file: String) throws(Failure) -> [RelationshipTuple] {
+        var tuples: [RelationshipTuple] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty else { continue }
+            do {
+                tuples.append(try tuple(from: JSONValue.parse(trimmed)))
+            } catch let error as Diagnostic {
+                throw Failure(file: file, line: index + 1, message: error.message)
+            } catch {
+                throw Failure(file: file, line: index + 1, message: "\(error)")
+            }
+        }
+        return tuples
+    }
+
+    /// One tuple from `{user, relation, object, condition: {name, context}}`.
+    public static func tuple(from value: JSONValue) throws -> RelationshipTuple {
+        func string(_ name: String) throws -> String {
+            guard case .string(let text)? = value[name] else {
+                throw Diagnostic(kind: .invalidJSON, message: "a tuple needs a string '\(name)'")
+            }
+            return text
+        }
+        guard case .object = value else { throw Diagnostic(kind: .invalidJSON, message: "a tuple must be a mapping") }
+        let key = try TupleKey(object: string("object"), relation: string("relation"), user: string("user"))
+        var condition: TupleCondition?
+        if let conditionValue = value["condition"], conditionValue != .null {
+            guard case .string(let name)? = conditionValue["name"] else {
+                throw Diagnostic(kind: .invalidJSON, message: "tuple '\(key)': a condition needs a string 'name'")
+            }
+            let context = conditionValue["context"].flatMap { $0 == .null ? nil : $0 }
+            condition = TupleCondition(name: name, context: context)
+        }
+        return RelationshipTuple(key, condition: condition)
+    }
+
+    /// The JSON form of a tuple, as `tuple(from:)` reads it.
+    public static func json(_ tuple: RelationshipTuple) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("user", .string(tuple.key.user.description)), ("relation", .string(tuple.key.relation)),
+            ("object", .string(tuple.key.object.description)),
+        ]
+        if let condition = tuple.condition {
+            var conditionMembers: [(String, JSONValue)] = [("name", .string(condition.name))]
+            if let context = condition.context { conditionMembers.append(("context", context)) }
+            members.append(("condition", .object(conditionMembers)))
+        }
+        return .object(members)
+    }
+}

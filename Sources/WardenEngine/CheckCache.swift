@@ -1,0 +1,48 @@
+import Foundation
+import WardenStore
+
+/// A bounded cache of check outcomes shared across requests.
+///
+/// Keys hold the store, model id and **revision**, so a write (which moves the revision) makes every older entry
+/// unreachable: no stale "yes" survives a write, and nothing needs invalidating. Only outcomes free of cycles and
+/// errors are stored, and requests with context or contextual tuples bypass the cache (their answers depend on
+/// more than the key holds). Keys are structured values compared field by field, never concatenated strings.
+///
+/// `Sendable`; share one per process.
+public final class CheckCache: @unchecked Sendable {
+    /// Where an outcome is valid: one store, model and revision.
+    struct Scope: Hashable {
+        var store: String
+        var model: String
+        var revision: Revision
+    }
+
+    private struct Key: Hashable {
+        var scope: Scope
+        var problem: Subproblem
+    }
+
+    private let lock = NSLock()
+    private var entries: [Key: Outcome] = [:]
+    /// The most entries kept; past it the cache starts over (old revisions go first in practice).
+    public let capacity: Int
+
+    public init(capacity: Int = 100_000) {
+        self.capacity = capacity
+    }
+
+    func outcome(for problem: Subproblem, in scope: Scope) -> Outcome? {
+        lock.withLock { entries[Key(scope: scope, problem: problem)] }
+    }
+
+    func store(_ outcome: Outcome, for problem: Subproblem, in scope: Scope) {
+        precondition(!outcome.cycleDetected, "cycle-dependent outcomes must never be cached")
+        lock.withLock {
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[Key(scope: scope, problem: problem)] = outcome
+        }
+    }
+
+    /// The number of cached outcomes.
+    public var count: Int { lock.withLock { entries.count } }
+}

@@ -1,0 +1,131 @@
+import WardenModel
+import WardenStore
+
+/// A check: does `user` have `relation` on `object`? With the request's condition context and contextual tuples.
+public struct CheckRequest: Hashable, Sendable {
+    public var user: UserRef
+    public var relation: String
+    public var object: ObjectRef
+    /// Values for condition parameters (a JSON object).
+    public var context: JSONValue?
+    /// Tuples that count for this request only, validated like writes.
+    public var contextualTuples: [RelationshipTuple]
+
+    public init(
+        user: UserRef, relation: String, object: ObjectRef, context: JSONValue? = nil,
+        contextualTuples: [RelationshipTuple] = []
+    ) {
+        self.user = user
+        self.relation = relation
+        self.object = object
+        self.context = context
+        self.contextualTuples = contextualTuples
+    }
+}
+
+/// A check's answer, with the explanation when one was asked for.
+public struct CheckResult: Hashable, Sendable {
+    public var allowed: Bool
+    public var explanation: Explanation?
+}
+
+/// Answers checks, lists and expands over a snapshot and a compiled model, with OpenFGA's semantics.
+///
+/// The walk is synchronous over one snapshot; run requests concurrently from the caller. `Sendable`; share one.
+///
+/// ```swift
+/// let engine = CheckEngine()
+/// let result = try tuples.read(store: id) { snapshot in
+///     try engine.check(CheckRequest(user: anne, relation: "viewer", object: doc), model: model, snapshot: snapshot)
+/// }
+/// ```
+public struct CheckEngine: Sendable {
+    /// Engine limits.
+    public struct Configuration: Sendable {
+        /// Userset and tuple-to-userset hops allowed before a check fails as too complex (OpenFGA: 25).
+        public var maximumDepth = 25
+        /// Most objects one ListObjects call returns before it stops with a continuation token.
+        public var maximumListResults = 1000
+        public init() {}
+    }
+
+    public let configuration: Configuration
+    public let conditions: any ConditionEvaluating
+    public let cache: CheckCache?
+
+    public init(
+        configuration: Configuration = Configuration(), conditions: any ConditionEvaluating = FailClosedConditions(),
+        cache: CheckCache? = nil
+    ) {
+        self.configuration = configuration
+        self.conditions = conditions
+        self.cache = cache
+    }
+
+    /// Answers one check.
+    /// - Parameters:
+    ///   - storeID: names the store for the cross-request cache (which is used only with a store id and a request
+    ///     without context or contextual tuples).
+    ///   - explain: record the walk (slower); the result carries its ``Explanation``.
+    /// - Throws: ``CheckError``: `.typeNotFound`/`.relationNotFound`/`.validation` for a malformed request,
+    ///   `.invalidTuple` for a bad contextual tuple, `.resolutionTooComplex` past the depth limit.
+    public func check<Snapshot: TupleSnapshot>(
+        _ request: CheckRequest, model: CompiledModel, snapshot: Snapshot, storeID: String? = nil, explain: Bool = false
+    ) throws(CheckError) -> CheckResult {
+        try RequestValidation.validate(user: request.user, relation: request.relation, objectType: request.object.type, in: model)
+        try RequestValidation.validate(contextual: request.contextualTuples, in: model)
+        let problem = Subproblem(object: request.object, relation: request.relation, user: request.user)
+        if request.contextualTuples.isEmpty {
+            let walk = makeWalk(snapshot, model, request.context, storeID: storeID, explain: explain)
+            return CheckResult(allowed: try walk.dispatch(problem, depth: 0).allowed, explanation: walk.explanation?.root)
+        }
+        let overlay = ContextualSnapshot(base: snapshot, contextualTuples: request.contextualTuples)
+        let walk = makeWalk(overlay, model, request.context, storeID: nil, explain: explain)
+        return CheckResult(allowed: try walk.dispatch(problem, depth: 0).allowed, explanation: walk.explanation?.root)
+    }
+
+    /// Answers many checks on one snapshot, sharing one memo table among those with the same context and
+    /// contextual tuples. Each entry gets its own result, duplicates included.
+    public func batchCheck<Snapshot: TupleSnapshot>(
+        _ requests: [CheckRequest], model: CompiledModel, snapshot: Snapshot, storeID: String? = nil
+    ) -> [Result<Bool, CheckError>] {
+        var walks: [WalkKey: Walk<ContextualSnapshot<Snapshot>>] = [:]
+        return requests.map { request in
+            do throws(CheckError) {
+                try RequestValidation.validate(user: request.user, relation: request.relation, objectType: request.object.type, in: model)
+                try RequestValidation.validate(contextual: request.contextualTuples, in: model)
+                let key = WalkKey(context: request.context, contextualTuples: request.contextualTuples)
+                let walk = walks[key] ?? {
+                    let overlay = ContextualSnapshot(base: snapshot, contextualTuples: request.contextualTuples)
+                    let cacheable = request.contextualTuples.isEmpty ? storeID : nil
+                    return makeWalk(overlay, model, request.context, storeID: cacheable, explain: false)
+                }()
+                walks[key] = walk
+                let problem = Subproblem(object: request.object, relation: request.relation, user: request.user)
+                return .success(try walk.dispatch(problem, depth: 0).allowed)
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
+
+    private struct WalkKey: Hashable {
+        var context: JSONValue?
+        var contextualTuples: [RelationshipTuple]
+    }
+
+    func makeWalk<Snapshot: TupleSnapshot>(
+        _ snapshot: Snapshot, _ model: CompiledModel, _ context: JSONValue?, storeID: String?, explain: Bool
+    ) -> Walk<Snapshot> {
+        let scope: CheckCache.Scope? =
+            if let storeID, context == nil, cache != nil {
+                CheckCache.Scope(store: storeID, model: model.id, revision: snapshot.revision)
+            } else {
+                nil
+            }
+        return Walk(
+            snapshot: snapshot, model: model, conditions: conditions, context: context,
+            maximumDepth: configuration.maximumDepth, cache: scope == nil ? nil : cache, cacheScope: scope,
+            explain: explain)
+    }
+}

@@ -1,0 +1,109 @@
+import WardenModel
+
+/// An authorization model prepared for evaluation: relations looked up by name in one step, type restrictions
+/// grouped by kind, and the reverse edges ListObjects walks. Built once per model; immutable and `Sendable`.
+public struct CompiledModel: Sendable {
+    /// The model's id in its store ("" when it was never stored).
+    public let id: String
+    /// The model as written.
+    public let model: AuthorizationModel
+    let relations: [String: [String: CompiledRelation]]
+    let conditions: [String: ConditionDefinition]
+    let validator: TupleValidator
+    /// For each user kind (`user`, `user:*`, `group#member`): the (object type, relation) pairs that accept it.
+    let directEdges: [String: [RelationRef]]
+    /// For each (type, relation): relations on the same type that rewrite to it (`define viewer: editor`).
+    let computedEdges: [RelationRef: [RelationRef]]
+    /// For each (parent type, relation): (child type, relation, tupleset) where `relation from tupleset` is used.
+    let tupleToUsersetEdges: [RelationRef: [(child: RelationRef, tupleset: String)]]
+
+    public init(_ model: AuthorizationModel, id: String = "") {
+        self.id = id
+        self.model = model
+        self.validator = TupleValidator(model: model)
+        self.conditions = Dictionary(model.conditions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var relations: [String: [String: CompiledRelation]] = [:]
+        var directEdges: [String: [RelationRef]] = [:]
+        var computedEdges: [RelationRef: [RelationRef]] = [:]
+        var tupleToUsersetEdges: [RelationRef: [(child: RelationRef, tupleset: String)]] = [:]
+        for type in model.typeDefinitions {
+            var byName: [String: CompiledRelation] = [:]
+            for relation in type.relations { byName[relation.name] = CompiledRelation(relation) }
+            relations[type.name] = byName
+        }
+        for type in model.typeDefinitions {
+            for relation in type.relations {
+                let here = RelationRef(type: type.name, relation: relation.name)
+                for restriction in relation.directlyRelatedUserTypes {
+                    directEdges[restriction.userTypeText, default: []].append(here)
+                }
+                Self.walk(relation.rewrite) { leaf in
+                    switch leaf {
+                    case .computedUserset(let target, _):
+                        computedEdges[RelationRef(type: type.name, relation: target), default: []].append(here)
+                    case .tupleToUserset(let tupleset, let computed, _, _):
+                        for parent in relations[type.name]?[tupleset]?.directTypes ?? [] where parent.relation == nil && !parent.wildcard {
+                            tupleToUsersetEdges[RelationRef(type: parent.type, relation: computed), default: []]
+                                .append((here, tupleset))
+                        }
+                    default: break
+                    }
+                }
+            }
+        }
+        self.relations = relations
+        self.directEdges = directEdges
+        self.computedEdges = computedEdges
+        self.tupleToUsersetEdges = tupleToUsersetEdges
+    }
+
+    private static func walk(_ rewrite: Rewrite, _ visit: (Rewrite) -> Void) {
+        visit(rewrite)
+        for child in rewrite.children { walk(child, visit) }
+    }
+
+    func relation(_ type: String, _ name: String) -> CompiledRelation? {
+        relations[type]?[name]
+    }
+
+    /// Whether the model defines `type`.
+    public func hasType(_ type: String) -> Bool { relations[type] != nil }
+
+    /// Whether a stored tuple still counts under this model: some type restriction of its relation admits its
+    /// user, with the same condition (OpenFGA ignores tuples a newer model no longer allows).
+    func admits(_ tuple: RelationshipTuple, in relation: CompiledRelation) -> Bool {
+        relation.directTypes.contains { restriction in
+            TupleValidator.restriction(restriction, accepts: tuple.key.user) && restriction.condition == tuple.condition?.name
+        }
+    }
+}
+
+/// A relation on a type, `document#viewer`.
+struct RelationRef: Hashable, Sendable {
+    var type: String
+    var relation: String
+}
+
+/// One relation, ready to evaluate.
+struct CompiledRelation: Sendable {
+    let name: String
+    let rewrite: Rewrite
+    let directTypes: [TypeRestriction]
+    /// Types whose wildcard the relation accepts (`user:*`).
+    let wildcardTypes: Set<String>
+    /// Userset restrictions (`group#member`), deduplicated, in declaration order.
+    let usersetRestrictions: [RelationRef]
+
+    init(_ definition: RelationDefinition) {
+        name = definition.name
+        rewrite = definition.rewrite
+        directTypes = definition.directlyRelatedUserTypes
+        wildcardTypes = Set(directTypes.filter(\.wildcard).map(\.type))
+        var seen = Set<RelationRef>()
+        usersetRestrictions = directTypes.compactMap { restriction in
+            guard let relation = restriction.relation else { return nil }
+            let ref = RelationRef(type: restriction.type, relation: relation)
+            return seen.insert(ref).inserted ? ref : nil
+        }
+    }
+}

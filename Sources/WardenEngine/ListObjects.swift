@@ -1,0 +1,131 @@
+import WardenModel
+import WardenStore
+
+/// ListObjects: the objects of a type on which a user has a relation.
+public struct ListObjectsRequest: Hashable, Sendable {
+    public var user: UserRef
+    public var relation: String
+    public var objectType: String
+    public var context: JSONValue?
+    public var contextualTuples: [RelationshipTuple]
+    /// Most objects to return (nil: the engine's configured maximum).
+    public var maximumResults: Int?
+    /// Resume after a previous, incomplete answer.
+    public var continuation: String?
+
+    public init(
+        user: UserRef, relation: String, objectType: String, context: JSONValue? = nil,
+        contextualTuples: [RelationshipTuple] = [], maximumResults: Int? = nil, continuation: String? = nil
+    ) {
+        self.user = user
+        self.relation = relation
+        self.objectType = objectType
+        self.context = context
+        self.contextualTuples = contextualTuples
+        self.maximumResults = maximumResults
+        self.continuation = continuation
+    }
+}
+
+/// ListObjects' answer. Unlike OpenFGA, an answer cut short says so: `isComplete` is false and `continuation`
+/// resumes after the last object returned.
+public struct ListObjectsResult: Hashable, Sendable {
+    /// `type:id` of each object, sorted.
+    public var objects: [String]
+    public var isComplete: Bool
+    public var continuation: String?
+}
+
+extension CheckEngine {
+    /// Lists the objects of `request.objectType` on which the user has the relation.
+    ///
+    /// Candidates come from walking the reverse index outward from the user (tuples naming the user, then the
+    /// usersets and parents those reach); every candidate is then confirmed by a check sharing one memo table, so
+    /// intersections, exclusions and conditions are decided exactly as Check decides them.
+    /// - Parameter deadline: stop (incomplete, with a continuation) once this instant passes.
+    /// - Throws: ``CheckError`` as ``check(_:model:snapshot:storeID:explain:)`` does.
+    public func listObjects<Snapshot: TupleSnapshot>(
+        _ request: ListObjectsRequest, model: CompiledModel, snapshot: Snapshot,
+        deadline: ContinuousClock.Instant? = nil
+    ) throws(CheckError) -> ListObjectsResult {
+        try RequestValidation.validate(user: request.user, relation: request.relation, objectType: request.objectType, in: model)
+        try RequestValidation.validate(contextual: request.contextualTuples, in: model)
+        let overlay = ContextualSnapshot(base: snapshot, contextualTuples: request.contextualTuples)
+        let walk = makeWalk(overlay, model, request.context, storeID: nil, explain: false)
+        let limit = request.maximumResults ?? configuration.maximumListResults
+        var candidates = try ReverseExpansion.candidates(
+            of: request.user, type: request.objectType, relation: request.relation, model: model, snapshot: overlay)
+            .sorted()
+        if let resume = request.continuation {
+            candidates = Array(candidates.drop { $0 <= resume })
+        }
+        var objects: [String] = []
+        for id in candidates {
+            if objects.count == limit || (deadline.map { ContinuousClock.now >= $0 } ?? false) {
+                return ListObjectsResult(
+                    objects: objects.map { "\(request.objectType):\($0)" }, isComplete: false, continuation: objects.last)
+            }
+            let problem = Subproblem(object: ObjectRef(type: request.objectType, id: id), relation: request.relation, user: request.user)
+            if try walk.dispatch(problem, depth: 0).allowed { objects.append(id) }
+        }
+        return ListObjectsResult(objects: objects.map { "\(request.objectType):\($0)" }, isComplete: true, continuation: nil)
+    }
+}
+
+/// The superset of objects a user might reach: tuples naming the user (or the user's type wildcard), then
+/// whatever those objects' relations reach through computed relations, usersets and tuple-to-userset parents.
+enum ReverseExpansion {
+    private struct Reached: Hashable {
+        var object: ObjectRef
+        var relation: String
+    }
+
+    static func candidates<Snapshot: TupleSnapshot>(
+        of user: UserRef, type: String, relation: String, model: CompiledModel, snapshot: Snapshot
+    ) throws(CheckError) -> Set<String> {
+        var reached = Set<Reached>()
+        var queue: [Reached] = []
+        func reach(_ object: ObjectRef, _ relation: String) {
+            let entry = Reached(object: object, relation: relation)
+            if reached.insert(entry).inserted { queue.append(entry) }
+        }
+        func follow(kind: String, user: UserRef) throws(CheckError) {
+            for edge in model.directEdges[kind] ?? [] {
+                let tuples: [RelationshipTuple]
+                do {
+                    tuples = try snapshot.tuples(user: user, objectType: edge.type, relation: edge.relation)
+                } catch {
+                    throw CheckError(error)
+                }
+                for tuple in tuples { reach(tuple.key.object, edge.relation) }
+            }
+        }
+        switch user {
+        case .object(let object):
+            try follow(kind: object.type, user: user)
+            try follow(kind: "\(object.type):*", user: .wildcard(type: object.type))
+        case .wildcard(let wildcardType):
+            try follow(kind: "\(wildcardType):*", user: user)
+        case .userset(let object, let usersetRelation):
+            reach(object, usersetRelation)
+        }
+        var index = 0
+        while index < queue.count {
+            let current = queue[index]
+            index += 1
+            let here = RelationRef(type: current.object.type, relation: current.relation)
+            for dependent in model.computedEdges[here] ?? [] { reach(current.object, dependent.relation) }
+            try follow(kind: "\(current.object.type)#\(current.relation)", user: .userset(current.object, relation: current.relation))
+            for (child, tupleset) in model.tupleToUsersetEdges[here] ?? [] {
+                let tuples: [RelationshipTuple]
+                do {
+                    tuples = try snapshot.tuples(user: .object(current.object), objectType: child.type, relation: tupleset)
+                } catch {
+                    throw CheckError(error)
+                }
+                for tuple in tuples { reach(tuple.key.object, child.relation) }
+            }
+        }
+        return Set(reached.lazy.filter { $0.object.type == type && $0.relation == relation }.map(\.object.id))
+    }
+}

@@ -1,0 +1,151 @@
+import WardenModel
+import WardenStore
+
+/// The state of one request (a check, or a batch/list that runs many): the snapshot, the compiled model, the
+/// request's context, the memo table, and the explanation recorder when asked for.
+///
+/// The walk is synchronous and depth-first, so the memo's in-progress entries are exactly the ancestors on the
+/// current path: meeting one again is a cycle, answered "no" for this path only.
+final class Walk<Snapshot: TupleSnapshot> {
+    let snapshot: Snapshot
+    let model: CompiledModel
+    let conditions: any ConditionEvaluating
+    let context: JSONValue?
+    let maximumDepth: Int
+    let cache: CheckCache?
+    let cacheScope: CheckCache.Scope?
+    var explanation: ExplanationRecorder?
+
+    private enum MemoEntry {
+        case inProgress
+        /// A settled answer, computed with `depth` levels already used (reusable at that depth or shallower).
+        case settled(Outcome, depth: Int)
+    }
+
+    private var memo: [Subproblem: MemoEntry] = [:]
+
+    init(
+        snapshot: Snapshot, model: CompiledModel, conditions: any ConditionEvaluating, context: JSONValue?,
+        maximumDepth: Int, cache: CheckCache?, cacheScope: CheckCache.Scope?, explain: Bool = false
+    ) {
+        self.snapshot = snapshot
+        self.model = model
+        self.conditions = conditions
+        self.context = context
+        self.maximumDepth = maximumDepth
+        self.cache = cache
+        self.cacheScope = cacheScope
+        self.explanation = explain ? ExplanationRecorder() : nil
+    }
+
+    /// Answers a subproblem through the chain: request memo → cross-request cache → depth guard → graph walker.
+    func dispatch(_ problem: Subproblem, depth: Int) throws(CheckError) -> Outcome {
+        // A userset asked about itself: `group:eng#member` has `member` on `group:eng`.
+        if case .userset(let object, let relation) = problem.user, object == problem.object, relation == problem.relation {
+            explanation?.leaf("\(problem.object)#\(problem.relation)", "the user is this userset", .yes)
+            return .yes
+        }
+        switch memo[problem] {
+        case .inProgress:
+            explanation?.leaf(Self.label(problem), "cycle: already being resolved on this path", .cycle)
+            return .cycle
+        case .settled(let outcome, let settledDepth) where depth <= settledDepth:
+            explanation?.leaf(Self.label(problem), "answered earlier in this request", outcome)
+            return outcome
+        default:
+            break
+        }
+        if let cache, let cacheScope, let cached = cache.outcome(for: problem, in: cacheScope) {
+            explanation?.leaf(Self.label(problem), "answered from the check cache", cached)
+            return cached
+        }
+        guard depth < maximumDepth else { throw CheckError.resolutionTooComplex() }
+
+        memo[problem] = .inProgress
+        explanation?.enter(Self.label(problem), "")
+        let outcome: Outcome
+        do throws(CheckError) {
+            outcome = try resolve(problem, depth: depth)
+        } catch {
+            memo[problem] = nil
+            explanation?.leave(nil)
+            throw error
+        }
+        explanation?.leave(outcome)
+        if outcome.cycleDetected {
+            memo[problem] = nil
+        } else {
+            memo[problem] = .settled(outcome, depth: depth)
+            if let cache, let cacheScope { cache.store(outcome, for: problem, in: cacheScope) }
+        }
+        return outcome
+    }
+
+    static func label(_ problem: Subproblem) -> String {
+        "\(problem.object)#\(problem.relation)@\(problem.user)"
+    }
+
+    /// The graph walker: evaluates the relation's rewrite for `problem`.
+    private func resolve(_ problem: Subproblem, depth: Int) throws(CheckError) -> Outcome {
+        guard let relation = model.relation(problem.object.type, problem.relation) else {
+            // A relation the type does not define grants nothing (parents of another type, say).
+            return .no
+        }
+        return try evaluate(relation.rewrite, relation, problem, depth: depth)
+    }
+
+    func evaluate(
+        _ rewrite: Rewrite, _ relation: CompiledRelation, _ problem: Subproblem, depth: Int
+    ) throws(CheckError) -> Outcome {
+        switch rewrite {
+        case .direct:
+            return try traced("direct") { () throws(CheckError) in try direct(relation, problem, depth: depth) }
+        case .computedUserset(let target, _):
+            return try dispatch(Subproblem(object: problem.object, relation: target, user: problem.user), depth: depth)
+        case .tupleToUserset(let tupleset, let computed, _, _):
+            return try traced("\(computed) from \(tupleset)") { () throws(CheckError) in
+                try tupleToUserset(tupleset: tupleset, computed: computed, problem, depth: depth)
+            }
+        case .union(let children):
+            return try traced("union") { () throws(CheckError) in
+                try SetOperations.union(count: children.count) { index throws(CheckError) in
+                    try evaluate(children[index], relation, problem, depth: depth)
+                }
+            }
+        case .intersection(let children):
+            return try traced("intersection") { () throws(CheckError) in
+                try SetOperations.intersection(count: children.count) { index throws(CheckError) in
+                    try evaluate(children[index], relation, problem, depth: depth)
+                }
+            }
+        case .exclusion(let base, let subtract):
+            return try traced("but not") { () throws(CheckError) in
+                try SetOperations.exclusion(
+                    base: { () throws(CheckError) in try evaluate(base, relation, problem, depth: depth) },
+                    subtract: { () throws(CheckError) in try evaluate(subtract, relation, problem, depth: depth) })
+            }
+        }
+    }
+
+    /// Runs `body` inside an explanation node when explaining; directly otherwise.
+    @inline(__always)
+    private func traced(_ rule: String, _ body: () throws(CheckError) -> Outcome) throws(CheckError) -> Outcome {
+        guard explanation != nil else { return try body() }
+        explanation?.enter(rule, "")
+        do throws(CheckError) {
+            let outcome = try body()
+            explanation?.leave(outcome)
+            return outcome
+        } catch {
+            explanation?.leave(nil)
+            throw error
+        }
+    }
+
+    /// Whether a conditioned tuple counts: no condition, or its condition holds for the request's context.
+    func conditionHolds(_ tuple: RelationshipTuple) throws(CheckError) -> Bool {
+        guard let condition = tuple.condition else { return true }
+        guard let definition = model.conditions[condition.name] else { return false }
+        return try conditions.evaluate(definition, tuple: tuple, requestContext: context)
+    }
+}
