@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .library(name: "WardenModel", targets: ["WardenModel"]),
         .library(name: "WardenStore", targets: ["WardenStore"]),
+        .library(name: "WardenConditions", targets: ["WardenConditions"]),
         .library(name: "WardenEngine", targets: ["WardenEngine"]),
         .library(name: "Warden", targets: ["Warden"]),
         .executable(name: "warden", targets: ["WardenCLI"]),
@@ -38,8 +39,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "WardenConditions",
+            dependencies: ["WardenModel"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "WardenEngine",
-            dependencies: ["WardenModel", "WardenStore"],
+            dependencies: ["WardenModel", "WardenStore", "WardenConditions"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -4,6 +4,6 @@ import WardenEngine
 public enum WardenDefaults {
     /// A check engine with the default limits and the condition evaluator Warden ships.
     public static func engine(cache: CheckCache? = nil) -> CheckEngine {
-        CheckEngine(conditions: FailClosedConditions(), cache: cache)
+        CheckEngine(conditions: CELConditions(), cache: cache)
     }
 }

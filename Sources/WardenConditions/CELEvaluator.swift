@@ -1,0 +1,92 @@
+/// Evaluates an expression tree against parameter values with CEL's semantics: no implicit conversions except
+/// numeric comparison across int, uint and double; overflow and division by zero are errors; `&&` and `||`
+/// absorb an error on one side when the other side decides the answer.
+struct CELEvaluator {
+    let variables: [String: CELValue]
+    /// Evaluation steps left; each node costs one. A hostile expression runs out instead of hanging a check.
+    var budget: Int
+
+    mutating func evaluate(_ expression: CELExpression) throws(ConditionError) -> CELValue {
+        budget -= 1
+        guard budget >= 0 else { throw ConditionError(.costExceeded, "the condition exceeded its evaluation cost limit") }
+        switch expression {
+        case .literal(let value):
+            return value
+        case .identifier(let name, let offset):
+            guard let value = variables[name] else {
+                throw ConditionError(.evaluation, "no such attribute '\(name)'", offset: offset)
+            }
+            return value
+        case .list(let elements):
+            var values: [CELValue] = []
+            for element in elements { values.append(try evaluate(element)) }
+            return .list(values)
+        case .map(let entries):
+            var map: [String: CELValue] = [:]
+            for (keyExpression, valueExpression) in entries {
+                guard case .string(let key) = try evaluate(keyExpression) else {
+                    throw ConditionError(.evaluation, "map keys must be strings")
+                }
+                map[key] = try evaluate(valueExpression)
+            }
+            return .map(map)
+        case .unary(let symbol, let operand):
+            let value = try evaluate(operand)
+            switch (symbol, value) {
+            case ("!", .bool(let flag)): return .bool(!flag)
+            case ("-", .int(let number)):
+                guard number != .min else { throw ConditionError(.evaluation, "int overflow") }
+                return .int(-number)
+            case ("-", .double(let number)): return .double(-number)
+            case ("-", .duration(let nanos)): return .duration(-nanos)
+            default: throw Self.noOverload(symbol, value)
+            }
+        case .binary(let symbol, let left, let right, _):
+            if symbol == "&&" || symbol == "||" { return try logical(symbol, left, right) }
+            return try CELOperators.apply(symbol, try evaluate(left), try evaluate(right))
+        case .conditional(let condition, let then, let otherwise):
+            guard case .bool(let flag) = try evaluate(condition) else {
+                throw ConditionError(.evaluation, "a conditional needs a bool condition")
+            }
+            return try evaluate(flag ? then : otherwise)
+        case .index(let base, let key):
+            return try CELOperators.index(try evaluate(base), try evaluate(key))
+        case .select(let base, let field):
+            guard case .map(let map) = try evaluate(base) else {
+                throw ConditionError(.evaluation, "field '\(field)' selected from a value that is not a map")
+            }
+            guard let value = map[field] else { throw ConditionError(.evaluation, "no such key: \(field)") }
+            return value
+        case .call(let name, let target, let arguments, _):
+            var values: [CELValue] = []
+            if let target { values.append(try evaluate(target)) }
+            for argument in arguments { values.append(try evaluate(argument)) }
+            return try CELFunctions.call(name, isMethod: target != nil, values)
+        }
+    }
+
+    /// `&&` and `||`, commutative over errors: `false && error` and `error && false` are both false.
+    private mutating func logical(_ symbol: String, _ left: CELExpression, _ right: CELExpression) throws(ConditionError) -> CELValue {
+        let decisive = symbol == "||"
+        var firstError: ConditionError?
+        var sawNonDecisive = 0
+        for side in [left, right] {
+            do throws(ConditionError) {
+                let value = try evaluate(side)
+                guard case .bool(let flag) = value else { throw Self.noOverload(symbol, value) }
+                if flag == decisive { return .bool(decisive) }
+                sawNonDecisive += 1
+            } catch {
+                if error.code == .costExceeded { throw error }
+                if firstError == nil { firstError = error }
+            }
+        }
+        if let firstError { throw firstError }
+        return .bool(!decisive)
+    }
+
+    static func noOverload(_ operation: String, _ values: CELValue...) -> ConditionError {
+        ConditionError(
+            .evaluation, "no such overload: \(operation)(\(values.map(\.typeName).joined(separator: ", ")))")
+    }
+}

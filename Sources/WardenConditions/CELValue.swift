@@ -1,0 +1,34 @@
+/// A value of OpenFGA's CEL subset.
+public indirect enum CELValue: Hashable, Sendable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case uint(UInt64)
+    case double(Double)
+    case string(String)
+    /// Nanoseconds.
+    case duration(Int64)
+    /// Seconds and nanoseconds since 1970-01-01T00:00:00Z.
+    case timestamp(seconds: Int64, nanos: Int32)
+    /// 4 or 16 bytes.
+    case ipaddress([UInt8])
+    case list([CELValue])
+    case map([String: CELValue])
+
+    /// CEL's name for the value's type, for error messages.
+    public var typeName: String {
+        switch self {
+        case .null: "null_type"
+        case .bool: "bool"
+        case .int: "int"
+        case .uint: "uint"
+        case .double: "double"
+        case .string: "string"
+        case .duration: "google.protobuf.Duration"
+        case .timestamp: "google.protobuf.Timestamp"
+        case .ipaddress: "ipaddress"
+        case .list: "list"
+        case .map: "map"
+        }
+    }
+}

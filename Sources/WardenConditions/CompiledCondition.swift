@@ -1,0 +1,168 @@
+import WardenModel
+
+/// A condition parsed once, ready to evaluate many times: its expression tree and declared parameters.
+///
+/// ```swift
+/// let condition = try CompiledCondition(definition)
+/// let holds = try condition.evaluate(context: ["x": .number("5")])
+/// ```
+public struct CompiledCondition: Sendable {
+    /// The most expression nodes one evaluation may visit (OpenFGA bounds CEL cost the same way).
+    public static let maximumCost = 10_000
+
+    public let name: String
+    let parameters: [(name: String, type: ConditionParameterType)]
+    let expression: CELExpression
+
+    /// Parses `definition`'s expression and checks that it names only declared parameters.
+    /// - Throws: ``ConditionError`` `.syntax` or `.type` with the offset in the expression.
+    public init(_ definition: ConditionDefinition) throws(ConditionError) {
+        name = definition.name
+        parameters = definition.parameters.map { ($0.name, $0.type) }
+        expression = try CELParser.parse(definition.expression)
+        let declared = Set(parameters.map(\.name))
+        try Self.checkIdentifiers(expression, declared: declared)
+    }
+
+    private static func checkIdentifiers(_ expression: CELExpression, declared: Set<String>) throws(ConditionError) {
+        switch expression {
+        case .identifier(let name, let offset):
+            if !declared.contains(name) {
+                throw ConditionError(.type, "undeclared reference to '\(name)'", offset: offset)
+            }
+        case .literal: break
+        case .list(let elements): for element in elements { try checkIdentifiers(element, declared: declared) }
+        case .map(let entries):
+            for (key, value) in entries {
+                try checkIdentifiers(key, declared: declared)
+                try checkIdentifiers(value, declared: declared)
+            }
+        case .unary(_, let operand), .select(let operand, _): try checkIdentifiers(operand, declared: declared)
+        case .binary(_, let left, let right, _), .index(let left, let right):
+            try checkIdentifiers(left, declared: declared)
+            try checkIdentifiers(right, declared: declared)
+        case .conditional(let condition, let then, let otherwise):
+            for part in [condition, then, otherwise] { try checkIdentifiers(part, declared: declared) }
+        case .call(_, let target, let arguments, _):
+            if let target { try checkIdentifiers(target, declared: declared) }
+            for argument in arguments { try checkIdentifiers(argument, declared: declared) }
+        }
+    }
+
+    /// Evaluates the condition with `context` (parameter name → JSON value).
+    /// - Returns: whether the condition holds.
+    /// - Throws: ``ConditionError``: `.missingParameters` naming every declared parameter absent from `context`,
+    ///   `.parameterType` for a value that does not convert to its declared type, `.evaluation` for runtime
+    ///   errors, `.costExceeded` past ``maximumCost``.
+    public func evaluate(context: [String: JSONValue]) throws(ConditionError) -> Bool {
+        var variables: [String: CELValue] = [:]
+        var missing: [String] = []
+        for (parameter, type) in parameters {
+            guard let value = context[parameter] else {
+                missing.append(parameter)
+                continue
+            }
+            do throws(ConditionError) {
+                variables[parameter] = try ParameterConversion.convert(value, to: type)
+            } catch {
+                throw ConditionError(
+                    .parameterType,
+                    "parameter type error on condition '\(name)' - failed to convert context parameter '\(parameter)': "
+                        + error.message)
+            }
+        }
+        if !missing.isEmpty {
+            throw ConditionError(.missingParameters, "missing context parameters", missingParameters: missing.sorted())
+        }
+        var evaluator = CELEvaluator(variables: variables, budget: Self.maximumCost)
+        let result = try evaluator.evaluate(expression)
+        guard case .bool(let holds) = result else {
+            throw ConditionError(.evaluation, "condition '\(name)' evaluated to \(result.typeName), not bool")
+        }
+        return holds
+    }
+}
+
+/// Converts JSON context values to the parameter types a condition declares.
+enum ParameterConversion {
+    static func convert(_ value: JSONValue, to type: ConditionParameterType) throws(ConditionError) -> CELValue {
+        func mismatch() -> ConditionError {
+            ConditionError(.parameterType, "expected type value '\(type.dslName)', but found '\(jsonKind(value))'")
+        }
+        switch (type, value) {
+        case (.any, _): return try natural(value)
+        case (.bool, .bool(let flag)): return .bool(flag)
+        case (.string, .string(let text)): return .string(text)
+        case (.int, .number(let text)):
+            if let number = Int64(text) { return .int(number) }
+            guard let number = Double(text), number == number.rounded(), let exact = Int64(exactly: number) else {
+                throw ConditionError(.parameterType, "a non-integer value was provided for type int")
+            }
+            return .int(exact)
+        case (.int, .string(let text)):
+            guard let number = Int64(text) else { throw mismatch() }
+            return .int(number)
+        case (.uint, .number(let text)):
+            if let number = UInt64(text) { return .uint(number) }
+            guard let number = Double(text), number == number.rounded(), let exact = UInt64(exactly: number) else {
+                throw ConditionError(.parameterType, "a non-integer or negative value was provided for type uint")
+            }
+            return .uint(exact)
+        case (.double, .number(let text)):
+            guard let number = Double(text), number.isFinite else {
+                throw ConditionError(.parameterType, "number cannot be represented as a float64: \(text)")
+            }
+            return .double(number)
+        case (.duration, .string(let text)): return .duration(try CELTime.duration(text))
+        case (.timestamp, .string(let text)): return try CELTime.timestamp(text)
+        case (.ipaddress, .string(let text)):
+            guard let bytes = CELNetwork.address(text) else {
+                throw ConditionError(.parameterType, "could not parse string as an ipaddress '\(text)'")
+            }
+            return .ipaddress(bytes)
+        case (.list(let element), .array(let values)):
+            var converted: [CELValue] = []
+            for item in values { converted.append(try convert(item, to: element)) }
+            return .list(converted)
+        case (.map(let element), .object(let members)):
+            var converted: [String: CELValue] = [:]
+            for (key, item) in members { converted[key] = try convert(item, to: element) }
+            return .map(converted)
+        default:
+            throw mismatch()
+        }
+    }
+
+    /// A value of parameter type `any`: JSON's own types (numbers as double, as protobuf's Struct has them).
+    static func natural(_ value: JSONValue) throws(ConditionError) -> CELValue {
+        switch value {
+        case .null: return .null
+        case .bool(let flag): return .bool(flag)
+        case .number(let text):
+            guard let number = Double(text), number.isFinite else {
+                throw ConditionError(.parameterType, "number cannot be represented as a float64: \(text)")
+            }
+            return .double(number)
+        case .string(let text): return .string(text)
+        case .array(let values):
+            var converted: [CELValue] = []
+            for item in values { converted.append(try natural(item)) }
+            return .list(converted)
+        case .object(let members):
+            var converted: [String: CELValue] = [:]
+            for (key, item) in members { converted[key] = try natural(item) }
+            return .map(converted)
+        }
+    }
+
+    private static func jsonKind(_ value: JSONValue) -> String {
+        switch value {
+        case .null: "null"
+        case .bool: "bool"
+        case .number: "number"
+        case .string: "string"
+        case .array: "list"
+        case .object: "map"
+        }
+    }
+}
