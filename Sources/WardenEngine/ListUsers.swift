@@ -85,7 +85,9 @@ struct ForwardExpansion<Snapshot: TupleSnapshot> {
         filters.contains { filter in
             switch user {
             case .object(let object): filter.type == object.type && filter.relation == nil
-            case .wildcard(let type): filter.type == type && filter.relation == nil
+            // OpenFGA returns a typed wildcard for a userset filter of the same type too (`directs-user:*` for
+            // `directs-user#direct`); the reference engine does, so Warden does.
+            case .wildcard(let type): filter.type == type
             case .userset(let object, let relation): filter.type == object.type && filter.relation == relation
             }
         }
