@@ -83,6 +83,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "WardenEngineTests",
+            dependencies: [
+                "Warden", "WardenEngine", "WardenModel", "WardenStore", "WardenConditions", "WardenTestSupport",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "WardenCLITests",
             dependencies: ["WardenTestSupport", "WardenCLI"],
             swiftSettings: swiftSettings

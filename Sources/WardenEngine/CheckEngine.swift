@@ -72,7 +72,7 @@ public struct CheckEngine: Sendable {
     public func check<Snapshot: TupleSnapshot>(
         _ request: CheckRequest, model: CompiledModel, snapshot: Snapshot, storeID: String? = nil, explain: Bool = false
     ) throws(CheckError) -> CheckResult {
-        try RequestValidation.validate(user: request.user, relation: request.relation, objectType: request.object.type, in: model)
+        try RequestValidation.validateCheck(user: request.user, relation: request.relation, object: request.object, in: model)
         try RequestValidation.validate(contextual: request.contextualTuples, in: model)
         let problem = Subproblem(object: request.object, relation: request.relation, user: request.user)
         if request.contextualTuples.isEmpty {
@@ -92,7 +92,7 @@ public struct CheckEngine: Sendable {
         var walks: [WalkKey: Walk<ContextualSnapshot<Snapshot>>] = [:]
         return requests.map { request in
             do throws(CheckError) {
-                try RequestValidation.validate(user: request.user, relation: request.relation, objectType: request.object.type, in: model)
+                try RequestValidation.validateCheck(user: request.user, relation: request.relation, object: request.object, in: model)
                 try RequestValidation.validate(contextual: request.contextualTuples, in: model)
                 let key = WalkKey(context: request.context, contextualTuples: request.contextualTuples)
                 let walk = walks[key] ?? {

@@ -16,6 +16,9 @@ public struct CompiledModel: Sendable {
     let computedEdges: [RelationRef: [RelationRef]]
     /// For each (parent type, relation): (child type, relation, tupleset) where `relation from tupleset` is used.
     let tupleToUsersetEdges: [RelationRef: [(child: RelationRef, tupleset: String)]]
+    /// For each (type, relation): the kinds of user it can reach at all — `user` for users and wildcards of that
+    /// type, `group#member` for usersets (its own included) — so walks can skip branches that cannot produce what is asked for.
+    let reachableUserKinds: [RelationRef: Set<String>]
 
     public init(_ model: AuthorizationModel, id: String = "") {
         self.id = id
@@ -52,9 +55,62 @@ public struct CompiledModel: Sendable {
             }
         }
         self.relations = relations
+        self.reachableUserKinds = Self.reachableUserKinds(model, relations)
         self.directEdges = directEdges
         self.computedEdges = computedEdges
         self.tupleToUsersetEdges = tupleToUsersetEdges
+    }
+
+    /// The least fixpoint of "which user kinds can this relation reach": direct restrictions give their kind (a
+    /// userset also gives what its relation reaches); computed, tuple-to-userset and set operations pass kinds up.
+    private static func reachableUserKinds(
+        _ model: AuthorizationModel, _ relations: [String: [String: CompiledRelation]]
+    ) -> [RelationRef: Set<String>] {
+        var kinds: [RelationRef: Set<String>] = [:]
+        var changed = true
+        while changed {
+            changed = false
+            for type in model.typeDefinitions {
+                for relation in type.relations {
+                    let here = RelationRef(type: type.name, relation: relation.name)
+                    // A relation always reaches its own userset (`folder:x#viewer` has viewer on folder:x).
+                    var found = kinds[here] ?? ["\(type.name)#\(relation.name)"]
+                    let before = kinds[here]?.count ?? 0
+                    walk(relation.rewrite) { leaf in
+                        switch leaf {
+                        case .direct:
+                            for restriction in relation.directlyRelatedUserTypes {
+                                if let usersetRelation = restriction.relation {
+                                    found.insert("\(restriction.type)#\(usersetRelation)")
+                                    found.formUnion(kinds[RelationRef(type: restriction.type, relation: usersetRelation)] ?? [])
+                                } else {
+                                    found.insert(restriction.type)
+                                }
+                            }
+                        case .computedUserset(let target, _):
+                            found.formUnion(kinds[RelationRef(type: type.name, relation: target)] ?? [])
+                        case .tupleToUserset(let tupleset, let computed, _, _):
+                            for parent in relations[type.name]?[tupleset]?.directTypes ?? [] {
+                                found.formUnion(kinds[RelationRef(type: parent.type, relation: computed)] ?? [])
+                            }
+                        default: break
+                        }
+                    }
+                    if found.count != before {
+                        kinds[here] = found
+                        changed = true
+                    }
+                }
+            }
+        }
+        return kinds
+    }
+
+    /// Whether `type#relation` can reach users of `userType` (or, with `userRelation`, that userset kind).
+    func canReach(_ type: String, _ relation: String, userType: String, userRelation: String?) -> Bool {
+        guard let kinds = reachableUserKinds[RelationRef(type: type, relation: relation)] else { return false }
+        if let userRelation, kinds.contains("\(userType)#\(userRelation)") { return true }
+        return kinds.contains(userType)
     }
 
     private static func walk(_ rewrite: Rewrite, _ visit: (Rewrite) -> Void) {

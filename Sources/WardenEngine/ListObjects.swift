@@ -48,7 +48,7 @@ extension CheckEngine {
         _ request: ListObjectsRequest, model: CompiledModel, snapshot: Snapshot,
         deadline: ContinuousClock.Instant? = nil
     ) throws(CheckError) -> ListObjectsResult {
-        try RequestValidation.validate(user: request.user, relation: request.relation, objectType: request.objectType, in: model)
+        try RequestValidation.validateListObjects(user: request.user, relation: request.relation, objectType: request.objectType, in: model)
         try RequestValidation.validate(contextual: request.contextualTuples, in: model)
         let overlay = ContextualSnapshot(base: snapshot, contextualTuples: request.contextualTuples)
         let walk = makeWalk(overlay, model, request.context, storeID: nil, explain: false)

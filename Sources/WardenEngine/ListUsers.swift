@@ -41,23 +41,12 @@ extension CheckEngine {
     public func listUsers<Snapshot: TupleSnapshot>(
         _ request: ListUsersRequest, model: CompiledModel, snapshot: Snapshot
     ) throws(CheckError) -> [UserRef] {
-        guard model.hasType(request.object.type) else {
-            throw CheckError(.typeNotFound, "type '\(request.object.type)' not found")
-        }
-        guard model.relation(request.object.type, request.relation) != nil else {
-            throw CheckError(.relationNotFound, "relation '\(request.object.type)#\(request.relation)' not found")
-        }
-        for filter in request.filters {
-            guard model.hasType(filter.type) else { throw CheckError(.typeNotFound, "type '\(filter.type)' not found") }
-            if let relation = filter.relation, model.relation(filter.type, relation) == nil {
-                throw CheckError(.relationNotFound, "relation '\(filter.type)#\(relation)' not found")
-            }
-        }
+        try RequestValidation.validateListUsers(request, in: model)
         try RequestValidation.validate(contextual: request.contextualTuples, in: model)
         let overlay = ContextualSnapshot(base: snapshot, contextualTuples: request.contextualTuples)
-        var expansion = ForwardExpansion(model: model, snapshot: overlay, filters: request.filters)
-        try expansion.visit(request.object, request.relation)
         let walk = makeWalk(overlay, model, request.context, storeID: nil, explain: false)
+        var expansion = ForwardExpansion(model: model, snapshot: overlay, filters: request.filters, conditionHolds: walk.conditionHolds)
+        try expansion.visit(request.object, request.relation)
         var users: [UserRef] = []
         for candidate in expansion.candidates.sorted(by: { $0.description < $1.description }) {
             let problem = Subproblem(object: request.object, relation: request.relation, user: candidate)
@@ -68,17 +57,25 @@ extension CheckEngine {
 }
 
 /// Collects the users a relation might reach by following its rewrite through tuples, usersets and parents.
+///
+/// Conditions are evaluated on the way, as OpenFGA's ListUsers does: a tuple whose condition fails is not
+/// followed, and one whose condition cannot be evaluated (missing parameters) fails the whole request.
 struct ForwardExpansion<Snapshot: TupleSnapshot> {
     let model: CompiledModel
     let snapshot: Snapshot
     let filters: [ListUsersRequest.Filter]
+    let conditionHolds: (RelationshipTuple) throws(CheckError) -> Bool
     private(set) var candidates = Set<UserRef>()
     private var visited = Set<Subproblem>()
 
-    init(model: CompiledModel, snapshot: Snapshot, filters: [ListUsersRequest.Filter]) {
+    init(
+        model: CompiledModel, snapshot: Snapshot, filters: [ListUsersRequest.Filter],
+        conditionHolds: @escaping (RelationshipTuple) throws(CheckError) -> Bool
+    ) {
         self.model = model
         self.snapshot = snapshot
         self.filters = filters
+        self.conditionHolds = conditionHolds
     }
 
     private func wanted(_ user: UserRef) -> Bool {
@@ -97,7 +94,11 @@ struct ForwardExpansion<Snapshot: TupleSnapshot> {
         // The user field is unused here; the subproblem serves as a visited (object, relation) pair.
         let key = Subproblem(object: object, relation: relationName, user: .wildcard(type: ""))
         guard visited.insert(key).inserted, let relation = model.relation(object.type, relationName) else { return }
+        // Skip relations that cannot produce any requested kind of user (OpenFGA prunes the same way, so it never
+        // evaluates their conditions either).
         let userset = UserRef.userset(object, relation: relationName)
+        guard wanted(userset) || filters.contains(where: { model.canReach(object.type, relationName, userType: $0.type, userRelation: $0.relation) })
+        else { return }
         if wanted(userset) { candidates.insert(userset) }
         try visit(relation.rewrite, object, relationName)
     }
@@ -105,14 +106,14 @@ struct ForwardExpansion<Snapshot: TupleSnapshot> {
     private mutating func visit(_ rewrite: Rewrite, _ object: ObjectRef, _ relationName: String) throws(CheckError) {
         switch rewrite {
         case .direct:
-            for tuple in try read(object, relationName, userRelation: nil) {
+            for tuple in try read(object, relationName, userRelation: nil) where try conditionHolds(tuple) {
                 if wanted(tuple.key.user) { candidates.insert(tuple.key.user) }
                 if case .userset(let group, let groupRelation) = tuple.key.user { try visit(group, groupRelation) }
             }
         case .computedUserset(let target, _):
             try visit(object, target)
         case .tupleToUserset(let tupleset, let computed, _, _):
-            for tuple in try read(object, tupleset, userRelation: "") {
+            for tuple in try read(object, tupleset, userRelation: "") where try conditionHolds(tuple) {
                 if case .object(let parent) = tuple.key.user { try visit(parent, computed) }
             }
         case .union(let children), .intersection(let children):

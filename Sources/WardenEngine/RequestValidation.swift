@@ -1,22 +1,51 @@
 import WardenModel
 
-/// Checks a request's names against the model before any walk, with OpenFGA's error codes and wording.
+/// Checks a request's names against the model before any walk, with OpenFGA's error codes and wording: Check
+/// reports every naming problem as a validation error (`invalid relation: …`); ListObjects and ListUsers report
+/// an unknown type or relation with their own codes.
 enum RequestValidation {
-    static func validate(user: UserRef, relation: String, objectType: String, in model: CompiledModel) throws(CheckError) {
-        guard model.hasType(objectType) else { throw CheckError(.typeNotFound, "type '\(objectType)' not found") }
-        guard model.relation(objectType, relation) != nil else {
-            throw CheckError(.relationNotFound, "relation '\(objectType)#\(relation)' not found")
+    /// Check: the user (type, userset relation), then the object's type, then the relation.
+    static func validateCheck(user: UserRef, relation: String, object: ObjectRef, in model: CompiledModel) throws(CheckError) {
+        if let reason = userProblem(user, in: model) ?? typeProblem(object.type, in: model)
+            ?? relationProblem(object.type, relation, in: model)
+        {
+            throw CheckError(.validation, "invalid relation: \(reason)")
         }
-        try validate(user: user, in: model)
     }
 
-    static func validate(user: UserRef, in model: CompiledModel) throws(CheckError) {
-        guard model.hasType(user.type) else {
-            throw CheckError(.validation, "invalid 'user' value: type '\(user.type)' not found")
+    /// ListObjects: the type, the relation, then the user.
+    static func validateListObjects(user: UserRef, relation: String, objectType: String, in model: CompiledModel) throws(CheckError) {
+        if let reason = typeProblem(objectType, in: model) { throw CheckError(.typeNotFound, reason) }
+        if let reason = relationProblem(objectType, relation, in: model) { throw CheckError(.relationNotFound, reason) }
+        if let reason = userProblem(user, in: model) { throw CheckError(.validation, "invalid 'user' value: \(reason)") }
+    }
+
+    /// ListUsers: the object's type, the relation, then each user filter.
+    static func validateListUsers(_ request: ListUsersRequest, in model: CompiledModel) throws(CheckError) {
+        if let reason = typeProblem(request.object.type, in: model) { throw CheckError(.typeNotFound, reason) }
+        if let reason = relationProblem(request.object.type, request.relation, in: model) {
+            throw CheckError(.relationNotFound, reason)
         }
-        if case .userset(let object, let userRelation) = user, model.relation(object.type, userRelation) == nil {
-            throw CheckError(.validation, "invalid 'user' value: relation '\(object.type)#\(userRelation)' not found")
+        for filter in request.filters {
+            if let reason = typeProblem(filter.type, in: model) { throw CheckError(.typeNotFound, reason) }
+            if let relation = filter.relation, let reason = relationProblem(filter.type, relation, in: model) {
+                throw CheckError(.relationNotFound, reason)
+            }
         }
+    }
+
+    private static func typeProblem(_ type: String, in model: CompiledModel) -> String? {
+        model.hasType(type) ? nil : "type '\(type)' not found"
+    }
+
+    private static func relationProblem(_ type: String, _ relation: String, in model: CompiledModel) -> String? {
+        model.relation(type, relation) == nil ? "relation '\(type)#\(relation)' not found" : nil
+    }
+
+    private static func userProblem(_ user: UserRef, in model: CompiledModel) -> String? {
+        if let problem = typeProblem(user.type, in: model) { return problem }
+        if case .userset(let object, let relation) = user { return relationProblem(object.type, relation, in: model) }
+        return nil
     }
 
     static func validate(contextual tuples: [RelationshipTuple], in model: CompiledModel) throws(CheckError) {

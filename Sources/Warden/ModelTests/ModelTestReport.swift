@@ -6,6 +6,11 @@ public struct ModelTestReport: Sendable {
         public var passing = 0
         public var total = 0
 
+        public init(passing: Int = 0, total: Int = 0) {
+            self.passing = passing
+            self.total = total
+        }
+
         mutating func add(_ passed: Bool) {
             total += 1
             if passed { passing += 1 }
