@@ -36,7 +36,8 @@ public struct CheckError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { message }
 
-    static func resolutionTooComplex() -> CheckError {
+    /// The error for a walk past the maximum depth, in OpenFGA's words.
+    public static func resolutionTooComplex() -> CheckError {
         CheckError(
             .resolutionTooComplex,
             "Authorization Model resolution required too many rewrite rules to be resolved. Check your authorization "
