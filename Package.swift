@@ -50,13 +50,18 @@ let package = Package(
         ),
         .target(
             name: "Warden",
-            dependencies: ["WardenModel", "WardenStore", "WardenEngine", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "WardenModel", "WardenStore", "WardenEngine", "WardenConditions", .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "WardenCLI",
             dependencies: [
                 "WardenModel",
+                "WardenConditions",
+                "WardenStore",
+                "WardenEngine",
                 "Warden",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -80,6 +85,11 @@ let package = Package(
         .testTarget(
             name: "WardenStoreTests",
             dependencies: ["WardenStore", "WardenTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WardenConditionsTests",
+            dependencies: ["WardenConditions", "WardenModel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WardenConditions
 import WardenModel
 
 /// How a command prints its result.
@@ -30,7 +31,7 @@ struct ModelFileArgument: ParsableArguments {
     /// Loads the model, printing every problem to stderr and exiting 2 when there is one.
     func load(validate: Bool) throws -> AuthorizationModel {
         do {
-            return validate ? try ModelLoader.loadValidated(path: file) : try ModelLoader.load(path: file)
+            return validate ? try ConditionValidation.loadValidated(path: file) : try ModelLoader.load(path: file)
         } catch {
             StandardError.write(Diagnostics.text(error.diagnostics, defaultFile: file))
             throw WardenExit.badInput

@@ -1,4 +1,5 @@
 import ArgumentParser
+import WardenConditions
 import WardenModel
 
 /// `warden model validate FILE`: checks syntax and OpenFGA's semantic rules, reporting every problem.
@@ -16,7 +17,7 @@ struct ModelValidateCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let parsed = try ModelLoader.loadValidated(path: model.file)
+            let parsed = try ConditionValidation.loadValidated(path: model.file)
             switch output {
             case .text:
                 let relations = parsed.typeDefinitions.reduce(0) { $0 + $1.relations.count }

@@ -1,4 +1,5 @@
 import Foundation
+import WardenConditions
 import WardenModel
 import Yams
 
@@ -81,9 +82,9 @@ public struct StoreFile: Sendable {
         do throws(ModelError) {
             if case .string(let modelText)? = document["model"] {
                 model = try DSLParser.parseModel(modelText, file: path)
-                try ModelValidator().validate(model)
+                try ConditionValidation.validate(model)
             } else if case .string(let modelFile)? = document["model_file"] {
-                model = try ModelLoader.loadValidated(path: resolve(modelFile))
+                model = try ConditionValidation.loadValidated(path: resolve(modelFile))
             } else {
                 throw ModelError([Diagnostic(kind: .invalidJSON, message: "the file has neither 'model' nor 'model_file'")])
             }

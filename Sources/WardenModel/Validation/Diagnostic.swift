@@ -16,6 +16,9 @@ public enum DiagnosticKind: String, Hashable, Sendable, CaseIterable {
     case relationNoEntryPoint = "relation-no-entry-point"
     case conditionNotDefined = "condition-not-defined"
     case conditionNotUsed = "condition-not-used"
+    /// A condition's CEL expression does not parse or names an undeclared parameter (Warden checks this when the
+    /// model is loaded; OpenFGA only when the model is written to a server).
+    case invalidConditionExpression = "invalid-condition-expression"
     case differentNestedConditionName = "different-nested-condition-name"
     case assignableRelationsMustHaveType = "assignable-relation-must-have-type"
     case multipleModulesInFile = "multiple-modules-in-file"

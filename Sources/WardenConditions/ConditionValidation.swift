@@ -1,0 +1,51 @@
+import WardenModel
+
+/// Compiles every condition of a model, so a bad expression is reported when the model is loaded, at its line and
+/// column in the DSL, rather than when a check first meets it.
+public enum ConditionValidation {
+    /// One diagnostic per condition that does not compile.
+    public static func diagnose(_ model: AuthorizationModel) -> [Diagnostic] {
+        model.conditions.compactMap { definition -> Diagnostic? in
+            do throws(ConditionError) {
+                _ = try CompiledCondition(definition)
+                return nil
+            } catch {
+                return Diagnostic(
+                    kind: .invalidConditionExpression,
+                    message: "condition '\(definition.name)': \(error.message)", symbol: definition.name,
+                    range: range(of: error.offset, in: definition))
+            }
+        }
+    }
+
+    /// Reads, parses and validates the model at `path`, conditions included.
+    /// - Throws: ``ModelError`` with every problem found.
+    public static func loadValidated(path: String) throws(ModelError) -> AuthorizationModel {
+        let model = try ModelLoader.load(path: path)
+        try validate(model)
+        return model
+    }
+
+    /// Validates the model with OpenFGA's rules, then compiles its conditions.
+    /// - Throws: ``ModelError`` with every problem found.
+    public static func validate(_ model: AuthorizationModel) throws(ModelError) {
+        try ModelValidator().validate(model)
+        let problems = diagnose(model)
+        if !problems.isEmpty { throw ModelError(problems) }
+    }
+
+    private static func range(of offset: Int?, in definition: ConditionDefinition) -> SourceRange? {
+        guard let start = definition.expressionRange else { return nil }
+        guard let offset else { return start }
+        var position = start.start
+        for byte in definition.expression.utf8.prefix(offset) {
+            if byte == 0x0A {
+                position.line += 1
+                position.column = 0
+            } else {
+                position.column += 1
+            }
+        }
+        return SourceRange(file: start.file, start: position, end: SourcePosition(line: position.line, column: position.column + 1))
+    }
+}
