@@ -30,10 +30,15 @@ struct ModelFileArgument: ParsableArguments {
 
     /// Loads the model, printing every problem to stderr and exiting 2 when there is one.
     func load(validate: Bool) throws -> AuthorizationModel {
+        try Self.load(path: file, validate: validate)
+    }
+
+    /// Loads the model at `path`, printing every problem to stderr and exiting 2 when there is one.
+    static func load(path: String, validate: Bool) throws -> AuthorizationModel {
         do {
-            return validate ? try ConditionValidation.loadValidated(path: file) : try ModelLoader.load(path: file)
+            return validate ? try ConditionValidation.loadValidated(path: path) : try ModelLoader.load(path: path)
         } catch {
-            StandardError.write(Diagnostics.text(error.diagnostics, defaultFile: file))
+            StandardError.write(Diagnostics.text(error.diagnostics, defaultFile: path))
             throw WardenExit.badInput
         }
     }

@@ -13,7 +13,10 @@ struct WardenCommand: ParsableCommand {
               2   bad input (model, tuple, file, token)
               64  bad usage
             """,
-        subcommands: [ModelCommand.self]
+        subcommands: [
+            ModelCommand.self, StoreCommand.self, TupleCommand.self, CheckCommand.self, ListObjectsCommand.self,
+            ListUsersCommand.self, ExpandCommand.self,
+        ]
     )
 }
 
@@ -22,6 +25,9 @@ struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
         abstract: "Validate, transform and draw authorization models (.fga, .json or fga.mod).",
-        subcommands: [ModelValidateCommand.self, ModelTransformCommand.self, ModelGraphCommand.self, ModelTestCommand.self]
+        subcommands: [
+            ModelValidateCommand.self, ModelTransformCommand.self, ModelGraphCommand.self, ModelTestCommand.self,
+            ModelWriteCommand.self, ModelListCommand.self,
+        ]
     )
 }

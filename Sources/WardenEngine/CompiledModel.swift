@@ -9,7 +9,8 @@ public struct CompiledModel: Sendable {
     public let model: AuthorizationModel
     let relations: [String: [String: CompiledRelation]]
     let conditions: [String: ConditionDefinition]
-    let validator: TupleValidator
+    /// Validates tuples against this model (writes and contextual tuples).
+    public let validator: TupleValidator
     /// For each user kind (`user`, `user:*`, `group#member`): the (object type, relation) pairs that accept it.
     let directEdges: [String: [RelationRef]]
     /// For each (type, relation): relations on the same type that rewrite to it (`define viewer: editor`).

@@ -65,7 +65,7 @@ public struct ModelTestRunner: Sendable {
     private func invalidTuple(in tuples: [RelationshipTuple], model: CompiledModel) -> String? {
         for tuple in tuples {
             do {
-                try model.model.validateTuple(tuple)
+                try model.validator.validate(tuple)
             } catch {
                 return error.description
             }
@@ -156,13 +156,5 @@ public struct ModelTestRunner: Sendable {
                 }
             }
         }
-    }
-}
-
-extension AuthorizationModel {
-    /// Validates one tuple against this model (OpenFGA's write rules).
-    /// - Throws: ``InvalidTupleError``.
-    func validateTuple(_ tuple: RelationshipTuple) throws(InvalidTupleError) {
-        try TupleValidator(model: self).validate(tuple)
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 import WardenModel
 
 extension TupleFile {
-    static let csvColumns = [
+    /// The CSV header OpenFGA's tools write and read.
+    public static let csvColumns = [
         "user_type", "user_id", "user_relation", "relation", "object_type", "object_id", "condition_name",
         "condition_context",
     ]

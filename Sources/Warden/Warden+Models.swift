@@ -1,0 +1,28 @@
+import WardenConditions
+import WardenEngine
+import WardenModel
+import WardenStore
+
+extension Warden {
+    /// Validates `model` (OpenFGA's rules and condition expressions) and stores it as the store's newest model.
+    /// - Returns: the new model's id (a ULID).
+    /// - Throws: ``ModelError`` for an invalid model, ``StoreError`` for an unknown store.
+    public func writeModel(_ model: AuthorizationModel, store: String) throws -> String {
+        try ConditionValidation.validate(model)
+        return try tuples.writeModel(json: ModelJSON.encodeText(model), store: store).id
+    }
+
+    /// The compiled model `id` of `store`, or its newest model when `id` is nil.
+    /// - Throws: ``StoreError`` `.modelNotFound`; ``ModelError`` if stored JSON no longer decodes.
+    public func model(store: String, id: String? = nil) throws -> CompiledModel {
+        let stored = try id.map { try tuples.model(id: $0, store: store) } ?? tuples.latestModel(store: store)
+        return try models.model(store: store, id: stored.id) {
+            CompiledModel(try ModelJSON.decode(text: stored.json), id: stored.id)
+        }
+    }
+
+    /// The store's models, newest first.
+    public func listModels(store: String) throws -> [StoredModel] {
+        try tuples.listModels(store: store)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import WardenConditions
+import WardenEngine
+import WardenModel
+import WardenStore
+
+/// Warden embedded in a Swift service: one data directory (LMDB) holding stores, models and tuples, and the engine
+/// that answers checks over them.
+///
+/// ```swift
+/// let warden = try Warden(dataDirectory: "./warden-data")
+/// let store = try warden.createStore(name: "retail")
+/// let model = try warden.writeModel(try ModelLoader.load(path: "model.fga"), store: store.id)
+/// try warden.write([tuple], store: store.id)
+/// let allowed = try warden.check(CheckRequest(user: anne, relation: "can_write", object: product), store: store.id).allowed
+/// ```
+///
+/// `Sendable`; open one per data directory per process and share it.
+public final class Warden: Sendable {
+    /// Limits and sizes.
+    public struct Configuration: Sendable {
+        /// The engine's limits (maximum depth, ListObjects page size).
+        public var engine = CheckEngine.Configuration()
+        /// Check outcomes kept across requests (0 turns the cross-request cache off).
+        public var cacheCapacity = 100_000
+        /// LMDB settings (initial and maximum map size).
+        public var lmdb = LMDBEnvironment.Configuration()
+        public init() {}
+    }
+
+    /// The tuple store (LMDB) under the data directory.
+    public let tuples: LMDBTupleStore
+    /// The engine every query uses.
+    public let engine: CheckEngine
+    let models = CompiledModelCache()
+
+    /// Opens (creating when needed) the data directory.
+    /// - Throws: ``StoreError`` when the directory cannot be created or holds a damaged file.
+    public init(dataDirectory: String, configuration: Configuration = Configuration()) throws {
+        tuples = try LMDBTupleStore(path: dataDirectory, configuration: configuration.lmdb)
+        engine = CheckEngine(
+            configuration: configuration.engine, conditions: CELConditions(),
+            cache: configuration.cacheCapacity > 0 ? CheckCache(capacity: configuration.cacheCapacity) : nil)
+    }
+}
+
+/// Compiled models by (store, model id): models are immutable, so a compiled one is reused for the process's life.
+final class CompiledModelCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var models: [String: CompiledModel] = [:]
+
+    func model(store: String, id: String, _ make: () throws -> CompiledModel) rethrows -> CompiledModel {
+        let key = "\(store.utf8.count):\(store)\(id)"
+        if let known = lock.withLock({ models[key] }) { return known }
+        let compiled = try make()
+        lock.withLock { models[key] = compiled }
+        return compiled
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import Warden
+import WardenStore
+
+/// `--data DIR`: the data directory every store command opens.
+struct DataOptions: ParsableArguments {
+    @Option(name: .customLong("data"), help: "The data directory (LMDB).")
+    var directory = "./warden-data"
+
+    /// Opens the data directory, reporting a damaged one as bad input.
+    func open() throws -> Warden {
+        try Self.open(directory)
+    }
+
+    /// Opens the data directory at `path`, reporting a damaged one as bad input.
+    static func open(_ path: String) throws -> Warden {
+        try reporting { try Warden(dataDirectory: path) }
+    }
+}
+
+/// `--data DIR --store S`: a store in a data directory, named by id or unique name.
+struct StoreOptions: ParsableArguments {
+    @OptionGroup var data: DataOptions
+
+    @Option(help: "The store's id or name.")
+    var store: String
+
+    /// Opens the data directory and finds the store.
+    func open() throws -> (Warden, StoreInfo) {
+        let warden = try data.open()
+        let info = try reporting { try warden.resolveStore(store) }
+        return (warden, info)
+    }
+}
+
+/// Runs `body`, printing any error to stderr and exiting 2 (bad input): the CLI's one place for that mapping.
+func reporting<Result>(_ body: () throws -> Result) throws -> Result {
+    do {
+        return try body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        StandardError.write("error: \(error)")
+        throw WardenExit.badInput
+    }
+}
+
+/// A one-line progress bar with a rate, redrawn on stderr when stderr is a terminal; silent otherwise.
+struct ProgressBar {
+    let total: Int
+    let label: String
+    let start = ContinuousClock.now
+    let enabled = isatty(STDERR_FILENO) == 1
+
+    func update(_ done: Int) {
+        guard enabled, total > 0 else { return }
+        let width = 30
+        let filled = width * done / total
+        let elapsed = Double((ContinuousClock.now - start).components.attoseconds) / 1e18 + Double((ContinuousClock.now - start).components.seconds)
+        let rate = elapsed > 0 ? Int(Double(done) / elapsed) : 0
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        FileHandle.standardError.write(Data("\r\(label) \(bar) \(done)/\(total) \(rate) tuples/s".utf8))
+        if done >= total { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

@@ -1,0 +1,194 @@
+import ArgumentParser
+import Foundation
+import Warden
+import WardenModel
+import WardenStore
+
+/// `warden tuple …`: write, delete, read, import, export tuples and read the changelog.
+struct TupleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tuple", abstract: "Write, delete, read, import and export relationship tuples.",
+        subcommands: [
+            TupleWriteCommand.self, TupleDeleteCommand.self, TupleReadCommand.self, TupleImportCommand.self,
+            TupleExportCommand.self, TupleChangesCommand.self,
+        ])
+}
+
+extension WriteBatch.OnDuplicate: ExpressibleByArgument {}
+extension WriteBatch.OnMissing: ExpressibleByArgument {}
+
+/// One tuple given as arguments: USER RELATION OBJECT.
+struct TupleArguments: ParsableArguments {
+    @Argument(help: "The user: type:id, type:* or type:id#relation.") var user: String
+    @Argument(help: "The relation.") var relation: String
+    @Argument(help: "The object: type:id.") var object: String
+
+    func key() throws -> TupleKey {
+        try reporting { try TupleKey(object: object, relation: relation, user: user) }
+    }
+}
+
+struct TupleWriteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "write", abstract: "Write one tuple, validated against the store's newest model.")
+
+    @OptionGroup var tuple: TupleArguments
+    @Option(help: "A condition name from the model.") var condition: String?
+    @Option(help: "The condition's context, a JSON object.") var conditionContext: String?
+    @Option(help: "error or ignore an existing tuple.") var onDuplicate: WriteBatch.OnDuplicate = .error
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let key = try tuple.key()
+        let context = try conditionContext.map { text in try reporting { try JSONValue.parse(text) } }
+        if context != nil, condition == nil { throw ValidationError("--condition-context needs --condition") }
+        let written = RelationshipTuple(key, condition: condition.map { TupleCondition(name: $0, context: context) })
+        let (warden, info) = try store.open()
+        let revision = try reporting {
+            try warden.write(WriteBatch(writes: [written], onDuplicate: onDuplicate), store: info.id)
+        }
+        print("wrote \(written) (revision \(revision))")
+    }
+}
+
+struct TupleDeleteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete one tuple.")
+
+    @OptionGroup var tuple: TupleArguments
+    @Option(help: "error or ignore a missing tuple.") var onMissing: WriteBatch.OnMissing = .error
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let key = try tuple.key()
+        let (warden, info) = try store.open()
+        let revision = try reporting { try warden.tuples.write(WriteBatch(deletes: [key], onMissing: onMissing), store: info.id) }
+        print("deleted \(key) (revision \(revision))")
+    }
+}
+
+/// How `tuple read` and `tuple export` print tuples.
+enum TupleFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, jsonl, yaml, csv
+}
+
+enum TuplePrinter {
+    static func print(_ tuples: [RelationshipTuple], as format: TupleFormat) {
+        switch format {
+        case .text: for tuple in tuples { Swift.print(tuple.condition.map { "\(tuple.key) with \($0.name)\($0.context.map { " \($0.compact)" } ?? "")" } ?? tuple.key.description) }
+        case .jsonl: for tuple in tuples { Swift.print(TupleFile.json(tuple).compact) }
+        case .json: Swift.print(JSONValue.array(tuples.map(TupleFile.json)).formatted())
+        case .yaml:
+            // JSON is YAML; one flow mapping per entry keeps context types exact.
+            for tuple in tuples { Swift.print("- \(TupleFile.json(tuple).compact)") }
+        case .csv:
+            Swift.print(TupleFile.csvColumns.joined(separator: ","))
+            for tuple in tuples { Swift.print(TupleFile.csvLine(tuple)) }
+        }
+    }
+}
+
+struct TupleReadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "read", abstract: "Read tuples matching filters.")
+
+    @Option(help: "type or type:id.") var object: String?
+    @Option(help: "The relation.") var relation: String?
+    @Option(help: "type:id, type:* or type:id#relation (needs --object's type).") var user: String?
+    @Option(help: "text, json, jsonl, yaml or csv.") var output: TupleFormat = .text
+    @Option(help: "Most tuples to print (all when absent).") var limit: Int?
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        var filter = ReadFilter(relation: relation)
+        if let object {
+            let parts = object.split(separator: ":", maxSplits: 1).map(String.init)
+            filter.objectType = parts[0]
+            if parts.count == 2 { filter.objectID = parts[1] }
+        }
+        if let user { filter.user = try reporting { try UserRef(parsing: user) } }
+        let (warden, info) = try store.open()
+        var found: [RelationshipTuple] = []
+        var token: ContinuationToken?
+        repeat {
+            let remaining = limit.map { $0 - found.count } ?? 1000
+            guard remaining > 0 else { break }
+            let page = try reporting { try warden.read(filter, store: info.id, after: token, limit: min(1000, remaining)) }
+            found += page.tuples
+            token = page.continuation
+        } while token != nil
+        TuplePrinter.print(found, as: output)
+    }
+}
+
+struct TupleImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import tuple files (.yaml, .json, .jsonl, .csv) in validated batches, with a progress bar on a terminal.")
+
+    @Argument(help: "Tuple files.") var files: [String]
+    @Option(help: "Tuples per committed batch.") var batchSize = 10_000
+    @Option(help: "error or ignore tuples that already exist.") var onDuplicate: WriteBatch.OnDuplicate = .error
+    @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("give at least one tuple file") }
+        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+    }
+
+    func run() throws {
+        var tuples: [RelationshipTuple] = []
+        for file in files { tuples += try reporting { try TupleFile.load(path: file) } }
+        let (warden, info) = try store.open()
+        let bar = ProgressBar(total: tuples.count, label: "importing")
+        let start = ContinuousClock.now
+        let written = try reporting {
+            try warden.importTuples(tuples, store: info.id, batchSize: batchSize, onDuplicate: onDuplicate, progress: bar.update)
+        }
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print("imported \(written) tuples in \(String(format: "%.2f", seconds)) s (\(Int(Double(written) / max(seconds, 1e-9))) tuples/s)")
+    }
+}
+
+struct TupleExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Print every tuple of a store.")
+
+    @Option(help: "jsonl, json, yaml or csv.") var format: TupleFormat = .jsonl
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let (warden, info) = try store.open()
+        var all: [RelationshipTuple] = []
+        var token: ContinuationToken?
+        repeat {
+            let page = try reporting { try warden.read(ReadFilter(), store: info.id, after: token, limit: 10_000) }
+            all += page.tuples
+            token = page.continuation
+        } while token != nil
+        TuplePrinter.print(all, as: format)
+    }
+}
+
+struct TupleChangesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "changes", abstract: "Print changes (JSON lines) after a token; the next token goes to stderr.")
+
+    @Option(help: "Only changes on objects of this type.") var type: String?
+    @Option(help: "A token from a previous run.") var after: String?
+    @Option(help: "Most changes to print.") var limit = 100
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+        let (warden, info) = try store.open()
+        let page = try reporting {
+            try warden.changes(store: info.id, objectType: type, after: after.map(ContinuationToken.init(text:)), limit: limit)
+        }
+        for change in page.changes {
+            print(
+                JSONValue.object([
+                    ("operation", .string(change.operation.rawValue)), ("revision", .number(change.revision.description)),
+                    ("tuple", TupleFile.json(change.tuple)),
+                ]).compact)
+        }
+        if let token = page.continuation { StandardError.write("continuation: \(token)") }
+    }
+}
