@@ -101,6 +101,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "WardenTests",
+            dependencies: ["Warden", "WardenStore", "WardenModel", "WardenEngine", "WardenTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "WardenCLITests",
             dependencies: ["WardenTestSupport", "WardenCLI"],
             swiftSettings: swiftSettings

@@ -127,6 +127,8 @@ struct TupleImportCommand: ParsableCommand {
     @Argument(help: "Tuple files.") var files: [String]
     @Option(help: "Tuples per committed batch.") var batchSize = 10_000
     @Option(help: "error or ignore tuples that already exist.") var onDuplicate: WriteBatch.OnDuplicate = .error
+    @Flag(help: "Print 'committed N' on stdout after each durable batch (for scripts that resume imports).")
+    var logBatches = false
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
@@ -141,7 +143,13 @@ struct TupleImportCommand: ParsableCommand {
         let bar = ProgressBar(total: tuples.count, label: "importing")
         let start = ContinuousClock.now
         let written = try reporting {
-            try warden.importTuples(tuples, store: info.id, batchSize: batchSize, onDuplicate: onDuplicate, progress: bar.update)
+            try warden.importTuples(tuples, store: info.id, batchSize: batchSize, onDuplicate: onDuplicate) { count in
+                bar.update(count)
+                if logBatches {
+                    print("committed \(count)")
+                    fflush(nil)
+                }
+            }
         }
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

@@ -52,6 +52,18 @@ public final class LMDBEnvironment: @unchecked Sendable {
         }
         var info = MDB_envinfo()
         mdb_env_info(environment, &info)
+        // LMDB trusts its meta page: a file cut short would fault (SIGBUS) on the first read past its end, so a
+        // truncated file is refused here, before any read.
+        var stat = MDB_stat()
+        mdb_env_stat(environment, &stat)
+        let needed = (Int(info.me_last_pgno) + 1) * Int(stat.ms_psize)
+        let size = (try? FileManager.default.attributesOfItem(atPath: path + "/data.mdb")[.size] as? Int) ?? needed
+        if size < needed {
+            mdb_env_close(environment)
+            throw LMDBError(
+                rawCode: MDB_CORRUPTED, operation: "open \(path)/data.mdb",
+                detail: "the file is truncated: \(size) bytes, and its data needs \(needed)")
+        }
         self.handle = environment
         self.configuration = configuration
         self.currentMapSize = max(info.me_mapsize, configuration.mapSize)

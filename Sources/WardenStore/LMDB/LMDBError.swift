@@ -37,10 +37,13 @@ public struct LMDBError: Error, Hashable, Sendable, CustomStringConvertible {
     public var rawCode: Int32
     /// The LMDB call that failed, e.g. `mdb_put`.
     public var operation: String
+    /// Warden's own explanation, when it detected the problem itself (LMDB's text is used otherwise).
+    public var detail: String?
 
-    public init(rawCode: Int32, operation: String) {
+    public init(rawCode: Int32, operation: String, detail: String? = nil) {
         self.rawCode = rawCode
         self.operation = operation
+        self.detail = detail
         self.code = switch rawCode {
         case MDB_KEYEXIST: .keyExists
         case MDB_MAP_FULL: .mapFull
@@ -58,7 +61,7 @@ public struct LMDBError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(operation) failed: \(String(cString: mdb_strerror(rawCode))) (code \(rawCode))"
+        "\(operation) failed: \(detail ?? String(cString: mdb_strerror(rawCode))) (code \(rawCode))"
     }
 
     /// Throws when `result` is not `MDB_SUCCESS`.
