@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+import WardenTestSupport
+
+/// Store, tuple and query commands against a real data directory, and a writer killed mid-import.
+@Suite("warden CLI: stores, tuples, queries")
+struct StoreCLITests {
+    static let model = """
+        model
+          schema 1.1
+        type user
+        type warehouse
+          relations
+            define manager: [user]
+        type product
+          relations
+            define warehouse: [warehouse]
+            define can_write: manager from warehouse
+        """
+
+    static func run(_ arguments: [String]) throws -> CLITests.Result { try CLITests.run(arguments) }
+
+    @Test("create a store, write a model and tuples, check, list, read, export")
+    func workflow() throws {
+        let data = try TemporaryDirectory()
+        let modelPath = try CLITests.temporaryFile("model.fga", Self.model)
+        let tuplesPath = try CLITests.temporaryFile(
+            "tuples.jsonl",
+            """
+            {"user":"user:anne","relation":"manager","object":"warehouse:w1"}
+            {"user":"warehouse:w1","relation":"warehouse","object":"product:p1"}
+            {"user":"warehouse:w2","relation":"warehouse","object":"product:p2"}
+
+            """)
+        let d = ["--data", data.path]
+        let created = try Self.run(["store", "create", "retail"] + d)
+        #expect(created.status == 0)
+        let storeID = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(storeID.count == 26)
+        #expect(try Self.run(["store", "list"] + d).stdout == "\(storeID)  retail\n")
+        let s = d + ["--store", "retail"]
+        #expect(try Self.run(["model", "write", modelPath] + s).status == 0)
+        let imported = try Self.run(["tuple", "import", tuplesPath, "--log-batches", "--batch-size", "2"] + s)
+        #expect(imported.status == 0)
+        #expect(imported.stdout.hasPrefix("committed 2\ncommitted 3\nimported 3 tuples in "))
+        let allowed = try Self.run(["check", "user:anne", "can_write", "product:p1"] + s)
+        #expect(allowed.status == 0)
+        #expect(allowed.stdout == "allowed\n")
+        let denied = try Self.run(["check", "user:anne", "can_write", "product:p2"] + s)
+        #expect(denied.status == 1)
+        #expect(denied.stdout == "denied\n")
+        #expect(try Self.run(["list-objects", "user:anne", "can_write", "product"] + s).stdout == "product:p1\n")
+        #expect(try Self.run(["list-users", "product:p1", "can_write", "--filter", "user"] + s).stdout == "user:anne\n")
+        #expect(try Self.run(["tuple", "read", "--object", "product:p2"] + s).stdout == "product:p2#warehouse@warehouse:w2\n")
+        let exported = try Self.run(["tuple", "export", "--format", "csv"] + s)
+        #expect(exported.stdout == """
+            user_type,user_id,user_relation,relation,object_type,object_id,condition_name,condition_context
+            warehouse,w1,,warehouse,product,p1,,
+            warehouse,w2,,warehouse,product,p2,,
+            user,anne,,manager,warehouse,w1,,
+
+            """)
+        let bad = try Self.run(["tuple", "write", "user:anne", "owner", "warehouse:w1"] + s)
+        #expect(bad.status == 2)
+        #expect(bad.stderr == "error: Invalid tuple 'warehouse:w1#owner@user:anne'. Reason: relation 'warehouse#owner' not found\n")
+        let duplicate = try Self.run(["tuple", "write", "user:anne", "manager", "warehouse:w1"] + s)
+        #expect(duplicate.status == 2)
+        #expect(try Self.run(["tuple", "write", "user:anne", "manager", "warehouse:w1", "--on-duplicate", "ignore"] + s).status == 0)
+        #expect(try Self.run(["check", "user:anne", "can_write", "product:p1", "--store", "nope"] + d).stderr == "error: store 'nope' not found\n")
+        #expect(try Self.run(["store", "delete"] + s).status == 0)
+        #expect(try Self.run(["store", "list"] + d).stdout == "")
+    }
+
+    @Test("check works on a model file and tuple files with no store")
+    func storeless() throws {
+        let modelPath = try CLITests.temporaryFile("model.fga", Self.model)
+        let tuplesPath = try CLITests.temporaryFile(
+            "tuples.yaml", "- user: user:anne\n  relation: manager\n  object: warehouse:w1\n- user: warehouse:w1\n  relation: warehouse\n  object: product:p1\n")
+        let result = try Self.run(["check", "user:anne", "can_write", "product:p1", "--model", modelPath, "--tuples", tuplesPath, "--explain"])
+        #expect(result.status == 0)
+        #expect(result.stdout == """
+            allowed
+            ✓ product:p1#can_write@user:anne
+              ✓ manager from warehouse
+                ✓ product:p1#warehouse@warehouse:w1  (tupleset tuple)
+                  ✓ warehouse:w1#manager@user:anne
+                    ✓ direct
+                      ✓ warehouse:w1#manager@user:anne  (tuple)
+
+            """)
+        let contextual = try Self.run(["check", "user:bob", "can_write", "product:p1", "--model", modelPath, "--tuples", tuplesPath, "--contextual-tuple", "warehouse:w1#manager@user:bob"])
+        #expect(contextual.stdout == "allowed\n")
+        let usage = try Self.run(["check", "user:bob", "can_write", "product:p1"])
+        #expect(usage.status == 64)
+    }
+
+    /// A writer importing in batches is killed with SIGKILL at a random moment, five times over one data
+    /// directory; each time every acknowledged batch must be there, and no partial batch.
+    @Test("a SIGKILLed writer loses no acknowledged batch and leaves no partial one")
+    func crashSafety() throws {
+        let data = try TemporaryDirectory()
+        let modelPath = try CLITests.temporaryFile("model.fga", Self.model)
+        let s = ["--data", data.path, "--store", "crash"]
+        #expect(try Self.run(["store", "create", "crash", "--data", data.path]).status == 0)
+        #expect(try Self.run(["model", "write", modelPath] + s).status == 0)
+        var generator = SystemRandomNumberGenerator()
+        let batch = 50
+        var expectedBefore = 0
+        for round in 0..<5 {
+            let lines = (0..<20_000).map { "{\"user\":\"user:u\($0)\",\"relation\":\"manager\",\"object\":\"warehouse:r\(round)\"}" }
+            let file = try CLITests.temporaryFile("round\(round).jsonl", lines.joined(separator: "\n"))
+            let process = Process()
+            process.executableURL = CLITests.binary
+            process.arguments = ["tuple", "import", file, "--batch-size", "\(batch)", "--log-batches"] + s
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // Kill after a random number of acknowledged batches, then a random few hundred microseconds more, so
+            // the kill lands anywhere inside the next batch's write.
+            let killAfter = Int.random(in: 1...300, using: &generator)
+            var received = Data()
+            while received.split(separator: UInt8(ascii: "\n")).count < killAfter {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                received.append(chunk)
+            }
+            usleep(UInt32.random(in: 0...3_000, using: &generator))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            received.append(output.fileHandleForReading.readDataToEndOfFile())
+            let acknowledged = String(decoding: received, as: UTF8.self)
+                .split(separator: "\n").compactMap { line in line.hasPrefix("committed ") ? Int(line.dropFirst(10)) : nil }.last ?? 0
+            #expect(acknowledged > 0 && acknowledged < lines.count, "round \(round): the kill did not land mid-import")
+
+            let read = try Self.run(["tuple", "read", "--object", "warehouse:r\(round)", "--output", "jsonl"] + s)
+            #expect(read.status == 0)
+            let stored = Set(read.stdout.split(separator: "\n").map(String.init))
+            #expect(stored.count >= acknowledged, "round \(round): \(stored.count) stored, \(acknowledged) acknowledged")
+            #expect(stored.count % batch == 0, "round \(round): a partial batch of \(stored.count % batch) tuples")
+            #expect(stored == Set(lines.prefix(stored.count)), "round \(round): stored tuples are not the first \(stored.count)")
+            let everything = try Self.run(["tuple", "read", "--output", "jsonl"] + s)
+            let total = everything.stdout.split(separator: "\n").count
+            #expect(total == expectedBefore + stored.count, "round \(round): earlier rounds' tuples changed")
+            expectedBefore = total
+        }
+    }
+}
