@@ -26,8 +26,33 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "WardenStore", package: "warden"),
+                .product(name: "WardenModel", package: "warden"),
             ],
             path: "Benchmarks/StoreBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "CheckBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Warden", package: "warden"),
+                .product(name: "WardenEngine", package: "warden"),
+                .product(name: "WardenStore", package: "warden"),
+                .product(name: "WardenModel", package: "warden"),
+            ],
+            path: "Benchmarks/CheckBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "ConditionBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "WardenConditions", package: "warden"),
+                .product(name: "WardenEngine", package: "warden"),
+                .product(name: "WardenStore", package: "warden"),
+                .product(name: "WardenModel", package: "warden"),
+            ],
+            path: "Benchmarks/ConditionBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ]

@@ -46,7 +46,13 @@ public final class LMDBTupleStore: TupleStore {
     private func writeTables<Result>(_ body: (LMDBTableReader) throws(StoreError) -> Result) throws(StoreError) -> Result {
         do {
             return try environment.write { transaction in
-                try body(LMDBTableReader(transaction: transaction, databases: databases))
+                do throws(StoreError) {
+                    return try body(LMDBTableReader(transaction: transaction, databases: databases))
+                } catch {
+                    // Surface a full map as LMDB's error so the environment grows the map and runs the batch again.
+                    if let lmdb = error.lmdb, lmdb.code == .mapFull { throw lmdb }
+                    throw error
+                }
             }
         } catch let error as StoreError {
             throw error

@@ -30,6 +30,8 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     public var code: Code
     /// A sentence naming what failed and where.
     public var message: String
+    /// The LMDB failure underneath, when there is one.
+    public var lmdb: LMDBError?
 
     public init(_ code: Code, _ message: String) {
         self.code = code
@@ -44,5 +46,6 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         case .corrupted, .invalidFile: self.init(.corrupted, "the data file is damaged or not a Warden store: \(error)")
         default: self.init(.storage, "storage failed: \(error)")
         }
+        lmdb = error
     }
 }

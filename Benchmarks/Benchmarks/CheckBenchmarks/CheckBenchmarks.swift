@@ -1,0 +1,112 @@
+import Benchmark
+import Foundation
+import WardenEngine
+import WardenModel
+import WardenStore
+
+/// Check latency on a warm LMDB store of about 1M tuples: a direct tuple, a warehouse-style
+/// `manager from warehouse`, a 5-deep folder hierarchy over a 5-deep nested group (without and with the
+/// cross-request cache), ListObjects through the reverse index, and a Dictionary lookup as the floor.
+let benchmarks: @Sendable () -> Void = {
+    let modelText = """
+        model
+          schema 1.1
+        type user
+        type group
+          relations
+            define member: [user, group#member]
+        type folder
+          relations
+            define parent: [folder]
+            define viewer: [user, group#member] or viewer from parent
+        type document
+          relations
+            define viewer: [user]
+        type warehouse
+          relations
+            define manager: [user]
+        type product
+          relations
+            define warehouse: [warehouse]
+            define can_write: manager from warehouse
+        """
+    let model = CompiledModel(try! DSLParser.parseModel(modelText), id: "bench")
+    func tuple(_ object: String, _ relation: String, _ user: String) -> RelationshipTuple {
+        RelationshipTuple(try! TupleKey(object: object, relation: relation, user: user))
+    }
+    var tuples: [RelationshipTuple] = []
+    for index in 0..<500_000 { tuples.append(tuple("document:d\(index)", "viewer", "user:u\(index % 1000)")) }
+    for index in 0..<1_000 { tuples.append(tuple("warehouse:w\(index)", "manager", "user:m\(index)")) }
+    for index in 0..<400_000 { tuples.append(tuple("product:p\(index)", "warehouse", "warehouse:w\(index % 1000)")) }
+    // 5-deep folders (f0 ← f1 ← … ← f4) whose root is viewable by a 5-deep nested group (g0 ∋ g1 ∋ … ∋ g4 ∋ deep).
+    for level in 0..<4 { tuples.append(tuple("folder:f\(level)", "parent", "folder:f\(level + 1)")) }
+    tuples.append(tuple("folder:f4", "viewer", "group:g0#member"))
+    for level in 0..<4 { tuples.append(tuple("group:g\(level)", "member", "group:g\(level + 1)#member")) }
+    tuples.append(tuple("group:g4", "member", "user:deep"))
+
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("warden-bench-check").path
+    try? FileManager.default.removeItem(atPath: path)
+    let store = try! LMDBTupleStore(path: path)
+    let storeID = try! store.createStore(name: "bench").id
+    for start in stride(from: 0, to: tuples.count, by: 100_000) {
+        try! store.write(WriteBatch(writes: Array(tuples[start..<min(start + 100_000, tuples.count)])), store: storeID)
+    }
+
+    let plain = CheckEngine()
+    let cached = CheckEngine(cache: CheckCache())
+    let direct = (0..<1024).map { _ in
+        let index = Int.random(in: 0..<500_000)
+        return CheckRequest(user: .object(ObjectRef(type: "user", id: "u\(index % 1000)")), relation: "viewer", object: ObjectRef(type: "document", id: "d\(index)"))
+    }
+    let warehouse = (0..<1024).map { _ in
+        let index = Int.random(in: 0..<400_000)
+        return CheckRequest(user: .object(ObjectRef(type: "user", id: "m\(index % 1000)")), relation: "can_write", object: ObjectRef(type: "product", id: "p\(index)"))
+    }
+    let nested = CheckRequest(user: .object(ObjectRef(type: "user", id: "deep")), relation: "viewer", object: ObjectRef(type: "folder", id: "f0"))
+
+    let configuration = Benchmark.Configuration(
+        metrics: [.wallClock, .mallocCountTotal], timeUnits: .nanoseconds, maxDuration: .seconds(3))
+
+    func run(_ engine: CheckEngine, _ requests: [CheckRequest], _ benchmark: Benchmark) throws {
+        for iteration in benchmark.scaledIterations {
+            let request = requests[iteration % requests.count]
+            let allowed = try store.read(store: storeID) { snapshot in
+                try engine.check(request, model: model, snapshot: snapshot, storeID: storeID).allowed
+            }
+            precondition(allowed)
+        }
+    }
+
+    Benchmark("Baseline: Dictionary<String, Bool> lookup", configuration: configuration) { benchmark in
+        var table: [String: Bool] = [:]
+        for index in 0..<1024 { table["document:d\(index)#viewer@user:u\(index)"] = true }
+        let keys = (0..<1024).map { "document:d\($0)#viewer@user:u\($0)" }
+        benchmark.startMeasurement()
+        for iteration in benchmark.scaledIterations { blackHole(table[keys[iteration & 1023]]) }
+    }
+
+    Benchmark("Check: direct tuple (read txn + check)", configuration: configuration) { benchmark in
+        try run(plain, direct, benchmark)
+    }
+
+    Benchmark("Check: manager from warehouse (read txn + check)", configuration: configuration) { benchmark in
+        try run(plain, warehouse, benchmark)
+    }
+
+    Benchmark("Check: 5-deep folders over 5-deep nested group, no cache", configuration: configuration) { benchmark in
+        try run(plain, [nested], benchmark)
+    }
+
+    Benchmark("Check: 5-deep folders over 5-deep nested group, cross-request cache", configuration: configuration) { benchmark in
+        try run(cached, [nested], benchmark)
+    }
+
+    Benchmark(
+        "ListObjects: products a manager can write (400 of 400k products, ~1M tuples)",
+        configuration: .init(metrics: [.wallClock, .mallocCountTotal], timeUnits: .microseconds, maxDuration: .seconds(5))
+    ) { benchmark in
+        let request = ListObjectsRequest(user: .object(ObjectRef(type: "user", id: "m7")), relation: "can_write", objectType: "product")
+        let result = try store.read(store: storeID) { snapshot in try plain.listObjects(request, model: model, snapshot: snapshot) }
+        precondition(result.objects.count == 400)
+    }
+}
