@@ -15,7 +15,11 @@ extension Warden {
     /// The compiled model `id` of `store`, or its newest model when `id` is nil.
     /// - Throws: ``StoreError`` `.modelNotFound`; ``ModelError`` if stored JSON no longer decodes.
     public func model(store: String, id: String? = nil) throws -> CompiledModel {
-        let stored = try id.map { try tuples.model(id: $0, store: store) } ?? tuples.latestModel(store: store)
+        let version = tuples.currentVersion
+        let wanted = id ?? models.latestID(store: store, version: version)
+        if let wanted, let known = models.known(store: store, id: wanted) { return known }
+        let stored = try wanted.map { try tuples.model(id: $0, store: store) } ?? tuples.latestModel(store: store)
+        if id == nil { models.setLatestID(stored.id, store: store, version: version) }
         return try models.model(store: store, id: stored.id) {
             CompiledModel(try ModelJSON.decode(text: stored.json), id: stored.id)
         }

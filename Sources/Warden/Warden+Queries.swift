@@ -6,6 +6,9 @@ extension Warden {
     /// Answers one check on the store's newest (or the given) model, at the store's current revision.
     public func check(_ request: CheckRequest, store: String, modelID: String? = nil, explain: Bool = false) throws -> CheckResult {
         let model = try self.model(store: store, id: modelID)
+        if !explain, let cached = engine.cachedResult(for: request, model: model, storeID: store, version: tuples.currentVersion) {
+            return cached
+        }
         return try tuples.read(store: store) { snapshot in
             try engine.check(request, model: model, snapshot: snapshot, storeID: store, explain: explain)
         }

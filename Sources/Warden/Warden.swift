@@ -45,9 +45,24 @@ public final class Warden: Sendable {
 }
 
 /// Compiled models by (store, model id): models are immutable, so a compiled one is reused for the process's life.
+/// Also remembers each store's newest model id with the data version it was read at, so a check need not list
+/// models while nothing has been written.
 final class CompiledModelCache: @unchecked Sendable {
     private let lock = NSLock()
     private var models: [String: CompiledModel] = [:]
+    private var latest: [String: (id: String, version: UInt64)] = [:]
+
+    func latestID(store: String, version: UInt64) -> String? {
+        lock.withLock { latest[store].flatMap { $0.version == version ? $0.id : nil } }
+    }
+
+    func setLatestID(_ id: String, store: String, version: UInt64) {
+        lock.withLock { latest[store] = (id, version) }
+    }
+
+    func known(store: String, id: String) -> CompiledModel? {
+        lock.withLock { models["\(store.utf8.count):\(store)\(id)"] }
+    }
 
     func model(store: String, id: String, _ make: () throws -> CompiledModel) rethrows -> CompiledModel {
         let key = "\(store.utf8.count):\(store)\(id)"

@@ -3,18 +3,19 @@ import WardenStore
 
 /// A bounded cache of check outcomes shared across requests.
 ///
-/// Keys hold the store, model id and **revision**, so a write (which moves the revision) makes every older entry
+/// Keys hold the store, model id and **data version**, so a write (which moves the version) makes every older entry
 /// unreachable: no stale "yes" survives a write, and nothing needs invalidating. Only outcomes free of cycles and
 /// errors are stored, and requests with context or contextual tuples bypass the cache (their answers depend on
 /// more than the key holds). Keys are structured values compared field by field, never concatenated strings.
 ///
 /// `Sendable`; share one per process.
 public final class CheckCache: @unchecked Sendable {
-    /// Where an outcome is valid: one store, model and revision.
+    /// Where an outcome is valid: one store and model, at one data version (``TupleSnapshot/version``, which
+    /// every commit moves).
     struct Scope: Hashable {
         var store: String
         var model: String
-        var revision: Revision
+        var version: UInt64
     }
 
     private struct Key: Hashable {

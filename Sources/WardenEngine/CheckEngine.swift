@@ -84,6 +84,16 @@ public struct CheckEngine: Sendable {
         return CheckResult(allowed: try walk.dispatch(problem, depth: 0).allowed, explanation: walk.explanation?.root)
     }
 
+    /// The cached answer to `request` at data `version`, without opening a snapshot, when the request is
+    /// cacheable (no context, no contextual tuples) and the cache holds it. Pass the store's
+    /// ``TupleStore/currentVersion``: an equal version means the data has not changed since the answer was found.
+    public func cachedResult(for request: CheckRequest, model: CompiledModel, storeID: String, version: UInt64) -> CheckResult? {
+        guard let cache, request.context == nil, request.contextualTuples.isEmpty else { return nil }
+        let problem = Subproblem(object: request.object, relation: request.relation, user: request.user)
+        let scope = CheckCache.Scope(store: storeID, model: model.id, version: version)
+        return cache.outcome(for: problem, in: scope).map { CheckResult(allowed: $0.allowed, explanation: nil) }
+    }
+
     /// Answers many checks on one snapshot, sharing one memo table among those with the same context and
     /// contextual tuples. Each entry gets its own result, duplicates included.
     public func batchCheck<Snapshot: TupleSnapshot>(
@@ -119,7 +129,7 @@ public struct CheckEngine: Sendable {
     ) -> Walk<Snapshot> {
         let scope: CheckCache.Scope? =
             if let storeID, context == nil, cache != nil {
-                CheckCache.Scope(store: storeID, model: model.id, revision: snapshot.revision)
+                CheckCache.Scope(store: storeID, model: model.id, version: snapshot.version)
             } else {
                 nil
             }

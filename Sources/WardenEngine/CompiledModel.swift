@@ -150,6 +150,8 @@ struct CompiledRelation: Sendable {
     let wildcardTypes: Set<String>
     /// Userset restrictions (`group#member`), deduplicated, in declaration order.
     let usersetRestrictions: [RelationRef]
+    /// Direct tuples only, no usersets: evaluating it never asks another subproblem, so it needs no memo entry.
+    let isTerminal: Bool
 
     init(_ definition: RelationDefinition) {
         name = definition.name
@@ -162,5 +164,6 @@ struct CompiledRelation: Sendable {
             let ref = RelationRef(type: restriction.type, relation: relation)
             return seen.insert(ref).inserted ? ref : nil
         }
+        if case .direct = rewrite { isTerminal = usersetRestrictions.isEmpty } else { isTerminal = false }
     }
 }

@@ -45,6 +45,12 @@ final class Walk<Snapshot: TupleSnapshot> {
             explanation?.leaf("\(problem.object)#\(problem.relation)", "the user is this userset", .yes)
             return .yes
         }
+        let relation = model.relation(problem.object.type, problem.relation)
+        // A relation of direct tuples only cannot recurse: answer it without memo, cache or explanation bookkeeping.
+        if let relation, relation.isTerminal, cache == nil, explanation == nil {
+            guard depth < maximumDepth else { throw CheckError.resolutionTooComplex() }
+            return try direct(relation, problem, depth: depth)
+        }
         switch memo[problem] {
         case .inProgress:
             explanation?.leaf(Self.label(problem), "cycle: already being resolved on this path", .cycle)
@@ -65,7 +71,8 @@ final class Walk<Snapshot: TupleSnapshot> {
         explanation?.enter(Self.label(problem), "")
         let outcome: Outcome
         do throws(CheckError) {
-            outcome = try resolve(problem, depth: depth)
+            // A relation the type does not define grants nothing (parents of another type, say).
+            outcome = try relation.map { relation throws(CheckError) in try evaluate(relation.rewrite, relation, problem, depth: depth) } ?? .no
         } catch {
             memo[problem] = nil
             explanation?.leave(nil)
@@ -83,15 +90,6 @@ final class Walk<Snapshot: TupleSnapshot> {
 
     static func label(_ problem: Subproblem) -> String {
         "\(problem.object)#\(problem.relation)@\(problem.user)"
-    }
-
-    /// The graph walker: evaluates the relation's rewrite for `problem`.
-    private func resolve(_ problem: Subproblem, depth: Int) throws(CheckError) -> Outcome {
-        guard let relation = model.relation(problem.object.type, problem.relation) else {
-            // A relation the type does not define grants nothing (parents of another type, say).
-            return .no
-        }
-        return try evaluate(relation.rewrite, relation, problem, depth: depth)
     }
 
     func evaluate(

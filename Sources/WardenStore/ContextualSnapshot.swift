@@ -24,6 +24,7 @@ public struct ContextualSnapshot<Base: TupleSnapshot>: TupleSnapshot {
     }
 
     public var revision: Revision { base.revision }
+    public var version: UInt64 { base.version }
 
     /// The contextual tuples, deduplicated.
     public var contextualTuples: [RelationshipTuple] { Array(byKey.values) }

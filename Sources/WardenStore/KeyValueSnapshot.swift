@@ -6,6 +6,7 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
     let reader: Reader
     let store: UInt32
     public let revision: Revision
+    public var version: UInt64 { reader.version }
 
     init(reader: Reader, store: UInt32) throws(StoreError) {
         self.reader = reader

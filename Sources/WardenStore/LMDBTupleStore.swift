@@ -5,12 +5,16 @@ import Foundation
 /// durable when `write` returns.
 ///
 /// `Sendable`; open one instance per data directory per process and share it.
-public final class LMDBTupleStore: TupleStore {
+public final class LMDBTupleStore: TupleStore, @unchecked Sendable {
     public typealias Snapshot = KeyValueSnapshot<LMDBTableReader>
 
     private let environment: LMDBEnvironment
     private let databases: [LMDBDatabase]
     private let ids = ULIDGenerator()
+    /// Store id → (number, the data version at which the store record was last seen). A read whose snapshot has
+    /// that version skips the record lookup; any commit anywhere makes the next read look again.
+    private let numbersLock = NSLock()
+    private var numbers: [String: (number: UInt32, version: UInt64)] = [:]
 
     /// Opens (creating when needed) the store in directory `path`.
     /// - Throws: ``StoreError`` `.corrupted` when the directory holds a damaged or foreign data file, `.storage`
@@ -90,6 +94,7 @@ public final class LMDBTupleStore: TupleStore {
 
     public func deleteStore(id: String) throws(StoreError) {
         try writeTables { writer throws(StoreError) in try TupleTables.deleteStore(id: id, in: writer) }
+        numbersLock.withLock { numbers[id] = nil }
     }
 
     public func writeModel(json: String, store: String) throws(StoreError) -> StoredModel {
@@ -119,10 +124,19 @@ public final class LMDBTupleStore: TupleStore {
 
     public func read<Result>(store: String, _ body: (Snapshot) throws -> Result) throws -> Result {
         try readTables { reader in
-            let number = try TupleTables.storeRecord(id: store, in: reader).number
+            let version = reader.version
+            let number: UInt32
+            if let known = numbersLock.withLock({ numbers[store] }), known.version == version {
+                number = known.number
+            } else {
+                number = try TupleTables.storeRecord(id: store, in: reader).number
+                numbersLock.withLock { numbers[store] = (number, version) }
+            }
             return try body(try KeyValueSnapshot(reader: reader, store: number))
         }
     }
+
+    public var currentVersion: UInt64 { environment.lastTransactionID }
 
     @discardableResult
     public func write(_ batch: WriteBatch, store: String) throws(StoreError) -> Revision {
@@ -140,6 +154,8 @@ public final class LMDBTupleStore: TupleStore {
 public struct LMDBTableReader: OrderedKeyValueReader, KeyValueWriter {
     let transaction: LMDBTransaction
     let databases: [LMDBDatabase]
+
+    public var version: UInt64 { transaction.id }
 
     public func withValue<Result>(
         _ key: [UInt8], in table: Table, _ body: (UnsafeRawBufferPointer?) throws(StoreError) -> Result

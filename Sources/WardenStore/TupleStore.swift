@@ -37,6 +37,8 @@ public protocol TupleStore: Sendable {
     /// Runs `body` on one consistent snapshot of `store`. The snapshot must not escape `body`.
     /// - Throws: ``StoreError``, or what `body` throws.
     func read<Result>(store: String, _ body: (Snapshot) throws -> Result) throws -> Result
+    /// The data version a snapshot opened now would see (see ``TupleSnapshot/version``); cheap, no transaction.
+    var currentVersion: UInt64 { get }
     /// Applies the batch atomically and returns the store's revision after it.
     /// - Throws: ``StoreError``: `.tupleExists`, `.tupleNotFound`, `.duplicateInBatch`, `.invalidTuple`,
     ///   `.storeNotFound`; nothing is changed when it throws.
@@ -59,6 +61,9 @@ extension TupleStore {
 public protocol TupleSnapshot {
     /// The revision this snapshot sees.
     var revision: Revision { get }
+    /// An id of the whole data set this snapshot sees, which changes whenever any write commits to any store
+    /// (LMDB's transaction id). Caches key on it: equal versions mean identical data.
+    var version: UInt64 { get }
 
     /// The tuple with exactly this key, or nil. Example: `document:1#viewer@user:anne`.
     func tuple(_ key: TupleKey) throws(StoreError) -> RelationshipTuple?

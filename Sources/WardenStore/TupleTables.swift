@@ -92,9 +92,11 @@ enum TupleTables {
     }
 
     private static func counter(_ key: [UInt8], in reader: some OrderedKeyValueReader) throws(StoreError) -> UInt64 {
-        guard let bytes = try reader.get(key, in: .meta) else { return 0 }
-        guard bytes.count == 8 else { throw StoreError(.corrupted, "a stored counter is damaged") }
-        return bytes.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        try reader.withValue(key, in: .meta) { bytes throws(StoreError) -> UInt64 in
+            guard let bytes else { return 0 }
+            guard bytes.count == 8 else { throw StoreError(.corrupted, "a stored counter is damaged") }
+            return bytes.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        }
     }
 
     static func bytes(_ value: UInt64) -> [UInt8] {

@@ -29,6 +29,8 @@ public enum Table: Int, CaseIterable, Sendable {
 /// Read access to ordered tables: what the tuple-store logic needs from a backend (an LMDB transaction, or a
 /// sorted in-memory map). Implementations are the backends' business; callers use ``TupleSnapshot``.
 public protocol OrderedKeyValueReader {
+    /// The data version this reader sees (see ``TupleSnapshot/version``).
+    var version: UInt64 { get }
     /// Calls `body` with the value under `key` (nil when absent); the buffer is valid only inside `body`.
     func withValue<Result>(_ key: [UInt8], in table: Table, _ body: (UnsafeRawBufferPointer?) throws(StoreError) -> Result)
         throws(StoreError) -> Result

@@ -29,6 +29,9 @@ public final class LMDBEnvironment: @unchecked Sendable {
     let configuration: Configuration
     private let mapSizeLock = NSLock()
     private var currentMapSize: Int
+    /// Reset read transactions kept for reuse: `mdb_txn_renew` is cheaper than `mdb_txn_begin` (no allocation).
+    private let readPoolLock = NSLock()
+    private var readPool: [OpaquePointer] = []
 
     /// Opens (creating when needed) the environment in the directory `path`.
     /// - Throws: ``LMDBError`` when the directory cannot be created or opened, or is not an LMDB environment.
@@ -70,7 +73,16 @@ public final class LMDBEnvironment: @unchecked Sendable {
     }
 
     deinit {
+        for transaction in readPool { mdb_txn_abort(transaction) }
         mdb_env_close(handle)
+    }
+
+    /// The id of the last committed write transaction in any process: it changes whenever any data changes, and
+    /// equals the ``LMDBTransaction/id`` of a snapshot opened now. Read without a transaction.
+    public var lastTransactionID: UInt64 {
+        var info = MDB_envinfo()
+        mdb_env_info(handle, &info)
+        return UInt64(info.me_last_txnid)
     }
 
     /// The current map size in bytes.
@@ -93,9 +105,22 @@ public final class LMDBEnvironment: @unchecked Sendable {
     public func read<Result>(_ body: (LMDBTransaction) throws -> Result) throws -> Result {
         resizeLock.lockShared()
         defer { resizeLock.unlock() }
-        let transaction = try LMDBTransaction.begin(in: self, readOnly: true)
-        defer { transaction.abort() }
+        let transaction = try beginRead()
+        defer {
+            mdb_txn_reset(transaction.handle)
+            readPoolLock.withLock { readPool.append(transaction.handle) }
+        }
         return try body(transaction)
+    }
+
+    /// A renewed pooled read transaction, or a new one.
+    private func beginRead() throws(LMDBError) -> LMDBTransaction {
+        if let pooled = readPoolLock.withLock({ readPool.popLast() }) {
+            let result = mdb_txn_renew(pooled)
+            if result == MDB_SUCCESS { return LMDBTransaction(handle: pooled, isReadOnly: true) }
+            mdb_txn_abort(pooled)
+        }
+        return try LMDBTransaction.begin(in: self, readOnly: true)
     }
 
     /// Runs `body` in a write transaction and commits it, or aborts it when `body` throws. When the map is

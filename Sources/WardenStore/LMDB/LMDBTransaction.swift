@@ -18,6 +18,9 @@ public struct LMDBTransaction {
         return LMDBTransaction(handle: transaction, isReadOnly: readOnly)
     }
 
+    /// The transaction's id: for a read transaction, the id of the last write committed before it began.
+    public var id: UInt64 { UInt64(mdb_txn_id(handle)) }
+
     func commit() throws(LMDBError) {
         try LMDBError.check(mdb_txn_commit(handle), "mdb_txn_commit")
     }

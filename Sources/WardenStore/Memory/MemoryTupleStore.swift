@@ -21,6 +21,7 @@ public final class MemoryTupleStore: TupleStore, @unchecked Sendable {
         defer { writerLock.unlock() }
         let writer = MemoryTables.Writer(tables: current())
         let result = try body(writer)
+        writer.tables.version += 1
         lock.withLock { state = writer.tables }
         return result
     }
@@ -66,6 +67,8 @@ public final class MemoryTupleStore: TupleStore, @unchecked Sendable {
         return try body(try KeyValueSnapshot(reader: tables, store: number))
     }
 
+    public var currentVersion: UInt64 { current().version }
+
     @discardableResult
     public func write(_ batch: WriteBatch, store: String) throws(StoreError) -> Revision {
         try mutate { writer throws(StoreError) in
@@ -78,6 +81,8 @@ public final class MemoryTupleStore: TupleStore, @unchecked Sendable {
 /// snapshot is a cheap copy.
 public struct MemoryTables: OrderedKeyValueReader, Sendable {
     private var tables = [SortedTable](repeating: SortedTable(), count: Table.allCases.count)
+    /// Counts published batches.
+    public internal(set) var version: UInt64 = 0
 
     public func withValue<Result>(
         _ key: [UInt8], in table: Table, _ body: (UnsafeRawBufferPointer?) throws(StoreError) -> Result
@@ -114,6 +119,8 @@ public struct MemoryTables: OrderedKeyValueReader, Sendable {
         init(tables: MemoryTables) {
             self.tables = tables
         }
+
+        var version: UInt64 { tables.version }
 
         func withValue<Result>(
             _ key: [UInt8], in table: Table, _ body: (UnsafeRawBufferPointer?) throws(StoreError) -> Result
