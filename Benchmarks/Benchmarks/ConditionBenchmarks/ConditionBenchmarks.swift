@@ -53,7 +53,8 @@ let benchmarks: @Sendable () -> Void = {
             let request = CheckRequest(user: key.user, relation: key.relation, object: key.object)
             try store.read(store: id) { snapshot in
                 for _ in benchmark.scaledIterations {
-                    precondition(try engine.check(request, model: model, snapshot: snapshot).allowed)
+                    let allowed = try engine.check(request, model: model, snapshot: snapshot).allowed
+                    precondition(allowed)
                 }
             }
         }
