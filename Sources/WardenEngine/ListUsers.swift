@@ -35,9 +35,11 @@ extension CheckEngine {
     /// Lists the users (`user:anne`), typed wildcards (`user:*`) and usersets (`group:eng#member`) matching the
     /// filters that have the relation on the object, sorted.
     ///
-    /// Candidates come from walking the relation's rewrite forward through stored tuples; each is then confirmed
-    /// by a check, so the answer agrees with Check by construction.
-    /// - Throws: ``CheckError`` for a malformed request, a bad contextual tuple, or depth exceeded.
+    /// OpenFGA's algorithm: expand the relation forward through tuples, usersets and parents, collecting what
+    /// matches the filters; at an intersection or exclusion, confirm each candidate with a check of that
+    /// sub-expression. A user reached only through a typed wildcard is reported as the wildcard, not by name.
+    /// - Throws: ``CheckError`` for a malformed request, a bad contextual tuple, a condition missing parameters,
+    ///   or depth exceeded.
     public func listUsers<Snapshot: TupleSnapshot>(
         _ request: ListUsersRequest, model: CompiledModel, snapshot: Snapshot
     ) throws(CheckError) -> [UserRef] {
@@ -45,40 +47,35 @@ extension CheckEngine {
         try RequestValidation.validate(contextual: request.contextualTuples, in: model)
         let overlay = ContextualSnapshot(base: snapshot, contextualTuples: request.contextualTuples)
         let walk = makeWalk(overlay, model, request.context, storeID: nil, explain: false)
-        var expansion = ForwardExpansion(model: model, snapshot: overlay, filters: request.filters, conditionHolds: walk.conditionHolds)
-        try expansion.visit(request.object, request.relation)
-        var users: [UserRef] = []
-        for candidate in expansion.candidates.sorted(by: { $0.description < $1.description }) {
-            let problem = Subproblem(object: request.object, relation: request.relation, user: candidate)
-            if try walk.dispatch(problem, depth: 0).allowed { users.append(candidate) }
-        }
-        return users
+        var expansion = ForwardExpansion(walk: walk, filters: request.filters, maximumDepth: configuration.maximumDepth)
+        let found = try expansion.expand(request.object, request.relation, depth: 0).users
+        return found.filter(expansion.wanted).sorted { $0.description < $1.description }
     }
 }
 
-/// Collects the users a relation might reach by following its rewrite through tuples, usersets and parents.
-///
-/// Conditions are evaluated on the way, as OpenFGA's ListUsers does: a tuple whose condition fails is not
-/// followed, and one whose condition cannot be evaluated (missing parameters) fails the whole request.
+/// OpenFGA's ListUsers expansion: the set of users a relation reaches, computed per (object, relation) and
+/// memoized, with cycles contributing nothing (the least fixpoint).
 struct ForwardExpansion<Snapshot: TupleSnapshot> {
-    let model: CompiledModel
-    let snapshot: Snapshot
-    let filters: [ListUsersRequest.Filter]
-    let conditionHolds: (RelationshipTuple) throws(CheckError) -> Bool
-    private(set) var candidates = Set<UserRef>()
-    private var visited = Set<Subproblem>()
-
-    init(
-        model: CompiledModel, snapshot: Snapshot, filters: [ListUsersRequest.Filter],
-        conditionHolds: @escaping (RelationshipTuple) throws(CheckError) -> Bool
-    ) {
-        self.model = model
-        self.snapshot = snapshot
-        self.filters = filters
-        self.conditionHolds = conditionHolds
+    struct Found {
+        var users: Set<UserRef>
+        /// As ``Outcome/cycleBound``: the outermost in-progress expansion this result met again.
+        var cycleBound: Int
     }
 
-    private func wanted(_ user: UserRef) -> Bool {
+    let walk: Walk<Snapshot>
+    let filters: [ListUsersRequest.Filter]
+    let maximumDepth: Int
+    private var model: CompiledModel { walk.model }
+    private var memo: [Subproblem: Found] = [:]
+    private var inProgress: [Subproblem: Int] = [:]
+
+    init(walk: Walk<Snapshot>, filters: [ListUsersRequest.Filter], maximumDepth: Int) {
+        self.walk = walk
+        self.filters = filters
+        self.maximumDepth = maximumDepth
+    }
+
+    func wanted(_ user: UserRef) -> Bool {
         filters.contains { filter in
             switch user {
             case .object(let object): filter.type == object.type && filter.relation == nil
@@ -90,44 +87,93 @@ struct ForwardExpansion<Snapshot: TupleSnapshot> {
         }
     }
 
-    mutating func visit(_ object: ObjectRef, _ relationName: String) throws(CheckError) {
-        // The user field is unused here; the subproblem serves as a visited (object, relation) pair.
-        let key = Subproblem(object: object, relation: relationName, user: .wildcard(type: ""))
-        guard visited.insert(key).inserted, let relation = model.relation(object.type, relationName) else { return }
-        // Skip relations that cannot produce any requested kind of user (OpenFGA prunes the same way, so it never
-        // evaluates their conditions either).
-        let userset = UserRef.userset(object, relation: relationName)
-        guard wanted(userset) || filters.contains(where: { model.canReach(object.type, relationName, userType: $0.type, userRelation: $0.relation) })
-        else { return }
-        if wanted(userset) { candidates.insert(userset) }
-        try visit(relation.rewrite, object, relationName)
+    /// Whether expanding `type#relation` can produce anything the filters ask for (OpenFGA prunes the same way,
+    /// so it never evaluates those branches' conditions either).
+    private func useful(_ type: String, _ relation: String) -> Bool {
+        filters.contains { model.canReach(type, relation, userType: $0.type, userRelation: $0.relation) }
     }
 
-    private mutating func visit(_ rewrite: Rewrite, _ object: ObjectRef, _ relationName: String) throws(CheckError) {
+    mutating func expand(_ object: ObjectRef, _ relationName: String, depth: Int) throws(CheckError) -> Found {
+        let key = Subproblem(object: object, relation: relationName, user: .wildcard(type: ""))
+        if let known = memo[key] { return known }
+        if let position = inProgress[key] { return Found(users: [], cycleBound: position) }
+        guard let relation = model.relation(object.type, relationName), useful(object.type, relationName) else {
+            return Found(users: [], cycleBound: .max)
+        }
+        guard depth < maximumDepth else { throw CheckError.resolutionTooComplex() }
+        let position = inProgress.count
+        inProgress[key] = position
+        defer { inProgress[key] = nil }
+        var found = try expand(relation.rewrite, relation, object, relationName, depth: depth)
+        found.users.insert(.userset(object, relation: relationName))
+        if found.cycleBound >= position { found.cycleBound = .max }
+        if found.cycleBound == .max { memo[key] = found }
+        return found
+    }
+
+    private mutating func expand(
+        _ rewrite: Rewrite, _ relation: CompiledRelation, _ object: ObjectRef, _ relationName: String, depth: Int
+    ) throws(CheckError) -> Found {
         switch rewrite {
         case .direct:
-            for tuple in try read(object, relationName, userRelation: nil) where try conditionHolds(tuple) {
-                if wanted(tuple.key.user) { candidates.insert(tuple.key.user) }
-                if case .userset(let group, let groupRelation) = tuple.key.user { try visit(group, groupRelation) }
+            var found = Found(users: [], cycleBound: .max)
+            for tuple in try read(object, relationName, userRelation: nil) where model.admits(tuple, in: relation) {
+                guard try walk.conditionHolds(tuple) else { continue }
+                found.users.insert(tuple.key.user)
+                if case .userset(let group, let groupRelation) = tuple.key.user {
+                    found.merge(try expand(group, groupRelation, depth: depth + 1))
+                }
             }
+            return found
         case .computedUserset(let target, _):
-            try visit(object, target)
+            return try expand(object, target, depth: depth)
         case .tupleToUserset(let tupleset, let computed, _, _):
-            for tuple in try read(object, tupleset, userRelation: "") where try conditionHolds(tuple) {
-                if case .object(let parent) = tuple.key.user { try visit(parent, computed) }
+            var found = Found(users: [], cycleBound: .max)
+            guard let tuplesetRelation = model.relation(object.type, tupleset) else { return found }
+            for tuple in try read(object, tupleset, userRelation: "") where model.admits(tuple, in: tuplesetRelation) {
+                guard case .object(let parent) = tuple.key.user, try walk.conditionHolds(tuple) else { continue }
+                found.merge(try expand(parent, computed, depth: depth + 1))
             }
-        case .union(let children), .intersection(let children):
-            for child in children { try visit(child, object, relationName) }
+            return found
+        case .union(let children):
+            var found = Found(users: [], cycleBound: .max)
+            for child in children { found.merge(try expand(child, relation, object, relationName, depth: depth)) }
+            return found
+        case .intersection(let children):
+            var candidates = Found(users: [], cycleBound: .max)
+            for child in children { candidates.merge(try expand(child, relation, object, relationName, depth: depth)) }
+            return try confirm(candidates, rewrite, relation, object, relationName, depth: depth)
         case .exclusion(let base, _):
-            try visit(base, object, relationName)
+            let candidates = try expand(base, relation, object, relationName, depth: depth)
+            return try confirm(candidates, rewrite, relation, object, relationName, depth: depth)
         }
+    }
+
+    /// Keeps the candidates for which the intersection or exclusion itself holds, by check resolution.
+    private func confirm(
+        _ candidates: Found, _ rewrite: Rewrite, _ relation: CompiledRelation, _ object: ObjectRef, _ relationName: String,
+        depth: Int
+    ) throws(CheckError) -> Found {
+        var kept = Found(users: [], cycleBound: candidates.cycleBound)
+        for user in candidates.users where wanted(user) {
+            let outcome = try walk.evaluate(rewrite, relation, Subproblem(object: object, relation: relationName, user: user), depth: depth)
+            if outcome.allowed { kept.users.insert(user) }
+        }
+        return kept
     }
 
     private func read(_ object: ObjectRef, _ relation: String, userRelation: String?) throws(CheckError) -> [RelationshipTuple] {
         do {
-            return try snapshot.tuples(object: object, relation: relation, userType: nil, userRelation: userRelation)
+            return try walk.snapshot.tuples(object: object, relation: relation, userType: nil, userRelation: userRelation)
         } catch {
             throw CheckError(error)
         }
+    }
+}
+
+extension ForwardExpansion.Found {
+    mutating func merge(_ other: Self) {
+        users.formUnion(other.users)
+        cycleBound = min(cycleBound, other.cycleBound)
     }
 }

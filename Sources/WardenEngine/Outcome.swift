@@ -7,13 +7,28 @@ struct Subproblem: Hashable {
     var user: UserRef
 }
 
-/// The answer to a subproblem. `cycleDetected` marks answers that depended on meeting a subproblem already in
-/// progress on the current path: such a "no" holds only for this path, so it is never memoized or cached.
+/// The answer to a subproblem.
+///
+/// `cycleBound` is the stack position of the outermost subproblem still in progress that this answer met again
+/// (a cycle), or `Int.max` when it met none. Such an answer holds only on the current path, so it is neither
+/// memoized nor cached — until the walk finishes the subproblem at that position: an answer whose cycles all lead
+/// back to the subproblem itself (or deeper) is final there (a cycle contributes nothing, the least fixpoint).
 struct Outcome: Hashable, Sendable {
     var allowed: Bool
-    var cycleDetected: Bool
+    var cycleBound: Int
 
-    static let yes = Outcome(allowed: true, cycleDetected: false)
-    static let no = Outcome(allowed: false, cycleDetected: false)
-    static let cycle = Outcome(allowed: false, cycleDetected: true)
+    init(allowed: Bool, cycleBound: Int = .max) {
+        self.allowed = allowed
+        self.cycleBound = cycleBound
+    }
+
+    /// Whether the answer depends on a subproblem still in progress.
+    var cycleDetected: Bool { cycleBound != .max }
+
+    static let yes = Outcome(allowed: true)
+    static let no = Outcome(allowed: false)
+    /// A cycle back to the outermost position (used where the position does not matter).
+    static let cycle = Outcome(allowed: false, cycleBound: 0)
+
+    static func cycle(at position: Int) -> Outcome { Outcome(allowed: false, cycleBound: position) }
 }

@@ -8,18 +8,18 @@ enum SetOperations {
         count: Int, _ child: (Int) throws(CheckError) -> Outcome
     ) throws(CheckError) -> Outcome {
         var firstError: CheckError?
-        var cycle = false
+        var cycleBound = Int.max
         for index in 0..<count {
             do throws(CheckError) {
                 let outcome = try child(index)
                 if outcome.allowed { return outcome }
-                cycle = cycle || outcome.cycleDetected
+                cycleBound = min(cycleBound, outcome.cycleBound)
             } catch {
                 if firstError == nil { firstError = error }
             }
         }
         if let firstError { throw firstError }
-        return Outcome(allowed: false, cycleDetected: cycle)
+        return Outcome(allowed: false, cycleBound: cycleBound)
     }
 
     static func intersection(
@@ -30,7 +30,7 @@ enum SetOperations {
             do throws(CheckError) {
                 let outcome = try child(index)
                 if !outcome.allowed || outcome.cycleDetected {
-                    return Outcome(allowed: false, cycleDetected: outcome.cycleDetected)
+                    return Outcome(allowed: false, cycleBound: outcome.cycleBound)
                 }
             } catch {
                 if firstError == nil { firstError = error }
@@ -47,7 +47,7 @@ enum SetOperations {
         do throws(CheckError) {
             let outcome = try base()
             if !outcome.allowed || outcome.cycleDetected {
-                return Outcome(allowed: false, cycleDetected: outcome.cycleDetected)
+                return Outcome(allowed: false, cycleBound: outcome.cycleBound)
             }
         } catch {
             baseError = error
@@ -59,7 +59,7 @@ enum SetOperations {
             throw baseError ?? error
         }
         if subtracted.allowed || subtracted.cycleDetected {
-            return Outcome(allowed: false, cycleDetected: subtracted.cycleDetected)
+            return Outcome(allowed: false, cycleBound: subtracted.cycleBound)
         }
         if let baseError { throw baseError }
         return .yes

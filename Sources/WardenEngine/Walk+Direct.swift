@@ -30,7 +30,7 @@ extension Walk {
                 }
             }
         }
-        var cycle = false
+        var cycleBound = Int.max
         for userset in relation.usersetRestrictions {
             let tuples = try read { () throws(StoreError) in
                 try snapshot.tuples(object: problem.object, relation: problem.relation, userType: userset.type, userRelation: userset.relation)
@@ -49,14 +49,14 @@ extension Walk {
                     }
                     explanation?.leave(outcome)
                     if outcome.allowed { return outcome }
-                    cycle = cycle || outcome.cycleDetected
+                    cycleBound = min(cycleBound, outcome.cycleBound)
                 } catch {
                     if firstError == nil { firstError = error }
                 }
             }
         }
         if let firstError { throw firstError }
-        return Outcome(allowed: false, cycleDetected: cycle)
+        return Outcome(allowed: false, cycleBound: cycleBound)
     }
 
     /// `computed from tupleset`: for each object the tupleset relation points at, does the user have `computed`
@@ -67,7 +67,7 @@ extension Walk {
             try snapshot.tuples(object: problem.object, relation: tupleset, userType: nil, userRelation: "")
         }
         var firstError: CheckError?
-        var cycle = false
+        var cycleBound = Int.max
         for tuple in parents where model.admits(tuple, in: tuplesetRelation) {
             guard case .object(let parent) = tuple.key.user, model.relation(parent.type, computed) != nil else { continue }
             do throws(CheckError) {
@@ -82,13 +82,13 @@ extension Walk {
                 }
                 explanation?.leave(outcome)
                 if outcome.allowed { return outcome }
-                cycle = cycle || outcome.cycleDetected
+                cycleBound = min(cycleBound, outcome.cycleBound)
             } catch {
                 if firstError == nil { firstError = error }
             }
         }
         if let firstError { throw firstError }
-        return Outcome(allowed: false, cycleDetected: cycle)
+        return Outcome(allowed: false, cycleBound: cycleBound)
     }
 
     func read<Result>(_ body: () throws(StoreError) -> Result) throws(CheckError) -> Result {

@@ -17,12 +17,15 @@ final class Walk<Snapshot: TupleSnapshot> {
     var explanation: ExplanationRecorder?
 
     private enum MemoEntry {
-        case inProgress
+        /// Being resolved at this position of the current path.
+        case inProgress(Int)
         /// A settled answer, computed with `depth` levels already used (reusable at that depth or shallower).
         case settled(Outcome, depth: Int)
     }
 
     private var memo: [Subproblem: MemoEntry] = [:]
+    /// How many subproblems are in progress on the current path.
+    private var pathLength = 0
 
     init(
         snapshot: Snapshot, model: CompiledModel, conditions: any ConditionEvaluating, context: JSONValue?,
@@ -52,9 +55,9 @@ final class Walk<Snapshot: TupleSnapshot> {
             return try direct(relation, problem, depth: depth)
         }
         switch memo[problem] {
-        case .inProgress:
+        case .inProgress(let position):
             explanation?.leaf(Self.label(problem), "cycle: already being resolved on this path", .cycle)
-            return .cycle
+            return .cycle(at: position)
         case .settled(let outcome, let settledDepth) where depth <= settledDepth:
             explanation?.leaf(Self.label(problem), "answered earlier in this request", outcome)
             return outcome
@@ -67,9 +70,12 @@ final class Walk<Snapshot: TupleSnapshot> {
         }
         guard depth < maximumDepth else { throw CheckError.resolutionTooComplex() }
 
-        memo[problem] = .inProgress
+        let position = pathLength
+        memo[problem] = .inProgress(position)
+        pathLength += 1
+        defer { pathLength -= 1 }
         explanation?.enter(Self.label(problem), "")
-        let outcome: Outcome
+        var outcome: Outcome
         do throws(CheckError) {
             // A relation the type does not define grants nothing (parents of another type, say).
             outcome = try relation.map { relation throws(CheckError) in try evaluate(relation.rewrite, relation, problem, depth: depth) } ?? .no
@@ -78,6 +84,8 @@ final class Walk<Snapshot: TupleSnapshot> {
             explanation?.leave(nil)
             throw error
         }
+        // Cycles that lead back only to this subproblem (or deeper) are settled now: the answer is final.
+        if outcome.cycleBound >= position { outcome.cycleBound = .max }
         explanation?.leave(outcome)
         if outcome.cycleDetected {
             memo[problem] = nil
