@@ -59,6 +59,7 @@ struct WardenStoreSafetyTests {
             (Self.tuple("doc:1", "viewer", "user:*"), "Invalid tuple 'doc:1#viewer@user:*'. Reason: the typed wildcard 'user:*' is not an allowed type restriction for 'doc#viewer'"),
             (Self.tuple("doc:1", "viewer", "group:g#owner"), "Invalid tuple 'doc:1#viewer@group:g#owner'. Reason: relation 'group#owner' not found"),
             (Self.tuple("doc:1", "viewer", "user:a", condition: TupleCondition(name: "nope")), "Invalid tuple 'doc:1#viewer@user:a'. Reason: undefined condition"),
+            (Self.tuple("group:g", "member", "group:g#member"), "Invalid tuple 'group:g#member@group:g#member'. Reason: cannot write a tuple that is implicit"),
             (Self.tuple("doc:1", "viewer", "user:a", condition: TupleCondition(name: "ok", context: .object([("note", .string(String(repeating: "n", count: 1 << 20)))]))),
              "Invalid tuple 'doc:1#viewer@user:a'. Reason: the condition context is larger than 32768 bytes"),
         ]

@@ -75,6 +75,10 @@ public struct TupleValidator: Sendable {
             throw fail("relation '\(objectType.name)#\(key.relation)' not found")
         }
         let qualified = "\(objectType.name)#\(relation.name)"
+        // `group:eng#member@group:eng#member` says nothing: every userset holds itself.
+        if case .userset(let object, let userRelation) = key.user, object == key.object, userRelation == key.relation {
+            throw fail("cannot write a tuple that is implicit")
+        }
         if tuplesetRelations.contains(qualified) {
             switch key.user {
             case .wildcard: throw fail("unexpected wildcard relationship with tupleset relation '\(qualified)'")
