@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Writes a large .fga.yaml store file for timing `warden model test` against `fga model test`:
+a folder tree with groups, TUPLES tuples and CHECKS checks (plus some ListObjects and ListUsers).
+
+    python3 Benchmarks/Compare/make-large-store-file.py --tuples 5000 --checks 5000 --out /tmp/large.fga.yaml
+"""
+import argparse
+import random
+
+MODEL = """model
+  schema 1.1
+
+type user
+
+type group
+  relations
+    define member: [user, group#member]
+
+type folder
+  relations
+    define parent: [folder]
+    define owner: [user]
+    define editor: [user, group#member] or owner or editor from parent
+    define viewer: [user, user:*, group#member] or editor or viewer from parent
+
+type document
+  relations
+    define parent: [folder]
+    define owner: [user]
+    define editor: [user, group#member] or owner or editor from parent
+    define viewer: [user, group#member] or editor or viewer from parent
+    define blocked: [user]
+    define can_read: viewer but not blocked
+"""
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tuples", type=int, default=5000)
+    parser.add_argument("--checks", type=int, default=5000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    users = [f"user:u{i}" for i in range(max(10, args.tuples // 20))]
+    groups = [f"group:g{i}" for i in range(max(5, args.tuples // 100))]
+    folders = [f"folder:f{i}" for i in range(max(5, args.tuples // 50))]
+    documents = [f"document:d{i}" for i in range(max(10, args.tuples // 5))]
+    tuples = set()
+    for index, folder in enumerate(folders[1:], start=1):
+        tuples.add((folders[rng.randrange(index)], "parent", folder))
+    for document in documents:
+        tuples.add((rng.choice(folders), "parent", document))
+    while len(tuples) < args.tuples:
+        kind = rng.random()
+        if kind < 0.2:
+            tuples.add((rng.choice(users), "member", rng.choice(groups)))
+        elif kind < 0.3:
+            tuples.add((rng.choice(groups) + "#member", rng.choice(["viewer", "editor"]), rng.choice(folders)))
+        elif kind < 0.5:
+            tuples.add((rng.choice(users), rng.choice(["viewer", "editor", "owner"]), rng.choice(folders)))
+        elif kind < 0.9:
+            tuples.add((rng.choice(users), rng.choice(["viewer", "editor", "owner"]), rng.choice(documents)))
+        else:
+            tuples.add((rng.choice(users), "blocked", rng.choice(documents)))
+    lines = ["name: large store file", "model: |"] + ["  " + line for line in MODEL.splitlines()] + ["tuples:"]
+    for user, relation, obj in sorted(tuples):
+        lines += [f"- user: {user}", f"  relation: {relation}", f"  object: {obj}"]
+    lines += ["tests:", "- name: large", "  check:"]
+    for _ in range(args.checks):
+        user, document = rng.choice(users), rng.choice(documents)
+        relation = rng.choice(["viewer", "editor", "can_read"])
+        # The expectation is a guess; both tools report the same pass/fail counts when they agree.
+        lines += [f"  - user: {user}", f"    object: {document}", "    assertions:", f"      {relation}: false"]
+    lines += ["  list_objects:"]
+    for user in users[:20]:
+        lines += [f"  - user: {user}", "    type: document", "    assertions:", "      can_read: []"]
+    lines += ["  list_users:"]
+    for document in documents[:20]:
+        lines += [f"  - object: {document}", "    user_filter:", "    - type: user", "    assertions:", "      viewer:", "        users: []"]
+    with open(args.out, "w") as handle:
+        handle.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
