@@ -17,14 +17,11 @@ build: deps
 test: deps
 	$(SWIFT) test
 
-# The main job: validate every example model in models/ and draw it.
+# The main job on the embedded LMDB default: validate and test each example in models/, load it into a store in
+# ./warden-data, and answer checks with their explanations (scripts/run.sh).
 run: deps
 	$(SWIFT) build -c release --product warden
-	@for model in models/*/model.fga; do \
-		echo "== $$model"; \
-		.build/release/warden model validate "$$model" || exit 1; \
-		.build/release/warden model graph "$$model" --format mermaid; \
-	done
+	@scripts/run.sh
 
 # Benchmarks (package-benchmark, a separate package so `swift test` never builds it).
 bench: deps

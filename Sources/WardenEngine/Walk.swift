@@ -152,6 +152,8 @@ final class Walk<Snapshot: TupleSnapshot> {
     func conditionHolds(_ tuple: RelationshipTuple) throws(CheckError) -> Bool {
         guard let condition = tuple.condition else { return true }
         guard let definition = model.conditions[condition.name] else { return false }
-        return try conditions.evaluate(definition, tuple: tuple, requestContext: context)
+        let holds = try conditions.evaluate(definition, tuple: tuple, requestContext: context)
+        if !holds { explanation?.leaf(tuple.description, "condition '\(condition.name)' not met", .no) }
+        return holds
     }
 }

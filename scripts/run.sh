@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# `make run`: the main job on the embedded LMDB default. For each example in models/: validate the model, run its
+# relationship tests, then load it into a store in ./warden-data and answer checks with their explanations.
+set -euo pipefail
+warden=${WARDEN:-.build/release/warden}
+data=${WARDEN_DATA:-./warden-data}
+
+for folder in models/*; do
+  [ -d "$folder" ] || continue
+  name=$(basename "$folder")
+  echo "=== $name"
+  "$warden" model validate "$folder/model.fga"
+  if [ -f "$folder/model.fga.yaml" ]; then "$warden" model test --tests "$folder/model.fga.yaml"; fi
+  # A fresh store each run, named after the example.
+  if "$warden" store list --data "$data" | grep -q "  $name\$"; then "$warden" store delete --data "$data" --store "$name" >/dev/null; fi
+  "$warden" store create "$name" --data "$data" >/dev/null
+  "$warden" model write "$folder/model.fga" --data "$data" --store "$name" >/dev/null
+  if [ -f "$folder/tuples.yaml" ]; then "$warden" tuple import "$folder/tuples.yaml" --data "$data" --store "$name"; fi
+done
+
+ask() {
+  echo "--- warden check $*"
+  "$warden" check "$@" --data "$data" --explain || true
+}
+echo "=== checks on the LMDB store in $data"
+ask user:anne can_write product:espresso-machine --store warehouse
+ask user:anne can_write product:croissant-oven --store warehouse
+ask user:dr-osei can_read_history patient:p-100 --store care-unit --context '{"current_time":"2026-11-29T02:00:00Z"}'
+ask user:dr-osei can_read_history patient:p-100 --store care-unit --context '{"current_time":"2026-11-29T09:00:00Z"}'
