@@ -41,9 +41,9 @@ struct CELEvaluator {
             case ("-", .duration(let nanos)): return .duration(-nanos)
             default: throw Self.noOverload(symbol, value)
             }
-        case .binary(let symbol, let left, let right, _):
-            if symbol == "&&" || symbol == "||" { return try logical(symbol, left, right) }
-            return try CELOperators.apply(symbol, try evaluate(left), try evaluate(right))
+        case .binary(let operation, let left, let right, _):
+            if operation == .and || operation == .or { return try logical(operation, left, right) }
+            return try CELOperators.apply(operation, try evaluate(left), try evaluate(right))
         case .conditional(let condition, let then, let otherwise):
             guard case .bool(let flag) = try evaluate(condition) else {
                 throw ConditionError(.evaluation, "a conditional needs a bool condition")
@@ -58,24 +58,30 @@ struct CELEvaluator {
             guard let value = map[field] else { throw ConditionError(.evaluation, "no such key: \(field)") }
             return value
         case .call(let name, let target, let arguments, _):
-            var values: [CELValue] = []
-            if let target { values.append(try evaluate(target)) }
-            for argument in arguments { values.append(try evaluate(argument)) }
-            return try CELFunctions.call(name, isMethod: target != nil, values)
+            // Every function takes at most two values (a method's target counts as one): no array per call.
+            let count = arguments.count + (target == nil ? 0 : 1)
+            guard count <= 2 else {
+                throw ConditionError(.evaluation, "no such overload: \(name) with \(count) arguments")
+            }
+            var values: (CELValue?, CELValue?) = (nil, nil)
+            if let target { values.0 = try evaluate(target) }
+            for argument in arguments {
+                let value = try evaluate(argument)
+                if values.0 == nil { values.0 = value } else { values.1 = value }
+            }
+            return try CELFunctions.call(name, isMethod: target != nil, count, values.0, values.1)
         }
     }
 
     /// `&&` and `||`, commutative over errors: `false && error` and `error && false` are both false.
-    private mutating func logical(_ symbol: String, _ left: CELExpression, _ right: CELExpression) throws(ConditionError) -> CELValue {
-        let decisive = symbol == "||"
+    private mutating func logical(_ operation: CELOperator, _ left: CELExpression, _ right: CELExpression) throws(ConditionError) -> CELValue {
+        let decisive = operation == .or
         var firstError: ConditionError?
-        var sawNonDecisive = 0
-        for side in [left, right] {
+        for index in 0..<2 {
             do throws(ConditionError) {
-                let value = try evaluate(side)
-                guard case .bool(let flag) = value else { throw Self.noOverload(symbol, value) }
+                let value = try evaluate(index == 0 ? left : right)
+                guard case .bool(let flag) = value else { throw Self.noOverload(operation.rawValue, value) }
                 if flag == decisive { return .bool(decisive) }
-                sawNonDecisive += 1
             } catch {
                 if error.code == .costExceeded { throw error }
                 if firstError == nil { firstError = error }

@@ -3,8 +3,10 @@ import Foundation
 /// The functions OpenFGA's CEL environment offers: `size`, the string predicates, type conversions,
 /// `timestamp`/`duration`, and the `ipaddress` extension with `in_cidr`.
 enum CELFunctions {
-    static func call(_ name: String, isMethod: Bool, _ arguments: [CELValue]) throws(ConditionError) -> CELValue {
-        switch (name, arguments.count, arguments.first, arguments.count > 1 ? arguments[1] : nil) {
+    static func call(
+        _ name: String, isMethod: Bool, _ count: Int, _ first: CELValue?, _ second: CELValue?
+    ) throws(ConditionError) -> CELValue {
+        switch (name, count, first, second) {
         case ("size", 1, .string(let text)?, nil): return .int(Int64(text.unicodeScalars.count))
         case ("size", 1, .list(let values)?, nil): return .int(Int64(values.count))
         case ("size", 1, .map(let map)?, nil): return .int(Int64(map.count))
@@ -66,8 +68,8 @@ enum CELFunctions {
         case ("getMinutes", 1, .duration(let nanos)?, nil) where isMethod: return .int(nanos / 60_000_000_000)
         case ("getSeconds", 1, .duration(let nanos)?, nil) where isMethod: return .int(nanos / 1_000_000_000)
         default:
-            throw ConditionError(
-                .evaluation, "no such overload: \(name)(\(arguments.map(\.typeName).joined(separator: ", ")))")
+            let types = [first, second].compactMap { $0?.typeName }.joined(separator: ", ")
+            throw ConditionError(.evaluation, "no such overload: \(name)(\(types))")
         }
     }
 

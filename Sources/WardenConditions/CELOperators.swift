@@ -1,20 +1,16 @@
 /// CEL's binary operators over values.
 enum CELOperators {
-    static func apply(_ symbol: String, _ left: CELValue, _ right: CELValue) throws(ConditionError) -> CELValue {
-        switch symbol {
-        case "==": return .bool(try equal(left, right))
-        case "!=": return .bool(!(try equal(left, right)))
-        case "<", "<=", ">", ">=":
-            let order = try compare(left, right, symbol)
-            switch symbol {
-            case "<": return .bool(order < 0)
-            case "<=": return .bool(order <= 0)
-            case ">": return .bool(order > 0)
-            default: return .bool(order >= 0)
-            }
-        case "in": return .bool(try contains(right, left))
-        case "+", "-", "*", "/", "%": return try arithmetic(symbol, left, right)
-        default: throw CELEvaluator.noOverload(symbol, left, right)
+    static func apply(_ operation: CELOperator, _ left: CELValue, _ right: CELValue) throws(ConditionError) -> CELValue {
+        switch operation {
+        case .equal: return .bool(try equal(left, right))
+        case .notEqual: return .bool(!(try equal(left, right)))
+        case .less: return .bool(try compare(left, right, "<") < 0)
+        case .lessOrEqual: return .bool(try compare(left, right, "<=") <= 0)
+        case .greater: return .bool(try compare(left, right, ">") > 0)
+        case .greaterOrEqual: return .bool(try compare(left, right, ">=") >= 0)
+        case .in: return .bool(try contains(right, left))
+        case .add, .subtract, .multiply, .divide, .remainder: return try arithmetic(operation.rawValue, left, right)
+        case .and, .or: throw CELEvaluator.noOverload(operation.rawValue, left, right)
         }
     }
 

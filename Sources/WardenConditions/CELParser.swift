@@ -68,7 +68,7 @@ struct CELParser {
         while case .symbol("||") = current.kind {
             let offset = current.offset
             index += 1
-            left = .binary("||", left, try and(), offset: offset)
+            left = .binary(.or, left, try and(), offset: offset)
         }
         return left
     }
@@ -78,7 +78,7 @@ struct CELParser {
         while case .symbol("&&") = current.kind {
             let offset = current.offset
             index += 1
-            left = .binary("&&", left, try relation(), offset: offset)
+            left = .binary(.and, left, try relation(), offset: offset)
         }
         return left
     }
@@ -88,7 +88,7 @@ struct CELParser {
         while case .symbol(let symbol) = current.kind, ["==", "!=", "<", "<=", ">", ">=", "in"].contains(symbol) {
             let offset = current.offset
             index += 1
-            left = .binary(symbol, left, try addition(), offset: offset)
+            left = .binary(CELOperator(rawValue: symbol)!, left, try addition(), offset: offset)
         }
         return left
     }
@@ -98,7 +98,7 @@ struct CELParser {
         while case .symbol(let symbol) = current.kind, symbol == "+" || symbol == "-" {
             let offset = current.offset
             index += 1
-            left = .binary(symbol, left, try multiplication(), offset: offset)
+            left = .binary(CELOperator(rawValue: symbol)!, left, try multiplication(), offset: offset)
         }
         return left
     }
@@ -108,7 +108,7 @@ struct CELParser {
         while case .symbol(let symbol) = current.kind, symbol == "*" || symbol == "/" || symbol == "%" {
             let offset = current.offset
             index += 1
-            left = .binary(symbol, left, try unary(), offset: offset)
+            left = .binary(CELOperator(rawValue: symbol)!, left, try unary(), offset: offset)
         }
         return left
     }

@@ -5,12 +5,20 @@ indirect enum CELExpression: Sendable {
     case list([CELExpression])
     case map([(CELExpression, CELExpression)])
     case unary(String, CELExpression)
-    case binary(String, CELExpression, CELExpression, offset: Int)
+    case binary(CELOperator, CELExpression, CELExpression, offset: Int)
     case conditional(CELExpression, CELExpression, CELExpression)
     case index(CELExpression, CELExpression)
     case select(CELExpression, String)
     /// A call: `size(x)` (no target) or `x.startsWith(y)` (target).
     case call(String, target: CELExpression?, arguments: [CELExpression], offset: Int)
+}
+
+/// CEL's binary operators, resolved once at parse time.
+enum CELOperator: String, Sendable {
+    case or = "||", and = "&&"
+    case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+    case `in` = "in"
+    case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
 }
 
 /// Tokens of CEL: punctuation, identifiers and literals, each with its UTF-8 offset.

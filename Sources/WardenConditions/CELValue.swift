@@ -1,5 +1,5 @@
 /// A value of OpenFGA's CEL subset.
-public indirect enum CELValue: Hashable, Sendable {
+public enum CELValue: Hashable, Sendable {
     case null
     case bool(Bool)
     case int(Int64)

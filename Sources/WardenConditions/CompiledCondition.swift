@@ -55,7 +55,7 @@ public struct CompiledCondition: Sendable {
     ///   `.parameterType` for a value that does not convert to its declared type, `.evaluation` for runtime
     ///   errors, `.costExceeded` past ``maximumCost``.
     public func evaluate(context: [String: JSONValue]) throws(ConditionError) -> Bool {
-        var variables: [String: CELValue] = [:]
+        var variables = [String: CELValue](minimumCapacity: parameters.count)
         var missing: [String] = []
         for (parameter, type) in parameters {
             guard let value = context[parameter] else {
