@@ -230,3 +230,22 @@ struct CheckBehaviourTests {
         #expect(try fixture.check("user:anne", "viewer", "doc:1").allowed)
     }
 }
+
+@Suite("Expand")
+struct ExpandTests {
+    @Test("the userset tree one level deep, in OpenFGA's JSON shape")
+    func tree() throws {
+        let fixture = try EngineFixture(model: CheckBehaviourTests.folders, tuples: [
+            "folder:2#viewer@user:anne", "folder:2#viewer@group:eng#member", "folder:2#parent@folder:1",
+        ])
+        let tree = try fixture.read { snapshot in try Self.expand(fixture, snapshot) }
+        #expect(tree.json.compact == """
+            {"name":"folder:2#viewer","union":{"nodes":[{"name":"folder:2#viewer","leaf":{"users":{"users":["group:eng#member","user:anne"]}}},\
+            {"name":"folder:2#viewer","leaf":{"tupleToUserset":{"tupleset":"folder:2#parent","computed":[{"userset":"folder:1#viewer"}]}}}]}}
+            """)
+    }
+
+    static func expand<S: TupleSnapshot>(_ fixture: EngineFixture, _ snapshot: S) throws -> UsersetTree {
+        try CheckEngine().expand(relation: "viewer", object: ObjectRef(type: "folder", id: "2"), model: fixture.model, snapshot: snapshot)
+    }
+}
