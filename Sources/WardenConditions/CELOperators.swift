@@ -9,7 +9,7 @@ enum CELOperators {
         case .greater: return .bool(try compare(left, right, ">") > 0)
         case .greaterOrEqual: return .bool(try compare(left, right, ">=") >= 0)
         case .in: return .bool(try contains(right, left))
-        case .add, .subtract, .multiply, .divide, .remainder: return try arithmetic(operation.rawValue, left, right)
+        case .add, .subtract, .multiply, .divide, .remainder: return try arithmetic(operation, left, right)
         case .and, .or: throw CELEvaluator.noOverload(operation.rawValue, left, right)
         }
     }
@@ -93,39 +93,31 @@ enum CELOperators {
         }
     }
 
-    static func arithmetic(_ symbol: String, _ left: CELValue, _ right: CELValue) throws(ConditionError) -> CELValue {
-        func overflow(_ type: String) -> ConditionError { ConditionError(.evaluation, "\(type) overflow") }
+    /// Integer arithmetic with CEL's errors: overflow (either way) and division or modulus by zero.
+    private static func integer<T: FixedWidthInteger>(
+        _ operation: CELOperator, _ l: T, _ r: T, type: String
+    ) throws(ConditionError) -> T {
+        let (value, overflowed): (T, Bool)
+        switch operation {
+        case .add: (value, overflowed) = l.addingReportingOverflow(r)
+        case .subtract: (value, overflowed) = l.subtractingReportingOverflow(r)
+        case .multiply: (value, overflowed) = l.multipliedReportingOverflow(by: r)
+        case .divide:
+            guard r != 0 else { throw ConditionError(.evaluation, "division by zero") }
+            (value, overflowed) = l.dividedReportingOverflow(by: r)
+        default:
+            guard r != 0 else { throw ConditionError(.evaluation, "modulus by zero") }
+            (value, overflowed) = l.remainderReportingOverflow(dividingBy: r)
+        }
+        if overflowed { throw ConditionError(.evaluation, "\(type) overflow") }
+        return value
+    }
+
+    static func arithmetic(_ operation: CELOperator, _ left: CELValue, _ right: CELValue) throws(ConditionError) -> CELValue {
+        let symbol = operation.rawValue
         switch (left, right) {
-        case (.int(let l), .int(let r)):
-            let (value, overflowed): (Int64, Bool)
-            switch symbol {
-            case "+": (value, overflowed) = l.addingReportingOverflow(r)
-            case "-": (value, overflowed) = l.subtractingReportingOverflow(r)
-            case "*": (value, overflowed) = l.multipliedReportingOverflow(by: r)
-            case "/":
-                guard r != 0 else { throw ConditionError(.evaluation, "division by zero") }
-                (value, overflowed) = l.dividedReportingOverflow(by: r)
-            default:
-                guard r != 0 else { throw ConditionError(.evaluation, "modulus by zero") }
-                (value, overflowed) = l.remainderReportingOverflow(dividingBy: r)
-            }
-            if overflowed { throw overflow("int") }
-            return .int(value)
-        case (.uint(let l), .uint(let r)):
-            let (value, overflowed): (UInt64, Bool)
-            switch symbol {
-            case "+": (value, overflowed) = l.addingReportingOverflow(r)
-            case "-": (value, overflowed) = l.subtractingReportingOverflow(r)
-            case "*": (value, overflowed) = l.multipliedReportingOverflow(by: r)
-            case "/":
-                guard r != 0 else { throw ConditionError(.evaluation, "division by zero") }
-                (value, overflowed) = l.dividedReportingOverflow(by: r)
-            default:
-                guard r != 0 else { throw ConditionError(.evaluation, "modulus by zero") }
-                (value, overflowed) = l.remainderReportingOverflow(dividingBy: r)
-            }
-            if overflowed { throw overflow("uint") }
-            return .uint(value)
+        case (.int(let l), .int(let r)): return .int(try integer(operation, l, r, type: "int"))
+        case (.uint(let l), .uint(let r)): return .uint(try integer(operation, l, r, type: "uint"))
         case (.double(let l), .double(let r)):
             switch symbol {
             case "+": return .double(l + r)
@@ -140,7 +132,7 @@ enum CELOperators {
             return .list(l + r)
         case (.duration(let l), .duration(let r)) where symbol == "+" || symbol == "-":
             let (value, overflowed) = symbol == "+" ? l.addingReportingOverflow(r) : l.subtractingReportingOverflow(r)
-            if overflowed { throw overflow("duration") }
+            if overflowed { throw ConditionError(.evaluation, "duration overflow") }
             return .duration(value)
         case (.timestamp(let seconds, let nanos), .duration(let delta)) where symbol == "+" || symbol == "-":
             return try CELTime.shift(seconds: seconds, nanos: nanos, by: symbol == "+" ? delta : -delta)
@@ -148,7 +140,7 @@ enum CELOperators {
             return try CELTime.shift(seconds: seconds, nanos: nanos, by: delta)
         case (.timestamp(let ls, let ln), .timestamp(let rs, let rn)) where symbol == "-":
             let (secondsNanos, overflowed) = (ls - rs).multipliedReportingOverflow(by: 1_000_000_000)
-            if overflowed { throw overflow("duration") }
+            if overflowed { throw ConditionError(.evaluation, "duration overflow") }
             return .duration(secondsNanos + Int64(ln - rn))
         default:
             throw CELEvaluator.noOverload(symbol, left, right)

@@ -7,27 +7,21 @@ extension Walk {
     func direct(_ relation: CompiledRelation, _ problem: Subproblem, depth: Int) throws(CheckError) -> Outcome {
         var firstError: CheckError?
         let exact = TupleKey(object: problem.object, relation: problem.relation, user: problem.user)
-        if let tuple = try read({ () throws(StoreError) in try snapshot.tuple(exact) }), model.admits(tuple, in: relation) {
+        var wildcard: TupleKey?
+        if case .object(let user) = problem.user, relation.wildcardTypes.contains(user.type) {
+            wildcard = TupleKey(object: problem.object, relation: problem.relation, user: .wildcard(type: user.type))
+        }
+        for attempt in 0..<2 {
+            guard let key = attempt == 0 ? exact : wildcard,
+                let tuple = try read({ () throws(StoreError) in try snapshot.tuple(key) }), model.admits(tuple, in: relation)
+            else { continue }
             do throws(CheckError) {
                 if try conditionHolds(tuple) {
-                    explanation?.leaf(tuple.description, "tuple", .yes)
+                    explanation?.leaf(tuple.description, key.user == problem.user ? "tuple" : "wildcard tuple", .yes)
                     return .yes
                 }
             } catch {
-                firstError = error
-            }
-        }
-        if case .object(let user) = problem.user, relation.wildcardTypes.contains(user.type) {
-            let wildcard = TupleKey(object: problem.object, relation: problem.relation, user: .wildcard(type: user.type))
-            if let tuple = try read({ () throws(StoreError) in try snapshot.tuple(wildcard) }), model.admits(tuple, in: relation) {
-                do throws(CheckError) {
-                    if try conditionHolds(tuple) {
-                        explanation?.leaf(tuple.description, "wildcard tuple", .yes)
-                        return .yes
-                    }
-                } catch {
-                    if firstError == nil { firstError = error }
-                }
+                if firstError == nil { firstError = error }
             }
         }
         var cycleBound = Int.max
@@ -35,24 +29,15 @@ extension Walk {
             let tuples = try read { () throws(StoreError) in
                 try snapshot.tuples(object: problem.object, relation: problem.relation, userType: userset.type, userRelation: userset.relation)
             }
-            for tuple in tuples where model.admits(tuple, in: relation) {
-                guard case .userset(let group, let groupRelation) = tuple.key.user else { continue }
-                do throws(CheckError) {
-                    guard try conditionHolds(tuple) else { continue }
-                    explanation?.enter(tuple.description, "userset tuple")
-                    let outcome: Outcome
-                    do throws(CheckError) {
-                        outcome = try dispatch(Subproblem(object: group, relation: groupRelation, user: problem.user), depth: depth + 1)
-                    } catch {
-                        explanation?.leave(nil)
-                        throw error
-                    }
-                    explanation?.leave(outcome)
-                    if outcome.allowed { return outcome }
-                    cycleBound = min(cycleBound, outcome.cycleBound)
-                } catch {
-                    if firstError == nil { firstError = error }
+            do throws(CheckError) {
+                let outcome = try anyChild(of: tuples.filter { model.admits($0, in: relation) }, rule: "userset tuple", depth: depth) { tuple in
+                    guard case .userset(let group, let groupRelation) = tuple.key.user else { return nil }
+                    return Subproblem(object: group, relation: groupRelation, user: problem.user)
                 }
+                if outcome.allowed { return outcome }
+                cycleBound = min(cycleBound, outcome.cycleBound)
+            } catch {
+                if firstError == nil { firstError = error }
             }
         }
         if let firstError { throw firstError }
@@ -66,16 +51,27 @@ extension Walk {
         let parents = try read { () throws(StoreError) in
             try snapshot.tuples(object: problem.object, relation: tupleset, userType: nil, userRelation: "")
         }
+        return try anyChild(of: parents.filter { model.admits($0, in: tuplesetRelation) }, rule: "tupleset tuple", depth: depth) { tuple in
+            guard case .object(let parent) = tuple.key.user, model.relation(parent.type, computed) != nil else { return nil }
+            return Subproblem(object: parent, relation: computed, user: problem.user)
+        }
+    }
+
+    /// The union over `tuples` (usersets or parents) of the subproblem each leads to, one hop deeper: the first
+    /// "yes" wins, an error counts only when nothing says yes, and a tuple whose condition fails leads nowhere.
+    private func anyChild(
+        of tuples: [RelationshipTuple], rule: String, depth: Int, _ child: (RelationshipTuple) -> Subproblem?
+    ) throws(CheckError) -> Outcome {
         var firstError: CheckError?
         var cycleBound = Int.max
-        for tuple in parents where model.admits(tuple, in: tuplesetRelation) {
-            guard case .object(let parent) = tuple.key.user, model.relation(parent.type, computed) != nil else { continue }
+        for tuple in tuples {
+            guard let subproblem = child(tuple) else { continue }
             do throws(CheckError) {
                 guard try conditionHolds(tuple) else { continue }
-                explanation?.enter(tuple.description, "tupleset tuple")
+                explanation?.enter(tuple.description, rule)
                 let outcome: Outcome
                 do throws(CheckError) {
-                    outcome = try dispatch(Subproblem(object: parent, relation: computed, user: problem.user), depth: depth + 1)
+                    outcome = try dispatch(subproblem, depth: depth + 1)
                 } catch {
                     explanation?.leave(nil)
                     throw error
