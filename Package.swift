@@ -14,12 +14,15 @@ let package = Package(
         .library(name: "WardenStore", targets: ["WardenStore"]),
         .library(name: "WardenConditions", targets: ["WardenConditions"]),
         .library(name: "WardenEngine", targets: ["WardenEngine"]),
+        .library(name: "WardenScopes", targets: ["WardenScopes"]),
         .library(name: "Warden", targets: ["Warden"]),
         .executable(name: "warden", targets: ["WardenCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "4.1.0"..<"5.0.0"),
     ],
     targets: [
         // Debian's liblmdb-dev: `lmdb.h` and `-llmdb` (Debian ships lmdb.pc).
@@ -46,6 +49,14 @@ let package = Package(
         .target(
             name: "WardenEngine",
             dependencies: ["WardenModel", "WardenStore", "WardenConditions"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WardenScopes",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"), .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -85,6 +96,11 @@ let package = Package(
         .testTarget(
             name: "WardenStoreTests",
             dependencies: ["WardenStore", "WardenTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WardenScopesTests",
+            dependencies: ["WardenScopes", "WardenTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

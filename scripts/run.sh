@@ -6,7 +6,7 @@ warden=${WARDEN:-.build/release/warden}
 data=${WARDEN_DATA:-./warden-data}
 
 for folder in models/*; do
-  [ -d "$folder" ] || continue
+  [ -f "$folder/model.fga" ] || continue
   name=$(basename "$folder")
   echo "=== $name"
   "$warden" model validate "$folder/model.fga"

@@ -1,0 +1,123 @@
+/// The token-scope calculation: Auth0's rules, row by row of the seed's table, with a reason for every scope.
+extension Directory {
+    /// OpenID Connect scopes: passed through in user flows, never in machine tokens.
+    public static let openIDConnectScopes: Set<String> = ["openid", "profile", "email", "address", "phone", "offline_access"]
+
+    /// Computes the token `request` earns.
+    ///
+    /// | RBAC | user policy | token scopes |
+    /// |---|---|---|
+    /// | on | Allow | requested ∩ user's permissions |
+    /// | off | Allow | requested ∩ the API's permissions (no user check, as Auth0) |
+    /// | off | Allow via client grant | requested ∩ client grant |
+    /// | on | Allow via client grant | requested ∩ user's permissions ∩ client grant |
+    /// | any | Deny, or no client grant when one is required | refused |
+    ///
+    /// Client credentials: requested ∩ client grant (the whole grant when nothing is requested); a scope outside
+    /// the grant, no grant, or client policy Deny is refused. Auth0 issues the whole grant even for a narrower
+    /// request; Warden filters by the request (least privilege).
+    /// - Throws: ``GrantRefusal`` (`access_denied`).
+    public func grant(_ request: GrantRequest) throws(GrantRefusal) -> Grant {
+        guard let api = resourceServer(request.audience) else {
+            throw GrantRefusal(.unknownAudience, "Service not found: \(request.audience)")
+        }
+        guard application(request.clientID) != nil else {
+            throw GrantRefusal(.unknownApplication, "Unknown client: \(request.clientID)")
+        }
+        let clientGrant = self.clientGrant(client: request.clientID, audience: api.identifier)
+        if let userID = request.user {
+            return try userGrant(userID, request, api, clientGrant)
+        }
+        return try clientCredentialsGrant(request, api, clientGrant)
+    }
+
+    private func notAuthorized(_ request: GrantRequest) -> GrantRefusal {
+        GrantRefusal(
+            .noClientGrant,
+            "Client is not authorized to access \"\(request.audience)\". You need to create a \"client-grant\" "
+                + "associated to this API.")
+    }
+
+    private func userGrant(
+        _ userID: String, _ request: GrantRequest, _ api: ResourceServer, _ clientGrant: ClientGrant?
+    ) throws(GrantRefusal) -> Grant {
+        switch api.userPolicy {
+        case .denyAll:
+            throw GrantRefusal(.policyDenies, "The API \"\(api.identifier)\" denies access to applications on behalf of users.")
+        case .requireClientGrant where clientGrant == nil:
+            throw notAuthorized(request)
+        default:
+            break
+        }
+        // A user the directory does not list has no roles and no permissions (every Auth0 user can log in).
+        let userPermissions = user(userID).map { permissions(of: $0, on: api.identifier) } ?? [:]
+        let ceiling = api.userPolicy == .requireClientGrant ? Set(clientGrant?.scopes ?? []) : nil
+        let requested = request.requestedScopes ?? []
+        var decisions: [ScopeDecision] = []
+        var scopes: [String] = []
+        var seen = Set<String>()
+        for scope in requested where seen.insert(scope).inserted {
+            let reason: ScopeDecision.Reason
+            if Self.openIDConnectScopes.contains(scope) {
+                reason = .openIDConnect
+            } else if !api.defines(scope) {
+                reason = .notDefinedOnAPI
+            } else if api.rbacEnabled, userPermissions[scope] == nil {
+                reason = .userLacksPermission
+            } else if let ceiling, !ceiling.contains(scope) {
+                reason = .outsideClientGrant
+            } else {
+                var sources = api.rbacEnabled ? userPermissions[scope] ?? [] : ["RBAC off: the API defines it"]
+                if ceiling != nil { sources.append("client grant") }
+                reason = .granted(sources: sources)
+            }
+            let decision = ScopeDecision(scope: scope, reason: reason)
+            if decision.isGranted { scopes.append(scope) }
+            decisions.append(decision)
+        }
+        // What the user (or the grant) holds but did not ask for.
+        var held = api.rbacEnabled ? Set(userPermissions.keys) : Set(ceiling ?? [])
+        held.subtract(seen)
+        for scope in held.sorted() { decisions.append(ScopeDecision(scope: scope, reason: .notRequested)) }
+
+        var permissionsClaim: [String]?
+        if api.addPermissionsToToken, api.rbacEnabled {
+            // Auth0: all of the user's permissions on the API, whatever was requested; capped by the grant.
+            permissionsClaim = userPermissions.keys.filter { ceiling?.contains($0) ?? true }.sorted()
+        }
+        return Grant(scopes: scopes, permissions: permissionsClaim, decisions: decisions, subject: userID, isClientCredentials: false)
+    }
+
+    private func clientCredentialsGrant(
+        _ request: GrantRequest, _ api: ResourceServer, _ clientGrant: ClientGrant?
+    ) throws(GrantRefusal) -> Grant {
+        if api.clientPolicy == .denyAll {
+            throw GrantRefusal(.policyDenies, "The API \"\(api.identifier)\" denies machine-to-machine access.")
+        }
+        guard let clientGrant else { throw notAuthorized(request) }
+        let granted = Set(clientGrant.scopes)
+        var decisions: [ScopeDecision] = []
+        var scopes: [String] = []
+        let requested = request.requestedScopes ?? clientGrant.scopes
+        var seen = Set<String>()
+        var refused: [String] = []
+        for scope in requested where seen.insert(scope).inserted {
+            if Self.openIDConnectScopes.contains(scope) {
+                decisions.append(ScopeDecision(scope: scope, reason: .notForMachines))
+            } else if granted.contains(scope) {
+                scopes.append(scope)
+                decisions.append(ScopeDecision(scope: scope, reason: .granted(sources: ["client grant"])))
+            } else {
+                refused.append(scope)
+                decisions.append(ScopeDecision(scope: scope, reason: .outsideClientGrant))
+            }
+        }
+        if !refused.isEmpty {
+            throw GrantRefusal(.scopesNotGranted(refused), "Client has not been granted scopes: \(refused.joined(separator: ", "))")
+        }
+        for scope in granted.subtracting(seen).sorted() { decisions.append(ScopeDecision(scope: scope, reason: .notRequested)) }
+        return Grant(
+            scopes: scopes, permissions: api.addPermissionsToToken ? scopes : nil, decisions: decisions,
+            subject: "\(request.clientID)@clients", isClientCredentials: true)
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Yams
+
+/// The tenant YAML file: Auth0's Deploy CLI sections and field names (`resourceServers`, `roles`, `clients`,
+/// `clientGrants`), plus a `users` section for role assignments and direct permissions.
+public enum TenantFile {
+    /// A tenant file that cannot be read: which file and what.
+    public struct Failure: Error, Hashable, Sendable, CustomStringConvertible {
+        public var file: String
+        public var message: String
+        public var description: String { "\(file): error: \(message)" }
+    }
+
+    /// Reads a tenant file.
+    /// - Throws: ``Failure`` naming the field that is wrong.
+    public static func load(path: String) throws(Failure) -> Directory {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw Failure(file: path, message: "cannot read the file: \(error.localizedDescription)")
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Parses tenant YAML.
+    public static func parse(_ text: String, file: String = "tenant.yaml") throws(Failure) -> Directory {
+        let document: TenantDocument
+        do {
+            document = try YAMLDecoder().decode(TenantDocument.self, from: text)
+        } catch let error as DecodingError {
+            throw Failure(file: file, message: describe(error))
+        } catch {
+            throw Failure(file: file, message: "not valid YAML: \(error)")
+        }
+        do {
+            return try document.directory()
+        } catch let message as TenantDocument.Problem {
+            throw Failure(file: file, message: message.text)
+        } catch {
+            throw Failure(file: file, message: "\(error)")
+        }
+    }
+
+    /// The directory as tenant YAML (round-trips through ``parse(_:file:)``).
+    public static func export(_ directory: Directory) -> String {
+        (try? YAMLEncoder().encode(TenantDocument(directory))) ?? ""
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+                .trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "\(path(context).isEmpty ? "" : path(context) + ": ")missing field '\(key.stringValue)'"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return "\(path(context)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}
