@@ -62,7 +62,8 @@ let package = Package(
         .target(
             name: "Warden",
             dependencies: [
-                "WardenModel", "WardenStore", "WardenEngine", "WardenConditions", .product(name: "Yams", package: "Yams"),
+                "WardenModel", "WardenStore", "WardenEngine", "WardenConditions", "WardenScopes",
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -73,6 +74,7 @@ let package = Package(
                 "WardenConditions",
                 "WardenStore",
                 "WardenEngine",
+                "WardenScopes",
                 "Warden",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

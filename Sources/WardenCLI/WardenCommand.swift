@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The `warden` command line: noun-verb commands like OpenFGA's `fga`.
 @main
-struct WardenCommand: ParsableCommand {
+struct WardenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "warden",
         abstract: "Fine-grained authorization: OpenFGA models, relationship checks and token scopes.",
@@ -15,7 +15,7 @@ struct WardenCommand: ParsableCommand {
             """,
         subcommands: [
             ModelCommand.self, StoreCommand.self, TupleCommand.self, CheckCommand.self, ListObjectsCommand.self,
-            ListUsersCommand.self, ExpandCommand.self,
+            ListUsersCommand.self, ExpandCommand.self, TenantCommand.self, TokenCommand.self,
         ]
     )
 }

@@ -138,6 +138,14 @@ public final class LMDBTupleStore: TupleStore, @unchecked Sendable {
 
     public var currentVersion: UInt64 { environment.lastTransactionID }
 
+    public func putDocument(_ bytes: [UInt8], named name: String) throws(StoreError) {
+        try writeTables { writer throws(StoreError) in try writer.put(Array(name.utf8), bytes, in: .documents) }
+    }
+
+    public func document(named name: String) throws(StoreError) -> [UInt8]? {
+        try typed { try readTables { reader in try reader.get(Array(name.utf8), in: .documents) } }
+    }
+
     @discardableResult
     public func write(_ batch: WriteBatch, store: String) throws(StoreError) -> Revision {
         try writeTables { writer throws(StoreError) in

@@ -37,6 +37,12 @@ public protocol TupleStore: Sendable {
     /// Runs `body` on one consistent snapshot of `store`. The snapshot must not escape `body`.
     /// - Throws: ``StoreError``, or what `body` throws.
     func read<Result>(store: String, _ body: (Snapshot) throws -> Result) throws -> Result
+    /// Stores `bytes` under `name`, replacing what was there: documents kept beside the tuples in the same data
+    /// directory (Warden keeps the tenant directory and the token signing keys here).
+    func putDocument(_ bytes: [UInt8], named name: String) throws(StoreError)
+    /// The document stored under `name`, or nil.
+    func document(named name: String) throws(StoreError) -> [UInt8]?
+
     /// The data version a snapshot opened now would see (see ``TupleSnapshot/version``); cheap, no transaction.
     var currentVersion: UInt64 { get }
     /// Applies the batch atomically and returns the store's revision after it.

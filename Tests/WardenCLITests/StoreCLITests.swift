@@ -146,3 +146,67 @@ struct StoreCLITests {
         }
     }
 }
+
+/// The token layer on the command line: scopes with reasons, refusals as OAuth errors, lint, mint and verify.
+@Suite("warden CLI: tenants and tokens")
+struct TokenCLITests {
+    static let tenant = Fixtures.repositoryRoot.appendingPathComponent("models/care-unit/tenant.yaml").path
+
+    @Test("token scopes prints the scope and a reason per scope; a refusal is access_denied with exit 1")
+    func scopes() throws {
+        let result = try CLITests.run([
+            "token", "scopes", "--tenant", Self.tenant, "--user", "dr-kim", "--client", "mobile-app", "--audience",
+            "https://api.health.example", "--scope", "read:patient_history write:patient_history",
+        ])
+        #expect(result.status == 0)
+        #expect(result.stdout == """
+            scope: read:patient_history
+            permissions: read:patient_history
+              read:patient_history: granted (role 'Doctor', client grant)
+              write:patient_history: dropped (outside the client grant)
+
+            """)
+        let refused = try CLITests.run([
+            "token", "scopes", "--tenant", Self.tenant, "--client", "web-portal", "--audience", "https://api.health.example",
+            "--scope", "delete:everything", "--json",
+        ])
+        #expect(refused.status == 1)
+        #expect(refused.stdout == """
+            {
+              "error": "access_denied",
+              "error_description": "Client has not been granted scopes: delete:everything"
+            }
+
+            """)
+    }
+
+    @Test("tenant lint exits 1 on an error finding and names it")
+    func lint() throws {
+        let broken = try CLITests.temporaryFile(
+            "tenant.yaml",
+            try String(contentsOfFile: Self.tenant, encoding: .utf8).replacingOccurrences(
+                of: "user:\n        policy: require_client_grant", with: "user:\n        policy: allow_all"))
+        let result = try CLITests.run(["tenant", "lint", broken])
+        #expect(result.status == 1)
+        #expect(result.stdout.hasPrefix("\(broken): error: [client-grant-bypassed] application 'Mobile App' has a client grant"))
+        #expect(try CLITests.run(["tenant", "lint", Self.tenant]).status == 0)
+    }
+
+    @Test("mint then verify through the data directory's keys; a wrong audience exits 1")
+    func mintAndVerify() throws {
+        let data = try TemporaryDirectory()
+        let minted = try CLITests.run([
+            "token", "mint", "--data", data.path, "--tenant", Self.tenant, "--user", "dr-kim", "--client", "web-portal",
+            "--audience", "https://api.health.example", "--scope", "read:patient_history",
+        ])
+        #expect(minted.status == 0)
+        let token = minted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(token.split(separator: ".").count == 3)
+        let verified = try CLITests.run(["token", "verify", token, "--audience", "https://api.health.example", "--data", data.path])
+        #expect(verified.status == 0)
+        #expect(verified.stdout.contains(#""sub" : "dr-kim""#))
+        let wrong = try CLITests.run(["token", "verify", token, "--audience", "https://api.retail.example", "--data", data.path])
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr == "invalid token: the token is for https://api.health.example, not 'https://api.retail.example'\n")
+    }
+}

@@ -67,6 +67,12 @@ struct GrantRulesTests {
         }
         #expect(throws: GrantRefusal.self) { try Self.scopes(Self.directory(rbac: true, policy: .allowAll, clientPolicy: .denyAll), user: nil, client: "job", nil) }
         #expect(throws: GrantRefusal.self) { try Self.scopes(Self.directory(rbac: true, policy: .allowAll, grant: nil), user: nil, client: "job", nil) }
+        do {
+            _ = try directory.grant(GrantRequest(user: nil, clientID: "app", audience: Self.api, requestedScopes: nil))
+            Issue.record("a single-page app got a machine token")
+        } catch {
+            #expect(error.cause == .grantTypeNotAllowed)
+        }
     }
 
     @Test("every requested scope gets a reason")

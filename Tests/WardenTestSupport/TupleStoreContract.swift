@@ -23,6 +23,7 @@ public enum TupleStoreContract: String, CaseIterable, Sendable, CustomStringConv
     case storesAreIsolated
     case keysRefuseNULAndOverlongTuples
     case snapshotDoesNotSeeLaterWrites
+    case documentsReplaceAndPersist
 
     public var description: String { rawValue }
 
@@ -46,6 +47,7 @@ public enum TupleStoreContract: String, CaseIterable, Sendable, CustomStringConv
         case .storesAreIsolated: try Self.isolation(tuples)
         case .keysRefuseNULAndOverlongTuples: try Self.badKeys(tuples)
         case .snapshotDoesNotSeeLaterWrites: try Self.snapshotIsolation(tuples)
+        case .documentsReplaceAndPersist: try Self.documents(tuples)
         }
     }
 
@@ -310,6 +312,15 @@ public enum TupleStoreContract: String, CaseIterable, Sendable, CustomStringConv
         let long = RelationshipTuple(TupleKey(object: ObjectRef(type: "document", id: String(repeating: "d", count: 250)), relation: "viewer", user: .object(ObjectRef(type: "user", id: String(repeating: "u", count: 300)))))
         #expect(code { try tuples.write(WriteBatch(writes: [tuple("document:ok", "viewer", "user:ok"), long]), store: store) } == .invalidTuple)
         #expect(try all(tuples, store).isEmpty)
+    }
+
+    static func documents(_ tuples: some TupleStore) throws {
+        #expect(try tuples.document(named: "tenant") == nil)
+        try tuples.putDocument(Array("one".utf8), named: "tenant")
+        try tuples.putDocument(Array("keys".utf8), named: "signing-keys")
+        try tuples.putDocument(Array("two".utf8), named: "tenant")
+        #expect(try tuples.document(named: "tenant") == Array("two".utf8))
+        #expect(try tuples.document(named: "signing-keys") == Array("keys".utf8))
     }
 
     static func snapshotIsolation(_ tuples: some TupleStore) throws {

@@ -21,8 +21,13 @@ extension Directory {
         guard let api = resourceServer(request.audience) else {
             throw GrantRefusal(.unknownAudience, "Service not found: \(request.audience)")
         }
-        guard application(request.clientID) != nil else {
+        guard let application = application(request.clientID) else {
             throw GrantRefusal(.unknownApplication, "Unknown client: \(request.clientID)")
+        }
+        // Public clients (single-page and native apps) cannot keep a secret, so they have no machine flow.
+        if request.user == nil, application.kind == .spa || application.kind == .native {
+            throw GrantRefusal(
+                .grantTypeNotAllowed, "Grant type 'client_credentials' not allowed for the client (\(application.kind.rawValue) app).")
         }
         let clientGrant = self.clientGrant(client: request.clientID, audience: api.identifier)
         if let userID = request.user {

@@ -93,7 +93,7 @@ public struct ScopeDecision: Hashable, Sendable, CustomStringConvertible {
 public struct GrantRefusal: Error, Hashable, Sendable, CustomStringConvertible {
     /// Why, in closed form, for tests and callers that branch on it.
     public enum Cause: Hashable, Sendable {
-        case unknownAudience, unknownApplication, policyDenies, noClientGrant, scopesNotGranted([String])
+        case unknownAudience, unknownApplication, grantTypeNotAllowed, policyDenies, noClientGrant, scopesNotGranted([String])
     }
 
     public var cause: Cause

@@ -13,6 +13,8 @@ public enum Table: Int, CaseIterable, Sendable {
     case reverse
     /// store number ‖ revision ‖ sequence → change: ReadChanges.
     case changes
+    /// name → bytes: documents kept beside the tuples (the tenant directory, signing keys).
+    case documents
 
     var databaseName: String {
         switch self {
@@ -22,6 +24,7 @@ public enum Table: Int, CaseIterable, Sendable {
         case .forward: "tuples"
         case .reverse: "tuples-by-user"
         case .changes: "changes"
+        case .documents: "documents"
         }
     }
 }

@@ -69,6 +69,14 @@ public final class MemoryTupleStore: TupleStore, @unchecked Sendable {
 
     public var currentVersion: UInt64 { current().version }
 
+    public func putDocument(_ bytes: [UInt8], named name: String) throws(StoreError) {
+        try mutate { writer throws(StoreError) in try writer.put(Array(name.utf8), bytes, in: .documents) }
+    }
+
+    public func document(named name: String) throws(StoreError) -> [UInt8]? {
+        try current().get(Array(name.utf8), in: .documents)
+    }
+
     @discardableResult
     public func write(_ batch: WriteBatch, store: String) throws(StoreError) -> Revision {
         try mutate { writer throws(StoreError) in
