@@ -12,6 +12,8 @@ public struct Directory: Hashable, Sendable {
     private var userIndex: [String: Int] = [:]
     private var applicationIndex: [String: Int] = [:]
     private var grantIndex: [GrantKey: Int] = [:]
+    /// Each user's permissions per API, with their sources, computed once: a grant is then lookups only.
+    private var userPermissionIndex: [String: [String: HeldPermissions]] = [:]
 
     private struct GrantKey: Hashable {
         var clientID: String
@@ -34,6 +36,30 @@ public struct Directory: Hashable, Sendable {
         for (index, grant) in clientGrants.enumerated() {
             grantIndex[GrantKey(clientID: grant.clientID, audience: grant.audience)] = index
         }
+        for user in users {
+            var byAPI: [String: [String: [String]]] = [:]
+            for name in user.roles {
+                guard let role = roleIndex[name].map({ roles[$0] }) else { continue }
+                for permission in role.permissions {
+                    byAPI[permission.api, default: [:]][permission.permission, default: []].append("role '\(role.name)'")
+                }
+            }
+            for permission in user.permissions {
+                byAPI[permission.api, default: [:]][permission.permission, default: []].append("assigned directly")
+            }
+            userPermissionIndex[user.id] = byAPI.mapValues { HeldPermissions(sources: $0, sorted: $0.keys.sorted()) }
+        }
+    }
+
+    /// A user's permissions on one API: where each comes from, and all of them sorted.
+    struct HeldPermissions: Hashable, Sendable {
+        var sources: [String: [String]]
+        var sorted: [String]
+        static let none = HeldPermissions(sources: [:], sorted: [])
+    }
+
+    func held(by userID: String, on api: String) -> HeldPermissions {
+        userPermissionIndex[userID]?[api] ?? .none
     }
 
     public func resourceServer(_ audience: String) -> ResourceServer? { serverIndex[audience].map { resourceServers[$0] } }
@@ -44,18 +70,8 @@ public struct Directory: Hashable, Sendable {
         grantIndex[GrantKey(clientID: client, audience: audience)].map { clientGrants[$0] }
     }
 
-    /// The user's permissions on `api`, each with where it comes from (`role Support Agent`, `direct`).
+    /// The user's permissions on `api`, each with where it comes from (`role 'Support Agent'`, `assigned directly`).
     public func permissions(of user: DirectoryUser, on api: String) -> [String: [String]] {
-        var sources: [String: [String]] = [:]
-        for name in user.roles {
-            guard let role = role(named: name) else { continue }
-            for permission in role.permissions where permission.api == api {
-                sources[permission.permission, default: []].append("role '\(role.name)'")
-            }
-        }
-        for permission in user.permissions where permission.api == api {
-            sources[permission.permission, default: []].append("assigned directly")
-        }
-        return sources
+        held(by: user.id, on: api).sources
     }
 }

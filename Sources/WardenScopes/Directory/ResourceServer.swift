@@ -21,7 +21,11 @@ public struct ResourceServer: Hashable, Sendable {
     public var identifier: String
     public var name: String
     /// The permissions (scopes) the API defines, e.g. `read:orders`.
-    public var permissions: [Permission]
+    public var permissions: [Permission] {
+        didSet { definedScopes = Set(permissions.map(\.value)) }
+    }
+    /// `permissions` as a set, for the calculation's lookups.
+    public private(set) var definedScopes: Set<String> = []
     /// "Enable RBAC" (`enforce_policies`): the user's permissions decide.
     public var rbacEnabled: Bool
     /// "Add permissions in the access token" (`token_dialect: access_token_authz`).
@@ -41,6 +45,7 @@ public struct ResourceServer: Hashable, Sendable {
         self.identifier = identifier
         self.name = name
         self.permissions = permissions
+        self.definedScopes = Set(permissions.map(\.value))
         self.rbacEnabled = rbacEnabled
         self.addPermissionsToToken = addPermissionsToToken
         self.userPolicy = userPolicy
@@ -50,7 +55,7 @@ public struct ResourceServer: Hashable, Sendable {
     }
 
     /// Whether the API defines `scope`.
-    public func defines(_ scope: String) -> Bool { permissions.contains { $0.value == scope } }
+    public func defines(_ scope: String) -> Bool { definedScopes.contains(scope) }
 }
 
 /// A permission an API defines: `verb:resource`, with a description.

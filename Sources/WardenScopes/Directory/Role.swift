@@ -55,11 +55,16 @@ public struct ClientGrant: Hashable, Sendable {
     public var clientID: String
     /// The API's identifier.
     public var audience: String
-    public var scopes: [String]
+    public var scopes: [String] {
+        didSet { scopeSet = Set(scopes) }
+    }
+    /// `scopes` as a set, for the calculation's lookups.
+    public private(set) var scopeSet: Set<String> = []
 
     public init(clientID: String, audience: String, scopes: [String]) {
         self.clientID = clientID
         self.audience = audience
         self.scopes = scopes
+        self.scopeSet = Set(scopes)
     }
 }

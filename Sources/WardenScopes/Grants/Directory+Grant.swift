@@ -55,12 +55,14 @@ extension Directory {
             break
         }
         // A user the directory does not list has no roles and no permissions (every Auth0 user can log in).
-        let userPermissions = user(userID).map { permissions(of: $0, on: api.identifier) } ?? [:]
-        let ceiling = api.userPolicy == .requireClientGrant ? Set(clientGrant?.scopes ?? []) : nil
+        let holding = held(by: userID, on: api.identifier)
+        let userPermissions = holding.sources
+        let ceiling = api.userPolicy == .requireClientGrant ? (clientGrant?.scopeSet ?? []) : nil
         let requested = request.requestedScopes ?? []
         var decisions: [ScopeDecision] = []
+        decisions.reserveCapacity(requested.count)
         var scopes: [String] = []
-        var seen = Set<String>()
+        var seen = Set<String>(minimumCapacity: requested.count)
         for scope in requested where seen.insert(scope).inserted {
             let reason: ScopeDecision.Reason
             if Self.openIDConnectScopes.contains(scope) {
@@ -80,17 +82,15 @@ extension Directory {
             if decision.isGranted { scopes.append(scope) }
             decisions.append(decision)
         }
-        // What the user (or the grant) holds but did not ask for.
-        var held = api.rbacEnabled ? Set(userPermissions.keys) : Set(ceiling ?? [])
-        held.subtract(seen)
-        for scope in held.sorted() { decisions.append(ScopeDecision(scope: scope, reason: .notRequested)) }
-
-        var permissionsClaim: [String]?
-        if api.addPermissionsToToken, api.rbacEnabled {
-            // Auth0: all of the user's permissions on the API, whatever was requested; capped by the grant.
-            permissionsClaim = userPermissions.keys.filter { ceiling?.contains($0) ?? true }.sorted()
-        }
-        return Grant(scopes: scopes, permissions: permissionsClaim, decisions: decisions, subject: userID, isClientCredentials: false)
+        // Auth0: the permissions claim holds all of the user's permissions on the API, whatever was requested;
+        // capped by the grant under Allow via client grant.
+        var grant = Grant(
+            scopes: scopes, permissions: api.addPermissionsToToken && api.rbacEnabled ? holding.sorted : nil,
+            decisions: decisions,
+            held: api.rbacEnabled ? holding.sorted : (ceiling.map { _ in clientGrant?.scopes.sorted() ?? [] } ?? []),
+            subject: userID, isClientCredentials: false)
+        grant.permissionsCeiling = ceiling
+        return grant
     }
 
     private func clientCredentialsGrant(
@@ -100,7 +100,7 @@ extension Directory {
             throw GrantRefusal(.policyDenies, "The API \"\(api.identifier)\" denies machine-to-machine access.")
         }
         guard let clientGrant else { throw notAuthorized(request) }
-        let granted = Set(clientGrant.scopes)
+        let granted = clientGrant.scopeSet
         var decisions: [ScopeDecision] = []
         var scopes: [String] = []
         let requested = request.requestedScopes ?? clientGrant.scopes
@@ -120,9 +120,8 @@ extension Directory {
         if !refused.isEmpty {
             throw GrantRefusal(.scopesNotGranted(refused), "Client has not been granted scopes: \(refused.joined(separator: ", "))")
         }
-        for scope in granted.subtracting(seen).sorted() { decisions.append(ScopeDecision(scope: scope, reason: .notRequested)) }
         return Grant(
             scopes: scopes, permissions: api.addPermissionsToToken ? scopes : nil, decisions: decisions,
-            subject: "\(request.clientID)@clients", isClientCredentials: true)
+            held: clientGrant.scopes.sorted(), subject: "\(request.clientID)@clients", isClientCredentials: true)
     }
 }

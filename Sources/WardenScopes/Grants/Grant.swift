@@ -27,18 +27,40 @@ public struct GrantRequest: Hashable, Sendable {
 public struct Grant: Hashable, Sendable {
     /// The `scope` claim's entries, in request order.
     public var scopes: [String]
-    /// The `permissions` claim, when the API adds permissions to its tokens.
-    public var permissions: [String]?
-    /// Why each scope is in the token or not.
-    public var decisions: [ScopeDecision]
+    /// The `permissions` claim, when the API adds permissions to its tokens: the held permissions, capped by
+    /// `permissionsCeiling` when there is one. Built when read (minting), not by the calculation.
+    public var permissions: [String]? {
+        guard addsPermissions else { return nil }
+        guard let permissionsCeiling else { return permissionsHeld }
+        return permissionsHeld.filter { permissionsCeiling.contains($0) }
+    }
+    var addsPermissions: Bool
+    var permissionsHeld: [String]
+    var permissionsCeiling: Set<String>?
+    /// Why each requested scope is in the token or not.
+    public var requestedDecisions: [ScopeDecision]
+    /// What the user (or, without RBAC, the grant) holds, sorted; those not requested are reported as such.
+    public var held: [String]
+
+    /// Why each scope is in the token or not: every requested scope, then each held scope not requested.
+    public var decisions: [ScopeDecision] {
+        let requested = Set(requestedDecisions.map(\.scope))
+        return requestedDecisions + held.filter { !requested.contains($0) }.map { ScopeDecision(scope: $0, reason: .notRequested) }
+    }
     /// The `sub` claim: the user id, or `CLIENT_ID@clients` for client credentials.
     public var subject: String
     public var isClientCredentials: Bool
 
-    public init(scopes: [String], permissions: [String]?, decisions: [ScopeDecision], subject: String, isClientCredentials: Bool) {
+    public init(
+        scopes: [String], permissions: [String]?, decisions: [ScopeDecision], held: [String] = [], subject: String,
+        isClientCredentials: Bool
+    ) {
         self.scopes = scopes
-        self.permissions = permissions
-        self.decisions = decisions
+        self.addsPermissions = permissions != nil
+        self.permissionsHeld = permissions ?? []
+        self.permissionsCeiling = nil
+        self.requestedDecisions = decisions
+        self.held = held
         self.subject = subject
         self.isClientCredentials = isClientCredentials
     }
