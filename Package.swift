@@ -120,7 +120,9 @@ let package = Package(
         ),
         .testTarget(
             name: "WardenTests",
-            dependencies: ["Warden", "WardenStore", "WardenModel", "WardenEngine", "WardenTestSupport"],
+            dependencies: [
+                "Warden", "WardenStore", "WardenModel", "WardenEngine", "WardenScopes", "WardenConditions", "WardenTestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -23,7 +23,7 @@ ask() {
   "$warden" check "$@" --data "$data" --explain || true
 }
 echo "=== checks on the LMDB store in $data"
-ask user:anne can_write product:espresso-machine --store warehouse
-ask user:anne can_write product:croissant-oven --store warehouse
+ask 'user:auth0|anne' can_write product:espresso-machine --store warehouse
+ask 'user:auth0|anne' can_write product:croissant-oven --store warehouse
 ask user:dr-osei can_read_history patient:p-100 --store care-unit --context '{"current_time":"2026-11-29T02:00:00Z"}'
 ask user:dr-osei can_read_history patient:p-100 --store care-unit --context '{"current_time":"2026-11-29T09:00:00Z"}'

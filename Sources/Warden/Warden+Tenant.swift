@@ -33,6 +33,9 @@ extension Warden {
         var ring = try keyRing()
         try ring.rotate(overlap: overlap)
         try saveKeyRing(ring)
+        // Tokens verified with the old keys are verified again: a key retired without overlap stops them now.
+        tokenState.lock.withLock { tokenState.verifier = nil }
+        tokenState.cache.removeAll()
         return ring
     }
 

@@ -33,6 +33,7 @@ public final class Warden: Sendable {
     /// The engine every query uses.
     public let engine: CheckEngine
     let models = CompiledModelCache()
+    let tokenState = TokenState()
 
     /// Opens (creating when needed) the data directory.
     /// - Throws: ``StoreError`` when the directory cannot be created or holds a damaged file.

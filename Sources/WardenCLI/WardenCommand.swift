@@ -15,7 +15,8 @@ struct WardenCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ModelCommand.self, StoreCommand.self, TupleCommand.self, CheckCommand.self, ListObjectsCommand.self,
-            ListUsersCommand.self, ExpandCommand.self, TenantCommand.self, TokenCommand.self,
+            ListUsersCommand.self, ExpandCommand.self, TenantCommand.self, TokenCommand.self, ScenarioCommand.self,
+            AuthorizeCommand.self,
         ]
     )
 }
