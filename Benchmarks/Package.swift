@@ -64,5 +64,18 @@ let package = Package(
             path: "Benchmarks/ScopeBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "AuthorizeBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Warden", package: "warden"),
+                .product(name: "WardenEngine", package: "warden"),
+                .product(name: "WardenScopes", package: "warden"),
+                .product(name: "WardenConditions", package: "warden"),
+                .product(name: "WardenModel", package: "warden"),
+            ],
+            path: "Benchmarks/AuthorizeBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

@@ -27,3 +27,10 @@ ask 'user:auth0|anne' can_write product:espresso-machine --store warehouse
 ask 'user:auth0|anne' can_write product:croissant-oven --store warehouse
 ask user:dr-osei can_read_history patient:p-100 --store care-unit --context '{"current_time":"2026-11-29T02:00:00Z"}'
 ask user:dr-osei can_read_history patient:p-100 --store care-unit --context '{"current_time":"2026-11-29T09:00:00Z"}'
+
+echo
+echo "=== both layers: token scopes beneath relationship checks (warden scenario test --verbose)"
+for folder in models/*; do
+  [ -f "$folder/tenant.yaml" ] && "$warden" tenant lint "$folder/tenant.yaml"
+done
+"$warden" scenario test models/warehouse models/care-unit --verbose

@@ -76,7 +76,8 @@ public struct CheckEngine: Sendable {
         try RequestValidation.validate(contextual: request.contextualTuples, in: model)
         let problem = Subproblem(object: request.object, relation: request.relation, user: request.user)
         if request.contextualTuples.isEmpty {
-            let walk = makeWalk(snapshot, model, request.context, storeID: storeID, explain: explain)
+            // An explanation shows the whole path, so it does not stop at answers cached by earlier requests.
+            let walk = makeWalk(snapshot, model, request.context, storeID: explain ? nil : storeID, explain: explain)
             return CheckResult(allowed: try walk.dispatch(problem, depth: 0).allowed, explanation: walk.explanation?.root)
         }
         let overlay = ContextualSnapshot(base: snapshot, contextualTuples: request.contextualTuples)
