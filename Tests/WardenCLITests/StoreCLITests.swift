@@ -210,3 +210,45 @@ struct TokenCLITests {
         #expect(wrong.stderr == "invalid token: the token is for https://api.health.example, not 'https://api.retail.example'\n")
     }
 }
+
+/// Both layers on the command line.
+@Suite("warden CLI: scenarios and authorize")
+struct ScenarioCLITests {
+    static func folder(_ name: String) -> String { Fixtures.repositoryRoot.appendingPathComponent("models/\(name)").path }
+
+    @Test("scenario test passes the example packages and prints the summary")
+    func scenarios() throws {
+        let result = try CLITests.run(["scenario", "test", Self.folder("warehouse"), Self.folder("care-unit")])
+        #expect(result.status == 0)
+        #expect(result.stdout == "Scenarios 16/16 passing\n")
+    }
+
+    @Test("authorize: a minted token, the bound relation, a decision with both layers' reasons")
+    func authorize() throws {
+        let data = try TemporaryDirectory()
+        let d = ["--data", data.path]
+        #expect(try CLITests.run(["store", "create", "care"] + d).status == 0)
+        #expect(try CLITests.run(["model", "write", Self.folder("care-unit") + "/model.fga", "--store", "care"] + d).status == 0)
+        #expect(try CLITests.run(["tuple", "import", Self.folder("care-unit") + "/tuples.yaml", "--store", "care"] + d).status == 0)
+        #expect(try CLITests.run(["tenant", "import", Self.folder("care-unit") + "/tenant.yaml"] + d).status == 0)
+        let token = try CLITests.run([
+            "token", "mint", "--user", "dr-kim", "--client", "mobile-app", "--audience", "https://api.health.example",
+            "--scope", "read:patient_history",
+        ] + d).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let bindings = Self.folder("care-unit") + "/bindings.yaml"
+        let allowed = try CLITests.run(["authorize", token, "read:patient_history", "history:h-100", "--bindings", bindings, "--store", "care"] + d)
+        #expect(allowed.status == 0)
+        #expect(allowed.stdout.hasPrefix("""
+            allowed (decided by the relationship layer)
+              token: scopes read:patient_history; permission present (via role 'Doctor', client grant)
+              relationship: history:h-100#can_read@user:dr-kim: yes
+            """))
+        let denied = try CLITests.run(["authorize", token, "write:patient_history", "history:h-100", "--bindings", bindings, "--store", "care"] + d)
+        #expect(denied.status == 1)
+        #expect(denied.stdout == """
+            denied (decided by the token layer)
+              token: scopes read:patient_history; permission absent
+
+            """)
+    }
+}
