@@ -3,45 +3,37 @@ import WardenStore
 
 extension Walk {
     /// Direct relationships, cheapest first: the exact tuple, then the user type's wildcard, then each userset
-    /// the relation admits (`group#member`), whose members are resolved one hop deeper.
+    /// the relation admits (`group#member`), whose members are resolved one hop deeper. A union of those branches.
     func direct(_ relation: CompiledRelation, _ problem: Subproblem, depth: Int) throws(CheckError) -> Outcome {
-        var firstError: CheckError?
-        let exact = TupleKey(object: problem.object, relation: problem.relation, user: problem.user)
-        var wildcard: TupleKey?
-        if case .object(let user) = problem.user, relation.wildcardTypes.contains(user.type) {
-            wildcard = TupleKey(object: problem.object, relation: problem.relation, user: .wildcard(type: user.type))
-        }
-        for attempt in 0..<2 {
-            guard let key = attempt == 0 ? exact : wildcard,
-                let tuple = try read({ () throws(StoreError) in try snapshot.tuple(key) }), model.admits(tuple, in: relation)
-            else { continue }
-            do throws(CheckError) {
-                if try conditionHolds(tuple) {
-                    explanation?.leaf(tuple.description, key.user == problem.user ? "tuple" : "wildcard tuple", .yes)
-                    return .yes
+        let usersets = relation.usersetRestrictions
+        return try SetOperations.union(count: 2 + usersets.count) { branch throws(CheckError) in
+            switch branch {
+            case 0:
+                return try tuple(TupleKey(object: problem.object, relation: problem.relation, user: problem.user), relation, rule: "tuple")
+            case 1:
+                guard case .object(let user) = problem.user, relation.wildcardTypes.contains(user.type) else { return .no }
+                let wildcard = TupleKey(object: problem.object, relation: problem.relation, user: .wildcard(type: user.type))
+                return try tuple(wildcard, relation, rule: "wildcard tuple")
+            default:
+                let userset = usersets[branch - 2]
+                let tuples = try read { () throws(StoreError) in
+                    try snapshot.tuples(object: problem.object, relation: problem.relation, userType: userset.type, userRelation: userset.relation)
                 }
-            } catch {
-                if firstError == nil { firstError = error }
-            }
-        }
-        var cycleBound = Int.max
-        for userset in relation.usersetRestrictions {
-            let tuples = try read { () throws(StoreError) in
-                try snapshot.tuples(object: problem.object, relation: problem.relation, userType: userset.type, userRelation: userset.relation)
-            }
-            do throws(CheckError) {
-                let outcome = try anyChild(of: tuples.filter { model.admits($0, in: relation) }, rule: "userset tuple", depth: depth) { tuple in
+                return try anyChild(of: tuples.filter { model.admits($0, in: relation) }, rule: "userset tuple", depth: depth) { tuple in
                     guard case .userset(let group, let groupRelation) = tuple.key.user else { return nil }
                     return Subproblem(object: group, relation: groupRelation, user: problem.user)
                 }
-                if outcome.allowed { return outcome }
-                cycleBound = min(cycleBound, outcome.cycleBound)
-            } catch {
-                if firstError == nil { firstError = error }
             }
         }
-        if let firstError { throw firstError }
-        return Outcome(allowed: false, cycleBound: cycleBound)
+    }
+
+    /// One stored tuple by key: yes when it exists, the model still admits it, and its condition holds.
+    private func tuple(_ key: TupleKey, _ relation: CompiledRelation, rule: String) throws(CheckError) -> Outcome {
+        guard let tuple = try read({ () throws(StoreError) in try snapshot.tuple(key) }), model.admits(tuple, in: relation),
+            try conditionHolds(tuple)
+        else { return .no }
+        explanation?.leaf(tuple.description, rule, .yes)
+        return .yes
     }
 
     /// `computed from tupleset`: for each object the tupleset relation points at, does the user have `computed`
@@ -57,34 +49,24 @@ extension Walk {
         }
     }
 
-    /// The union over `tuples` (usersets or parents) of the subproblem each leads to, one hop deeper: the first
-    /// "yes" wins, an error counts only when nothing says yes, and a tuple whose condition fails leads nowhere.
+    /// The union over `tuples` (usersets or parents) of the subproblem each leads to, one hop deeper; a tuple
+    /// whose condition fails leads nowhere.
     private func anyChild(
         of tuples: [RelationshipTuple], rule: String, depth: Int, _ child: (RelationshipTuple) -> Subproblem?
     ) throws(CheckError) -> Outcome {
-        var firstError: CheckError?
-        var cycleBound = Int.max
-        for tuple in tuples {
-            guard let subproblem = child(tuple) else { continue }
+        try SetOperations.union(count: tuples.count) { index throws(CheckError) in
+            let tuple = tuples[index]
+            guard let subproblem = child(tuple), try conditionHolds(tuple) else { return .no }
+            explanation?.enter(tuple.description, rule)
             do throws(CheckError) {
-                guard try conditionHolds(tuple) else { continue }
-                explanation?.enter(tuple.description, rule)
-                let outcome: Outcome
-                do throws(CheckError) {
-                    outcome = try dispatch(subproblem, depth: depth + 1)
-                } catch {
-                    explanation?.leave(nil)
-                    throw error
-                }
+                let outcome = try dispatch(subproblem, depth: depth + 1)
                 explanation?.leave(outcome)
-                if outcome.allowed { return outcome }
-                cycleBound = min(cycleBound, outcome.cycleBound)
+                return outcome
             } catch {
-                if firstError == nil { firstError = error }
+                explanation?.leave(nil)
+                throw error
             }
         }
-        if let firstError { throw firstError }
-        return Outcome(allowed: false, cycleBound: cycleBound)
     }
 
     func read<Result>(_ body: () throws(StoreError) -> Result) throws(CheckError) -> Result {

@@ -58,19 +58,17 @@ struct KeyDecoder {
         return text
     }
 
-    mutating func uint64() throws(StoreError) -> UInt64 {
-        guard buffer.count - offset >= 8 else { throw StoreError(.corrupted, "a stored number is truncated") }
-        var value: UInt64 = 0
-        for index in 0..<8 { value = value << 8 | UInt64(buffer[offset + index]) }
-        offset += 8
-        return value
-    }
+    mutating func uint64() throws(StoreError) -> UInt64 { try integer() }
 
-    mutating func uint32() throws(StoreError) -> UInt32 {
-        guard buffer.count - offset >= 4 else { throw StoreError(.corrupted, "a stored number is truncated") }
-        var value: UInt32 = 0
-        for index in 0..<4 { value = value << 8 | UInt32(buffer[offset + index]) }
-        offset += 4
+    mutating func uint32() throws(StoreError) -> UInt32 { try integer() }
+
+    /// A big-endian unsigned integer of `Value`'s width.
+    private mutating func integer<Value: FixedWidthInteger & UnsignedInteger>() throws(StoreError) -> Value {
+        let width = Value.bitWidth / 8
+        guard buffer.count - offset >= width else { throw StoreError(.corrupted, "a stored number is truncated") }
+        var value: Value = 0
+        for index in 0..<width { value = value << 8 | Value(buffer[offset + index]) }
+        offset += width
         return value
     }
 
