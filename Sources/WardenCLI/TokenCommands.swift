@@ -8,7 +8,10 @@ import WardenScopes
 struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "token", abstract: "Compute token scopes with reasons; mint and verify signed tokens.",
-        subcommands: [TokenScopesCommand.self, TokenMintCommand.self, TokenVerifyCommand.self, TokenJWKSCommand.self])
+        subcommands: [
+            TokenScopesCommand.self, TokenMintCommand.self, TokenVerifyCommand.self, TokenJWKSCommand.self,
+            TokenRotateCommand.self,
+        ])
 }
 
 /// Who asks for a token: the tenant, the user (absent for client credentials), the application, the API, the scopes.
@@ -128,5 +131,18 @@ struct TokenJWKSCommand: ParsableCommand {
 
     func run() throws {
         print(try reporting { try data.open().keyRing().jwks() })
+    }
+}
+
+struct TokenRotateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rotate", abstract: "Sign with a new key; the old one keeps verifying for --overlap seconds.")
+
+    @Option(help: "Seconds the previous key keeps verifying.") var overlap: Double = 86_400
+    @OptionGroup var data: DataOptions
+
+    func run() throws {
+        let ring = try reporting { try data.open().rotateKeys(overlap: overlap) }
+        print("signing with key \(ring.active?.id ?? "?"); \(ring.keys.count) keys verify")
     }
 }

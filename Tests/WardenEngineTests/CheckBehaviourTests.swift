@@ -1,8 +1,10 @@
 import Foundation
 import Testing
+import Warden
 import WardenEngine
 import WardenModel
 import WardenStore
+import WardenTestSupport
 
 /// The engine's own promises beyond the corpus: limits, cycles, caching rules (OpenFGA's cache CVEs), explanations,
 /// batch checks and ListObjects truncation.
@@ -247,5 +249,36 @@ struct ExpandTests {
 
     static func expand<S: TupleSnapshot>(_ fixture: EngineFixture, _ snapshot: S) throws -> UsersetTree {
         try CheckEngine().expand(relation: "viewer", object: ObjectRef(type: "folder", id: "2"), model: fixture.model, snapshot: snapshot)
+    }
+}
+
+@Suite("Example models")
+struct ExampleModelTests {
+    @Test("the relationship tests of models/ pass (model_file and tuple_file resolve beside the test file)")
+    func examples() throws {
+        let root = Fixtures.repositoryRoot.appendingPathComponent("models").path
+        let paths = try FileManager.default.contentsOfDirectory(atPath: root).sorted()
+            .map { "\(root)/\($0)/model.fga.yaml" }.filter { FileManager.default.fileExists(atPath: $0) }
+        #expect(paths.count == 2)
+        let report = ModelTestRunner(engine: WardenDefaults.engine()).run(paths: paths)
+        #expect(report.fileErrors.isEmpty)
+        #expect(report.passed, "\(report.text)")
+        #expect(report.checks.total == 16)
+    }
+
+    @Test("ListObjects past its deadline stops, says so, and resumes")
+    func deadline() throws {
+        let fixture = try EngineFixture(model: CheckBehaviourTests.folders, tuples: (1...3).map { "folder:\($0)#viewer@user:anne" })
+        let result = try fixture.read { snapshot in try Self.listObjects(fixture, snapshot, deadline: .now - .seconds(1)) }
+        #expect(result.objects.isEmpty)
+        #expect(!result.isComplete)
+        let all = try fixture.read { snapshot in try Self.listObjects(fixture, snapshot, deadline: nil) }
+        #expect(all.objects == ["folder:1", "folder:2", "folder:3"])
+    }
+
+    static func listObjects<S: TupleSnapshot>(_ fixture: EngineFixture, _ snapshot: S, deadline: ContinuousClock.Instant?) throws -> ListObjectsResult {
+        try CheckEngine().listObjects(
+            ListObjectsRequest(user: UserRef(parsing: "user:anne"), relation: "viewer", objectType: "folder"), model: fixture.model,
+            snapshot: snapshot, deadline: deadline)
     }
 }
