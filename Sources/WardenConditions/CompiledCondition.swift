@@ -14,39 +14,15 @@ public struct CompiledCondition: Sendable {
     let parameters: [(name: String, type: ConditionParameterType)]
     let expression: CELExpression
 
-    /// Parses `definition`'s expression and checks that it names only declared parameters.
+    /// Parses `definition`'s expression and type-checks it against the declared parameters.
     /// - Throws: ``ConditionError`` `.syntax` or `.type` with the offset in the expression.
     public init(_ definition: ConditionDefinition) throws(ConditionError) {
         name = definition.name
         parameters = definition.parameters.map { ($0.name, $0.type) }
         expression = try CELParser.parse(definition.expression)
-        let declared = Set(parameters.map(\.name))
-        try Self.checkIdentifiers(expression, declared: declared)
-    }
-
-    private static func checkIdentifiers(_ expression: CELExpression, declared: Set<String>) throws(ConditionError) {
-        switch expression {
-        case .identifier(let name, let offset):
-            if !declared.contains(name) {
-                throw ConditionError(.type, "undeclared reference to '\(name)'", offset: offset)
-            }
-        case .literal: break
-        case .list(let elements): for element in elements { try checkIdentifiers(element, declared: declared) }
-        case .map(let entries):
-            for (key, value) in entries {
-                try checkIdentifiers(key, declared: declared)
-                try checkIdentifiers(value, declared: declared)
-            }
-        case .unary(_, let operand), .select(let operand, _): try checkIdentifiers(operand, declared: declared)
-        case .binary(_, let left, let right, _), .index(let left, let right):
-            try checkIdentifiers(left, declared: declared)
-            try checkIdentifiers(right, declared: declared)
-        case .conditional(let condition, let then, let otherwise):
-            for part in [condition, then, otherwise] { try checkIdentifiers(part, declared: declared) }
-        case .call(_, let target, let arguments, _):
-            if let target { try checkIdentifiers(target, declared: declared) }
-            for argument in arguments { try checkIdentifiers(argument, declared: declared) }
-        }
+        var variables: [String: CELType] = [:]
+        for (name, type) in parameters { variables[name] = CELType(type) }
+        try CELTypeChecker(variables: variables).check(expression)
     }
 
     /// Evaluates the condition with `context` (parameter name → JSON value).

@@ -90,7 +90,7 @@ struct ConditionTests {
         #expect(try Self.evaluate("s.matches('^[a-z]+-[0-9]+$')", s, ["s": .string("ticket-42")]))
         #expect(try Self.evaluate("s == '1'", s, ["s": .string("1")]))
         #expect(Self.failure("s == '1'", s, ["s": .number("1")])?.code == .parameterType)
-        #expect(Self.failure("s == 1", s, ["s": .string("1")])?.code == .evaluation)
+        #expect(Self.failure("s == 1", s, ["s": .string("1")])?.code == .type)
     }
 
     @Test("lists and maps: in, indexing, size, missing keys")
@@ -160,5 +160,43 @@ struct ConditionValidationTests {
         let model = try DSLParser.parseModel(text, file: "m.fga")
         let diagnostics = ConditionValidation.diagnose(model)
         #expect(diagnostics.map(\.description) == ["m.fga:9:5: error: condition 'c': undeclared reference to 'y'"])
+    }
+}
+
+@Suite("Condition type checking")
+struct ConditionTypeCheckTests {
+    static func typeError(_ expression: String, _ parameters: [(String, ConditionParameterType)]) -> String? {
+        do {
+            _ = try ConditionTests.condition(expression, parameters)
+            return nil
+        } catch {
+            #expect((error as? ConditionError)?.code == .type)
+            return (error as? ConditionError)?.message
+        }
+    }
+
+    @Test("well-typed expressions compile", arguments: [
+        ("x < 100 && s.startsWith('a')", [("x", ConditionParameterType.int), ("s", .string)]),
+        ("ip.in_cidr(cidr) || size(tags) > 0", [("ip", .ipaddress), ("cidr", .string), ("tags", .list(.string))]),
+        ("now - start < duration('8h') && now >= start", [("now", .timestamp), ("start", .timestamp)]),
+        ("limits['daily'] > 10u || a == 1.5 || a > 1", [("limits", .map(.uint)), ("a", .double)]),
+        ("anything == 'x' && anything.size() > 1", [("anything", .any)]),
+        ("x in [1, 2, 3] ? y : !y", [("x", .int), ("y", .bool)]),
+    ])
+    func wellTyped(_ expression: String, _ parameters: [(String, ConditionParameterType)]) {
+        #expect(Self.typeError(expression, parameters) == nil)
+    }
+
+    @Test("ill-typed expressions are reported at load", arguments: [
+        ("x < 'a'", [("x", ConditionParameterType.int)], "found no matching overload for '_<_' applied to '(int, string)'"),
+        ("x + 1", [("x", .int)], "the expression must be a bool, not int"),
+        ("s.startsWith(1)", [("s", .string)], "found no matching overload for 'startsWith' applied to '(string, int)'"),
+        ("nope(x)", [("x", .int)], "undeclared reference to 'nope'"),
+        ("x.in_cidr('10.0.0.0/8')", [("x", .string)], "found no matching overload for 'in_cidr' applied to '(string, string)'"),
+        ("t < 5", [("t", .timestamp)], "found no matching overload for '_<_' applied to '(google.protobuf.Timestamp, int)'"),
+        ("x && true", [("x", .int)], "found no matching overload for '_&&_' applied to '(int, bool)'"),
+    ])
+    func illTyped(_ expression: String, _ parameters: [(String, ConditionParameterType)], _ message: String) {
+        #expect(Self.typeError(expression, parameters) == message)
     }
 }
