@@ -23,6 +23,23 @@ indirect enum CELType: Equatable, CustomStringConvertible {
         }
     }
 
+    /// A value's type; a list or map literal's elements are not inspected (`list(dyn)`, `map(string, dyn)`).
+    init(of value: CELValue) {
+        switch value {
+        case .null: self = .null
+        case .bool: self = .bool
+        case .int: self = .int
+        case .uint: self = .uint
+        case .double: self = .double
+        case .string: self = .string
+        case .duration: self = .duration
+        case .timestamp: self = .timestamp
+        case .ipaddress: self = .ipaddress
+        case .list: self = .list(.dyn)
+        case .map: self = .map(.dyn)
+        }
+    }
+
     var description: String {
         switch self {
         case .bool: "bool"
@@ -74,18 +91,7 @@ struct CELTypeChecker {
     private func infer(_ expression: CELExpression, near offset: Int) throws(ConditionError) -> CELType {
         switch expression {
         case .literal(let value):
-            switch value {
-            case .null: return .null
-            case .bool: return .bool
-            case .int: return .int
-            case .uint: return .uint
-            case .double: return .double
-            case .string: return .string
-            case .duration: return .duration
-            case .timestamp: return .timestamp
-            case .ipaddress: return .ipaddress
-            case .list, .map: return .dyn
-            }
+            return CELType(of: value)
         case .identifier(let name, let position):
             guard let type = variables[name] else {
                 throw ConditionError(.type, "undeclared reference to '\(name)'", offset: position)

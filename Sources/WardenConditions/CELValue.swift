@@ -16,19 +16,5 @@ public enum CELValue: Hashable, Sendable {
     case map([String: CELValue])
 
     /// CEL's name for the value's type, for error messages.
-    public var typeName: String {
-        switch self {
-        case .null: "null_type"
-        case .bool: "bool"
-        case .int: "int"
-        case .uint: "uint"
-        case .double: "double"
-        case .string: "string"
-        case .duration: "google.protobuf.Duration"
-        case .timestamp: "google.protobuf.Timestamp"
-        case .ipaddress: "ipaddress"
-        case .list: "list"
-        case .map: "map"
-        }
-    }
+    public var typeName: String { CELType(of: self).description }
 }

@@ -48,9 +48,10 @@ final class Walk<Snapshot: TupleSnapshot> {
             explanation?.leaf("\(problem.object)#\(problem.relation)", "the user is this userset", .yes)
             return .yes
         }
-        let relation = model.relation(problem.object.type, problem.relation)
+        // A relation the type does not define grants nothing (parents of another type, say).
+        guard let relation = model.relation(problem.object.type, problem.relation) else { return .no }
         // A relation of direct tuples only cannot recurse: answer it without memo, cache or explanation bookkeeping.
-        if let relation, relation.isTerminal, cache == nil, explanation == nil {
+        if relation.isTerminal, cache == nil, explanation == nil {
             guard depth < maximumDepth else { throw CheckError.resolutionTooComplex() }
             return try direct(relation, problem, depth: depth)
         }
@@ -77,8 +78,7 @@ final class Walk<Snapshot: TupleSnapshot> {
         explanation?.enter(Self.label(problem), "")
         var outcome: Outcome
         do throws(CheckError) {
-            // A relation the type does not define grants nothing (parents of another type, say).
-            outcome = try relation.map { relation throws(CheckError) in try evaluate(relation.rewrite, relation, problem, depth: depth) } ?? .no
+            outcome = try evaluate(relation.rewrite, relation, problem, depth: depth)
         } catch {
             memo[problem] = nil
             explanation?.leave(nil)

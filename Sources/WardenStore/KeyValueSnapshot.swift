@@ -25,29 +25,21 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
     public func tuples(
         object: ObjectRef, relation: String, userType: String?, userRelation: String?
     ) throws(StoreError) -> [RelationshipTuple] {
-        var fields = [object.type, object.id, relation]
+        var prefix = KeyEncoder(store: store)
+        try prefix.append(field: object.type)
+        try prefix.append(field: object.id)
+        try prefix.append(field: relation)
         if let userType {
-            fields.append(userType)
-            if let userRelation { fields.append(userRelation) }
+            try prefix.append(field: userType)
+            if let userRelation { try prefix.append(field: userRelation) }
         }
-        let prefix = try KeyLayout.prefix(store: store, fields: fields)
         var found: [RelationshipTuple] = []
-        var failure: StoreError?
-        try reader.scan(prefix: prefix, from: nil, in: .forward) { key, value in
-            do throws(StoreError) {
-                var decoder = KeyDecoder(key, skipping: 4)
-                let tupleKey = try KeyLayout.decodeForward(&decoder)
-                if let userRelation, userType == nil, KeyLayout.userFields(tupleKey.user).relation != userRelation {
-                    return true
-                }
-                found.append(RelationshipTuple(tupleKey, condition: try KeyLayout.decodeCondition(value)))
-                return true
-            } catch {
-                failure = error
-                return false
-            }
+        try visit(prefix: prefix.bytes, from: nil, in: .forward) { key, value throws(StoreError) in
+            let tupleKey = try KeyLayout.decode(key, in: .forward)
+            if let userRelation, userType == nil, KeyLayout.userFields(tupleKey.user).relation != userRelation { return true }
+            found.append(RelationshipTuple(tupleKey, condition: try KeyLayout.decodeCondition(value)))
+            return true
         }
-        if let failure { throw failure }
         return found
     }
 
@@ -55,18 +47,28 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
         let fields = KeyLayout.userFields(user)
         let prefix = try KeyLayout.prefix(store: store, fields: [fields.type, fields.relation, fields.id, objectType, relation])
         var found: [RelationshipTuple] = []
+        try visit(prefix: prefix, from: nil, in: .reverse) { key, value throws(StoreError) in
+            found.append(RelationshipTuple(try KeyLayout.decode(key, in: .reverse), condition: try KeyLayout.decodeCondition(value)))
+            return true
+        }
+        return found
+    }
+
+    /// `reader.scan` with a body that may throw: the first error stops the scan and is rethrown.
+    private func visit(
+        prefix: [UInt8], from start: [UInt8]?, in table: Table,
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws(StoreError) -> Bool
+    ) throws(StoreError) {
         var failure: StoreError?
-        try reader.scan(prefix: prefix, from: nil, in: .reverse) { key, value in
+        try reader.scan(prefix: prefix, from: start, in: table) { key, value in
             do throws(StoreError) {
-                found.append(RelationshipTuple(try KeyLayout.decodeReverse(key), condition: try KeyLayout.decodeCondition(value)))
-                return true
+                return try body(key, value)
             } catch {
                 failure = error
                 return false
             }
         }
         if let failure { throw failure }
-        return found
     }
 
     public func read(_ filter: ReadFilter, after token: ContinuationToken?, limit: Int) throws(StoreError) -> TuplePage {
@@ -96,30 +98,17 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
         var page: [RelationshipTuple] = []
         var lastKey: [UInt8]?
         var more = false
-        var failure: StoreError?
-        try reader.scan(prefix: prefix, from: start, in: table) { key, value in
-            do throws(StoreError) {
-                let tupleKey: TupleKey
-                if table == .forward {
-                    var decoder = KeyDecoder(key, skipping: 4)
-                    tupleKey = try KeyLayout.decodeForward(&decoder)
-                } else {
-                    tupleKey = try KeyLayout.decodeReverse(key)
-                }
-                guard filter.matches(tupleKey) else { return true }
-                if page.count == limit {
-                    more = true
-                    return false
-                }
-                page.append(RelationshipTuple(tupleKey, condition: try KeyLayout.decodeCondition(value)))
-                lastKey = Array(key)
-                return true
-            } catch {
-                failure = error
+        try visit(prefix: prefix, from: start, in: table) { key, value throws(StoreError) in
+            let tupleKey = try KeyLayout.decode(key, in: table)
+            guard filter.matches(tupleKey) else { return true }
+            if page.count == limit {
+                more = true
                 return false
             }
+            page.append(RelationshipTuple(tupleKey, condition: try KeyLayout.decodeCondition(value)))
+            lastKey = Array(key)
+            return true
         }
-        if let failure { throw failure }
         let next = more ? lastKey.map { ContinuationCodec.token(table: table, key: $0) } : nil
         return TuplePage(tuples: page, continuation: next)
     }
@@ -129,31 +118,24 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
         let start = try ContinuationCodec.start(after: token, table: .changes, prefix: prefix)
         var changes: [TupleChange] = []
         var lastKey = token.flatMap { try? ContinuationCodec.key(of: $0, table: .changes) }
-        var failure: StoreError?
-        try reader.scan(prefix: prefix, from: start, in: .changes) { key, value in
+        try visit(prefix: prefix, from: start, in: .changes) { key, value throws(StoreError) in
             guard changes.count < limit else { return false }
-            do throws(StoreError) {
-                var keyDecoder = KeyDecoder(key, skipping: 4)
-                let revision = try keyDecoder.uint64()
-                var decoder = KeyDecoder(value)
-                let operation: TupleChange.Operation = try decoder.byte() == 1 ? .write : .delete
-                let time = try decoder.uint64()
-                let tupleKey = try KeyLayout.decodeForward(&decoder)
-                let condition = try KeyLayout.decodeCondition(decoder.remaining)
-                lastKey = Array(key)
-                if objectType == nil || objectType == tupleKey.object.type {
-                    changes.append(
-                        TupleChange(
-                            tuple: RelationshipTuple(tupleKey, condition: condition), operation: operation,
-                            revision: Revision(rawValue: revision), timestampMilliseconds: time))
-                }
-                return true
-            } catch {
-                failure = error
-                return false
+            var keyDecoder = KeyDecoder(key, skipping: 4)
+            let revision = try keyDecoder.uint64()
+            var decoder = KeyDecoder(value)
+            let operation: TupleChange.Operation = try decoder.byte() == 1 ? .write : .delete
+            let time = try decoder.uint64()
+            let tupleKey = try KeyLayout.decodeForward(&decoder)
+            let condition = try KeyLayout.decodeCondition(decoder.remaining)
+            lastKey = Array(key)
+            if objectType == nil || objectType == tupleKey.object.type {
+                changes.append(
+                    TupleChange(
+                        tuple: RelationshipTuple(tupleKey, condition: condition), operation: operation,
+                        revision: Revision(rawValue: revision), timestampMilliseconds: time))
             }
+            return true
         }
-        if let failure { throw failure }
         return ChangePage(changes: changes, continuation: lastKey.map { ContinuationCodec.token(table: .changes, key: $0) })
     }
 }

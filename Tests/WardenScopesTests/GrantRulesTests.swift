@@ -1,5 +1,6 @@
 import Testing
 import WardenScopes
+import WardenTestSupport
 
 /// The calculation's rules one by one, the client-credentials flow, and a property test over random directories.
 @Suite("Token scopes: rules")
@@ -89,21 +90,9 @@ struct GrantRulesTests {
         ])
     }
 
-    /// A small deterministic generator (SplitMix64), so a failure replays.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test("property: granted ⊆ requested, ⊆ the API's permissions, and ⊆ every ceiling the policy names")
     func subsetProperty() throws {
-        var random = Generator(state: 7)
+        var random = SeededGenerator(seed: 7)
         let universe = (0..<12).map { "verb\($0 % 3):thing\($0)" }
         for _ in 0..<2_000 {
             func pick() -> [String] { universe.filter { _ in Bool.random(using: &random) } }

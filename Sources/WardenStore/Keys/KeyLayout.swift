@@ -69,6 +69,13 @@ enum KeyLayout {
             user: user(type: userType, relation: userRelation, id: userID))
     }
 
+    /// Reads a whole forward or reverse key (with its store number).
+    static func decode(_ buffer: UnsafeRawBufferPointer, in table: Table) throws(StoreError) -> TupleKey {
+        guard table == .forward else { return try decodeReverse(buffer) }
+        var decoder = KeyDecoder(buffer, skipping: 4)
+        return try decodeForward(&decoder)
+    }
+
     static func decodeReverse(_ buffer: UnsafeRawBufferPointer) throws(StoreError) -> TupleKey {
         var decoder = KeyDecoder(buffer, skipping: 4)
         let userType = try decoder.field()
