@@ -157,19 +157,18 @@ struct CELTypeChecker {
             guard left.fits(.bool), right.fits(.bool) else { throw noOverload(symbol, [left, right], offset) }
             return .bool
         case .equal, .notEqual:
-            guard dynamic || left.fits(right) || (left.isNumeric && right.isNumeric) || left == .null || right == .null else {
-                throw noOverload(symbol, [left, right], offset)
-            }
+            // CEL as OpenFGA configures it: no cross-type numeric comparison, and `null` equals only `null`.
+            guard dynamic || left.fits(right) else { throw noOverload(symbol, [left, right], offset) }
             return .bool
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
             let ordered: Set<String> = ["string", "bool", "google.protobuf.Duration", "google.protobuf.Timestamp"]
-            guard dynamic || (left.isNumeric && right.isNumeric) || (left == right && ordered.contains(left.description)) else {
+            guard dynamic || (left == right && (left.isNumeric || ordered.contains(left.description))) else {
                 throw noOverload(symbol, [left, right], offset)
             }
             return .bool
         case .in:
             switch right {
-            case .list(let element) where left.fits(element) || (left.isNumeric && element.isNumeric): return .bool
+            case .list(let element) where left.fits(element): return .bool
             case .map where left.fits(.string): return .bool
             case .dyn: return .bool
             default: throw noOverload("@in", [left, right], offset)

@@ -26,12 +26,19 @@ public enum ConditionValidation {
         return model
     }
 
-    /// Validates the model with OpenFGA's rules, then compiles its conditions.
+    /// Validates the model with OpenFGA's rules, then compiles its conditions; warnings pass unless `strict`.
     /// - Throws: ``ModelError`` with every problem found.
-    public static func validate(_ model: AuthorizationModel) throws(ModelError) {
-        try ModelValidator().validate(model)
-        let problems = diagnose(model)
-        if !problems.isEmpty { throw ModelError(problems) }
+    public static func validate(_ model: AuthorizationModel, strict: Bool = false) throws(ModelError) {
+        let problems = diagnoseAll(model)
+        if problems.contains(where: { strict || $0.severity == .error }) { throw ModelError(problems) }
+    }
+
+    /// Every problem in the model, warnings included: OpenFGA's rules, then (when those found no error) the
+    /// conditions' expressions.
+    public static func diagnoseAll(_ model: AuthorizationModel) -> [Diagnostic] {
+        let problems = ModelValidator().diagnose(model)
+        guard !problems.contains(where: { $0.severity == .error }) else { return problems }
+        return problems + diagnose(model)
     }
 
     private static func range(of offset: Int?, in definition: ConditionDefinition) -> SourceRange? {

@@ -48,6 +48,43 @@ struct CLITests {
         #expect(result.stdout == "\(path): valid (schema 1.1, 2 types, 1 relations, 0 conditions)\n")
     }
 
+    @Test("validate: what OpenFGA's server runs anyway is a located warning and exit 0; --strict refuses it")
+    func validateWarnings() throws {
+        let path = try Self.temporaryFile(
+            "model.fga", "model\n  schema 1.1\ntype user\ntype doc\n  relations\n    define r0: [user]\n    define r1: r0 or r0\n")
+        let warning = "\(path):7:16: warning: the partial relation definition `r0` is a duplicate in the relation `r1`.\n"
+        let lenient = try Self.run(["model", "validate", path])
+        #expect(lenient.status == 0)
+        #expect(lenient.stdout == "\(path): valid (schema 1.1, 2 types, 2 relations, 0 conditions, 1 warning)\n")
+        #expect(lenient.stderr == warning)
+        let strict = try Self.run(["model", "validate", "--strict", path])
+        #expect(strict.status == 2)
+        #expect(strict.stdout == "")
+        #expect(strict.stderr == warning)
+    }
+
+    @Test("validate: every case of the validation corpus is accepted exactly where `fga model validate` accepts it")
+    func validateCorpusAcceptance() throws {
+        guard Fixtures.corpusPresent(for: "validation corpus (CLI acceptance)") else { return }
+        var checked = 0
+        for file in ["dsl-semantic.yaml", "dsl-syntax.yaml"] {
+            for raw in try Fixtures.yamlCases("dsl/invalid/\(file)") where raw["skip"] as? Bool != true {
+                guard let text = raw["dsl"] as? String else { continue }
+                let reported = !(raw["expected_errors"] as? [Any] ?? []).isEmpty
+                let openFGAAccepts = (raw["fga_cli_validate"] as? [String: Any])?["is_valid"] as? Bool ?? !reported
+                let path = try Self.temporaryFile("model.fga", text)
+                let lenient = try Self.run(["model", "validate", path])
+                #expect(lenient.status == (openFGAAccepts ? 0 : 2), "\(file): \(raw["name"] ?? "") \(lenient.stderr)")
+                if reported {
+                    #expect(!lenient.stderr.isEmpty, "\(file): \(raw["name"] ?? ""): the diagnostic is still printed")
+                    #expect(try Self.run(["model", "validate", "--strict", path]).status == 2, "\(file): \(raw["name"] ?? "")")
+                }
+                checked += 1
+            }
+        }
+        #expect(checked == 165)
+    }
+
     @Test("validate: an invalid model exits 2 with compiler-style errors on stderr")
     func validateInvalid() throws {
         let path = try Self.temporaryFile(

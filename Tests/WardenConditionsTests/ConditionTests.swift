@@ -179,7 +179,7 @@ struct ConditionTypeCheckTests {
         ("x < 100 && s.startsWith('a')", [("x", ConditionParameterType.int), ("s", .string)]),
         ("ip.in_cidr(cidr) || size(tags) > 0", [("ip", .ipaddress), ("cidr", .string), ("tags", .list(.string))]),
         ("now - start < duration('8h') && now >= start", [("now", .timestamp), ("start", .timestamp)]),
-        ("limits['daily'] > 10u || a == 1.5 || a > 1", [("limits", .map(.uint)), ("a", .double)]),
+        ("limits['daily'] > 10u || a == 1.5 || a > 1.0", [("limits", .map(.uint)), ("a", .double)]),
         ("anything == 'x' && anything.size() > 1", [("anything", .any)]),
         ("x in [1, 2, 3] ? y : !y", [("x", .int), ("y", .bool)]),
     ])
@@ -195,6 +195,12 @@ struct ConditionTypeCheckTests {
         ("x.in_cidr('10.0.0.0/8')", [("x", .string)], "found no matching overload for 'in_cidr' applied to '(string, string)'"),
         ("t < 5", [("t", .timestamp)], "found no matching overload for '_<_' applied to '(google.protobuf.Timestamp, int)'"),
         ("x && true", [("x", .int)], "found no matching overload for '_&&_' applied to '(int, bool)'"),
+        // OpenFGA's CEL has no cross-type numeric comparison (fga model validate: "no matching overload").
+        ("i == d", [("i", .int), ("d", .double)], "found no matching overload for '_==_' applied to '(int, double)'"),
+        ("i < d", [("i", .int), ("d", .double)], "found no matching overload for '_<_' applied to '(int, double)'"),
+        ("u == 1", [("u", .uint)], "found no matching overload for '_==_' applied to '(uint, int)'"),
+        ("i == null", [("i", .int)], "found no matching overload for '_==_' applied to '(int, null_type)'"),
+        ("d in l", [("d", .double), ("l", .list(.int))], "found no matching overload for '@in' applied to '(double, list(int))'"),
     ])
     func illTyped(_ expression: String, _ parameters: [(String, ConditionParameterType)], _ message: String) {
         #expect(Self.typeError(expression, parameters) == message)

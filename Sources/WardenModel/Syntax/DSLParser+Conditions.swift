@@ -1,11 +1,16 @@
 /// The condition rules of the grammar: `condition`, `conditionParameter`, `parameterType` and
 /// `conditionExpression`.
 extension DSLParser {
+    /// The scalar parameter types the DSL can write: OpenFGA's lexer has no `any` (JSON models may still use it).
+    static let parameterScalars = ConditionParameterType.scalars.filter { $0.key != "any" }
+
     /// `condition: CONDITION WHITESPACE conditionName WHITESPACE? LPAREN conditionParameter (COMMA conditionParameter)*
     /// RPAREN WHITESPACE? LBRACE conditionExpression RBRACE`
     mutating func parseCondition() -> ConditionDefinition? {
         _ = scanner.consumeKeyword("condition")
-        guard requireSpaces(before: "the condition name"), let name = scanner.identifier() else {
+        guard requireSpaces(before: "the condition name"),
+            let name = readName(expecting: "a condition name after 'condition'", reserved: DSLParser.conditionHeadKeywords)
+        else {
             if diagnostics.last.map({ $0.range?.start.line }) != scanner.position(at: scanner.offset).line {
                 unexpected(expecting: "a condition name after 'condition'")
             }
@@ -62,10 +67,8 @@ extension DSLParser {
 
     /// `conditionParameter: parameterName WHITESPACE? COLON WHITESPACE? parameterType`
     mutating func parseConditionParameter() -> ConditionParameter? {
-        guard let name = scanner.identifier() else {
-            unexpected(expecting: "a parameter name, as in 'name: string'")
-            return nil
-        }
+        guard let name = readName(expecting: "a parameter name, as in 'name: string'", reserved: DSLParser.conditionHeadKeywords)
+        else { return nil }
         scanner.skipSpaces()
         guard scanner.consume(":") else {
             unexpected(expecting: "':' and the type of parameter '\(name.name)'")
@@ -78,7 +81,7 @@ extension DSLParser {
 
     /// `parameterType: CONDITION_PARAM_TYPE | CONDITION_PARAM_CONTAINER '<' CONDITION_PARAM_TYPE '>'`
     mutating func parseParameterType(parameter: String) -> ConditionParameterType? {
-        let expected = "a parameter type (bool, string, int, uint, double, duration, timestamp, ipaddress, any, "
+        let expected = "a parameter type (bool, string, int, uint, double, duration, timestamp, ipaddress, "
             + "list<T> or map<T>)"
         let start = scanner.offset
         guard let word = scanner.identifier() else {
@@ -91,10 +94,10 @@ extension DSLParser {
                 return nil
             }
             let elementStart = scanner.offset
-            guard let element = scanner.identifier(), let scalar = ConditionParameterType.scalars[element.name] else {
+            guard let element = scanner.identifier(), let scalar = DSLParser.parameterScalars[element.name] else {
                 scanner.move(to: elementStart)
                 unexpected(expecting: "a scalar element type for \(word.name)<…>: bool, string, int, uint, double, "
-                    + "duration, timestamp, ipaddress or any")
+                    + "duration, timestamp or ipaddress")
                 return nil
             }
             guard scanner.consume(">") else {
@@ -103,7 +106,7 @@ extension DSLParser {
             }
             return word.name == "list" ? .list(scalar) : .map(scalar)
         }
-        guard let scalar = ConditionParameterType.scalars[word.name] else {
+        guard let scalar = DSLParser.parameterScalars[word.name] else {
             scanner.move(to: start)
             unexpected(expecting: expected + " for parameter '\(parameter)'")
             return nil

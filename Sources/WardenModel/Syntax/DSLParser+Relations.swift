@@ -18,10 +18,7 @@ extension DSLParser {
         _ = scanner.consumeKeyword("define")
         let errorsBefore = diagnostics.count
         guard requireSpaces(before: "the relation name") else { return nil }
-        guard let name = scanner.identifier() else {
-            unexpected(expecting: "a relation name after 'define'")
-            return nil
-        }
+        guard let name = readName(expecting: "a relation name after 'define'") else { return nil }
         scanner.skipSpaces()
         guard scanner.consume(":") else {
             unexpected(expecting: "':' after the relation name '\(name.name)'")
@@ -117,19 +114,13 @@ extension DSLParser {
             }
             return inner
         }
-        guard let name = scanner.identifier() else {
-            unexpected(expecting: "a relation name, '[' or '('")
-            return nil
-        }
+        guard let name = readName(expecting: "a relation name, '[' or '('") else { return nil }
         var lookahead = scanner
         lookahead.skipSpaces()
         if Scanner.isSpace(scanner.current), lookahead.consumeKeyword("from") {
             scanner = lookahead
             guard requireSpaces(before: "the tupleset relation after 'from'") else { return nil }
-            guard let tupleset = scanner.identifier() else {
-                unexpected(expecting: "a relation name after 'from'")
-                return nil
-            }
+            guard let tupleset = readName(expecting: "a relation name after 'from'") else { return nil }
             return .tupleToUserset(
                 tupleset: tupleset.name, computedRelation: name.name,
                 range: scanner.range(from: name.start, to: tupleset.end),
@@ -164,10 +155,7 @@ extension DSLParser {
 
     /// `relationDefTypeRestriction: type | type:* | type#relation, each optionally 'with' condition`
     mutating func parseTypeRestriction() -> TypeRestriction? {
-        guard let type = scanner.identifier() else {
-            unexpected(expecting: "a type name in the type restriction list")
-            return nil
-        }
+        guard let type = readName(expecting: "a type name in the type restriction list") else { return nil }
         var restriction = TypeRestriction(type: type.name)
         if scanner.consume(":") {
             guard scanner.consume("*") else {
@@ -176,10 +164,7 @@ extension DSLParser {
             }
             restriction.wildcard = true
         } else if scanner.consume("#") {
-            guard let relation = scanner.identifier() else {
-                unexpected(expecting: "a relation name after '\(type.name)#'")
-                return nil
-            }
+            guard let relation = readName(expecting: "a relation name after '\(type.name)#'") else { return nil }
             restriction.relation = relation.name
         }
         restriction.range = scanner.range(from: type.start, to: scanner.offset)
@@ -188,10 +173,7 @@ extension DSLParser {
         if Scanner.isSpace(scanner.current), lookahead.consumeKeyword("with") {
             scanner = lookahead
             guard requireSpaces(before: "the condition name after 'with'") else { return nil }
-            guard let condition = scanner.identifier() else {
-                unexpected(expecting: "a condition name after 'with'")
-                return nil
-            }
+            guard let condition = readName(expecting: "a condition name after 'with'") else { return nil }
             restriction.condition = condition.name
             restriction.conditionRange = scanner.range(from: condition.start, to: condition.end)
         }

@@ -162,13 +162,36 @@ public struct DSLParser {
         return DSLFile.TypeExtension(typeName: name.name, nameRange: name.range, relations: relations)
     }
 
+    /// Words OpenFGA's lexer reads as keywords wherever a type, relation or condition is named: they are no names.
+    static let keywords: Set<String> = [
+        "and", "or", "from", "define", "relations", "with", "in", "true", "false", "null", "condition",
+    ]
+    /// Words OpenFGA's lexer reads as keywords inside a condition's head: no condition or parameter is named so.
+    static let conditionHeadKeywords: Set<String> = [
+        "map", "list", "bool", "string", "int", "uint", "double", "duration", "timestamp", "ipaddress",
+    ]
+
+    /// Reads a name; a missing name, or a keyword where a name belongs, is reported as expecting `expected`.
+    mutating func readName(expecting expected: String, reserved: Set<String> = DSLParser.keywords)
+        -> (name: String, start: Int, end: Int)?
+    {
+        let start = scanner.offset
+        guard let word = scanner.identifier() else {
+            unexpected(expecting: expected)
+            return nil
+        }
+        guard !reserved.contains(word.name) else {
+            scanner.move(to: start)
+            unexpected(expecting: expected + " ('\(word.name)' is a keyword)")
+            return nil
+        }
+        return word
+    }
+
     /// A name after a keyword, then the end of the line.
     mutating func parseDeclaredName(what: String, after keyword: String) -> (name: String, range: SourceRange)? {
         guard requireSpaces(before: "the \(what)") else { return nil }
-        guard let name = scanner.identifier() else {
-            unexpected(expecting: "a \(what) after \(keyword)")
-            return nil
-        }
+        guard let name = readName(expecting: "a \(what) after \(keyword)") else { return nil }
         guard expectLineEnd(after: "the \(what)") else { return nil }
         return (name.name, scanner.range(from: name.start, to: name.end))
     }

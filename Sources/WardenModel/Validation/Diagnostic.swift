@@ -22,6 +22,9 @@ public enum DiagnosticKind: String, Hashable, Sendable, CaseIterable {
     case differentNestedConditionName = "different-nested-condition-name"
     case assignableRelationsMustHaveType = "assignable-relation-must-have-type"
     case multipleModulesInFile = "multiple-modules-in-file"
+    /// Relations whose computed usersets lead back to themselves with no tuple in between (OpenFGA's server refuses
+    /// the model: "an authorization model cannot contain a cycle").
+    case relationCycle = "relation-cycle"
     /// A module file or `fga.mod` manifest problem (schema 1.2).
     case moduleError = "module-error"
     /// A JSON document that is not an OpenFGA model.
@@ -30,12 +33,23 @@ public enum DiagnosticKind: String, Hashable, Sendable, CaseIterable {
     case unreadableFile = "unreadable-file"
 }
 
+/// Whether a problem makes OpenFGA refuse the model, or only its language tooling remarks on it.
+public enum DiagnosticSeverity: String, Hashable, Sendable {
+    /// OpenFGA's server (and so `fga model validate`, `fga model test`) refuses the model.
+    case error
+    /// OpenFGA's language package reports it, but its server accepts and runs the model (a repeated operand, an
+    /// unused condition, an over-long name): Warden accepts the model too, and `model validate --strict` refuses it.
+    case warning
+}
+
 /// One located problem in a model: what is wrong, in a sentence, and where.
 ///
 /// `description` prints compiler style, 1-based: `model.fga:7:24: error: relation 'owner' is not defined …`.
 public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     /// OpenFGA's error type.
     public var kind: DiagnosticKind
+    /// Whether the model is refused for it.
+    public var severity: DiagnosticSeverity
     /// A sentence saying what is wrong.
     public var message: String
     /// The offending text, when there is one.
@@ -43,17 +57,21 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     /// Where the offending text is (0-based, end-exclusive); nil for models read from JSON.
     public var range: SourceRange?
 
-    public init(kind: DiagnosticKind, message: String, symbol: String? = nil, range: SourceRange? = nil) {
+    public init(
+        kind: DiagnosticKind, message: String, symbol: String? = nil, range: SourceRange? = nil,
+        severity: DiagnosticSeverity = .error
+    ) {
         self.kind = kind
+        self.severity = severity
         self.message = message
         self.symbol = symbol
         self.range = range
     }
 
     public var description: String {
-        guard let range else { return "error: \(message)" }
+        guard let range else { return "\(severity.rawValue): \(message)" }
         let file = range.file.map { "\($0):" } ?? ""
-        return "\(file)\(range.start.line + 1):\(range.start.column + 1): error: \(message)"
+        return "\(file)\(range.start.line + 1):\(range.start.column + 1): \(severity.rawValue): \(message)"
     }
 }
 

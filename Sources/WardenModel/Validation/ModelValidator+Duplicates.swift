@@ -1,6 +1,7 @@
 /// Rule family 4: a type defined twice, a type restriction listed twice, an operand repeated under one operator.
 ///
-/// Each is reported where the name first appears, as OpenFGA reports it.
+/// Each is reported where the name first appears, as OpenFGA reports it. A duplicate type is an error (OpenFGA's
+/// server refuses it); a repeated restriction or operand is a warning (the server runs the model).
 extension ModelValidator.Collector {
     mutating func checkDuplicates() {
         var firstType: [String: TypeDefinition] = [:]
@@ -26,7 +27,7 @@ extension ModelValidator.Collector {
                 report(
                     .duplicatedError,
                     "the type restriction `\(restriction.text)` is a duplicate in the relation `\(relation.name)`.",
-                    symbol: restriction.text, at: earlier.range)
+                    symbol: restriction.text, at: earlier.range, severity: .warning)
             } else {
                 first[restriction.text] = restriction
             }
@@ -47,7 +48,7 @@ extension ModelValidator.Collector {
                 report(
                     .duplicatedError,
                     "the partial relation definition `\(name)` is a duplicate in the relation `\(relation.name)`.",
-                    symbol: name, at: earlier)
+                    symbol: name, at: earlier, severity: .warning)
             } else {
                 first[name] = Self.operandRange(operand)
             }

@@ -1,4 +1,5 @@
-/// Rule family 1: reserved words and OpenFGA's naming rules for types and relations.
+/// Rule family 1: reserved words (errors) and OpenFGA's naming rules for types and relations (warnings: OpenFGA's
+/// server checks only that a name is not empty, `self` or `this`).
 extension ModelValidator.Collector {
     static let reservedNames: Set<String> = ["self", "this"]
 
@@ -13,7 +14,7 @@ extension ModelValidator.Collector {
                 report(
                     .invalidName,
                     "type '\(type.name)' does not match naming rule: '\(ModelValidator.typeNameRule)'.",
-                    symbol: type.name, at: type.nameRange)
+                    symbol: type.name, at: type.nameRange, severity: type.name.isEmpty ? .error : .warning)
             }
             for relation in type.relations {
                 if Self.reservedNames.contains(relation.name) {
@@ -25,7 +26,8 @@ extension ModelValidator.Collector {
                         .invalidName,
                         "relation '\(relation.name)' of type '\(type.name)' does not match naming rule: "
                             + "'\(ModelValidator.relationNameRule)'.",
-                        symbol: relation.name, at: relation.nameRange)
+                        symbol: relation.name, at: relation.nameRange,
+                        severity: relation.name.isEmpty ? .error : .warning)
                 }
             }
         }

@@ -5,9 +5,13 @@
 /// 1. names: reserved words (`self`, `this`) and the naming rules;
 /// 2. the schema version;
 /// 3. references: types, relations and conditions that must exist, tuplesets that must be direct;
-/// 4. duplicates: types, type restrictions, operands of one operator;
+/// 4. duplicates: types (an error), type restrictions and operands of one operator (warnings);
 /// 5. entry points: every relation can be reached from some tuple, and no relation only loops back on itself;
-/// 6. conditions that no type restriction uses.
+/// 6. cycles of computed usersets with no tuple in between (OpenFGA's server's `HasCycle`);
+/// 7. conditions that no type restriction uses (a warning).
+///
+/// Acceptance follows OpenFGA's server, not its language package: what the server runs anyway (repeated operands
+/// or type restrictions, unused conditions, names past the naming rule's length) is a ``DiagnosticSeverity/warning``.
 public struct ModelValidator: Sendable {
     /// The naming rule for types (OpenFGA's default).
     public static let typeNameRule = #"^[^:#@\*\s]{1,254}$"#
@@ -18,21 +22,22 @@ public struct ModelValidator: Sendable {
 
     public init() {}
 
-    /// Validates `model`.
-    /// - Throws: ``ModelError`` listing every problem, sorted by position.
-    public func validate(_ model: AuthorizationModel) throws(ModelError) {
+    /// Validates `model` as OpenFGA's server does: warnings pass unless `strict`.
+    /// - Throws: ``ModelError`` listing every problem (warnings included), sorted by position.
+    public func validate(_ model: AuthorizationModel, strict: Bool = false) throws(ModelError) {
         let diagnostics = diagnose(model)
-        if !diagnostics.isEmpty { throw ModelError(diagnostics) }
+        if diagnostics.contains(where: { strict || $0.severity == .error }) { throw ModelError(diagnostics) }
     }
 
-    /// Every problem in `model`, unsorted; empty when the model is valid.
+    /// Every problem in `model`, warnings included, unsorted; empty when the model is clean.
     public func diagnose(_ model: AuthorizationModel) -> [Diagnostic] {
         var collector = Collector(model: model)
         collector.checkNames()
-        guard collector.checkSchemaVersion(), collector.diagnostics.isEmpty else { return collector.unique }
+        guard collector.checkSchemaVersion(), !collector.hasErrors else { return collector.unique }
         collector.checkReferences()
-        if collector.diagnostics.isEmpty { collector.checkDuplicates() }
-        if collector.diagnostics.isEmpty { collector.checkEntryPoints() }
+        if !collector.hasErrors { collector.checkDuplicates() }
+        if !collector.hasErrors { collector.checkEntryPoints() }
+        if !collector.hasErrors { collector.checkComputedCycles() }
         collector.checkUnusedConditions()
         return collector.unique
     }
@@ -64,8 +69,14 @@ extension ModelValidator {
             return diagnostics.filter { seen.insert($0).inserted }
         }
 
-        mutating func report(_ kind: DiagnosticKind, _ message: String, symbol: String?, at range: SourceRange?) {
-            diagnostics.append(Diagnostic(kind: kind, message: message, symbol: symbol, range: range))
+        /// Whether a problem found so far makes the model invalid.
+        var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+        mutating func report(
+            _ kind: DiagnosticKind, _ message: String, symbol: String?, at range: SourceRange?,
+            severity: DiagnosticSeverity = .error
+        ) {
+            diagnostics.append(Diagnostic(kind: kind, message: message, symbol: symbol, range: range, severity: severity))
         }
 
         func relation(_ name: String, on typeName: String) -> RelationDefinition? {
@@ -98,7 +109,7 @@ extension ModelValidator {
             for condition in model.conditions where !used.contains(condition.name) {
                 report(
                     .conditionNotUsed, "`\(condition.name)` condition is not used in the model.",
-                    symbol: condition.name, at: condition.nameRange)
+                    symbol: condition.name, at: condition.nameRange, severity: .warning)
             }
         }
     }
