@@ -73,7 +73,7 @@ public struct CheckEngine: Sendable {
         _ request: CheckRequest, model: CompiledModel, snapshot: Snapshot, storeID: String? = nil, explain: Bool = false
     ) throws(CheckError) -> CheckResult {
         try RequestValidation.validateCheck(user: request.user, relation: request.relation, object: request.object, in: model)
-        try RequestValidation.validate(contextual: request.contextualTuples, in: model)
+        try RequestValidation.validate(contextual: request.contextualTuples, in: model, refusingDuplicates: true)
         let problem = Subproblem(object: request.object, relation: request.relation, user: request.user)
         if request.contextualTuples.isEmpty {
             // An explanation shows the whole path, so it does not stop at answers cached by earlier requests.
@@ -104,7 +104,7 @@ public struct CheckEngine: Sendable {
         return requests.map { request in
             do throws(CheckError) {
                 try RequestValidation.validateCheck(user: request.user, relation: request.relation, object: request.object, in: model)
-                try RequestValidation.validate(contextual: request.contextualTuples, in: model)
+                try RequestValidation.validate(contextual: request.contextualTuples, in: model, refusingDuplicates: true)
                 let key = WalkKey(context: request.context, contextualTuples: request.contextualTuples)
                 let walk = walks[key] ?? {
                     let overlay = ContextualSnapshot(base: snapshot, contextualTuples: request.contextualTuples)

@@ -8,6 +8,8 @@ public struct CompiledModel: Sendable {
     /// The model as written.
     public let model: AuthorizationModel
     let relations: [String: [String: CompiledRelation]]
+    /// The type names, compared by bytes.
+    let typeNames: Set<ByteString>
     let conditions: [String: ConditionDefinition]
     /// Validates tuples against this model (writes and contextual tuples).
     public let validator: TupleValidator
@@ -25,6 +27,7 @@ public struct CompiledModel: Sendable {
         self.id = id
         self.model = model
         self.validator = TupleValidator(model: model)
+        self.typeNames = Set(model.typeDefinitions.map { ByteString($0.name) })
         self.conditions = Dictionary(model.conditions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var relations: [String: [String: CompiledRelation]] = [:]
         var directEdges: [String: [RelationRef]] = [:]
@@ -32,7 +35,7 @@ public struct CompiledModel: Sendable {
         var tupleToUsersetEdges: [RelationRef: [(child: RelationRef, tupleset: String)]] = [:]
         for type in model.typeDefinitions {
             var byName: [String: CompiledRelation] = [:]
-            for relation in type.relations { byName[relation.name] = CompiledRelation(relation) }
+            for relation in type.relations { byName[relation.name] = CompiledRelation(relation, on: type.name) }
             relations[type.name] = byName
         }
         for type in model.typeDefinitions {
@@ -120,11 +123,15 @@ public struct CompiledModel: Sendable {
     }
 
     func relation(_ type: String, _ name: String) -> CompiledRelation? {
-        relations[type]?[name]
+        // Dictionary lookups match canonically equivalent strings (the Kelvin sign matches "K"); names are bytes.
+        guard let found = relations[type]?[name], found.name.bytesEqual(name), found.type.bytesEqual(type) else {
+            return nil
+        }
+        return found
     }
 
-    /// Whether the model defines `type`.
-    public func hasType(_ type: String) -> Bool { relations[type] != nil }
+    /// Whether the model defines `type` (byte for byte).
+    public func hasType(_ type: String) -> Bool { typeNames.contains(ByteString(type)) }
 
     /// Whether a stored tuple still counts under this model: some type restriction of its relation admits its
     /// user, with the same condition (OpenFGA ignores tuples a newer model no longer allows).
@@ -144,6 +151,8 @@ struct RelationRef: Hashable, Sendable {
 /// One relation, ready to evaluate.
 struct CompiledRelation: Sendable {
     let name: String
+    /// The type the relation is defined on.
+    let type: String
     let rewrite: Rewrite
     let directTypes: [TypeRestriction]
     /// Types whose wildcard the relation accepts (`user:*`).
@@ -153,8 +162,9 @@ struct CompiledRelation: Sendable {
     /// Direct tuples only, no usersets: evaluating it never asks another subproblem, so it needs no memo entry.
     let isTerminal: Bool
 
-    init(_ definition: RelationDefinition) {
+    init(_ definition: RelationDefinition, on type: String) {
         name = definition.name
+        self.type = type
         rewrite = definition.rewrite
         directTypes = definition.directlyRelatedUserTypes
         wildcardTypes = Set(directTypes.filter(\.wildcard).map(\.type))

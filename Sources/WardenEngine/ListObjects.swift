@@ -55,9 +55,9 @@ extension CheckEngine {
         let limit = request.maximumResults ?? configuration.maximumListResults
         var candidates = try ReverseExpansion.candidates(
             of: request.user, type: request.objectType, relation: request.relation, model: model, snapshot: overlay)
-            .sorted()
+            .sorted().map(\.value)
         if let resume = request.continuation {
-            candidates = Array(candidates.drop { $0 <= resume })
+            candidates = Array(candidates.drop { !resume.bytesPrecede($0) })
         }
         var objects: [String] = []
         for id in candidates {
@@ -78,11 +78,20 @@ enum ReverseExpansion {
     private struct Reached: Hashable {
         var object: ObjectRef
         var relation: String
+
+        static func == (lhs: Reached, rhs: Reached) -> Bool {
+            lhs.object == rhs.object && lhs.relation.bytesEqual(rhs.relation)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(object)
+            relation.hashBytes(into: &hasher)
+        }
     }
 
     static func candidates<Snapshot: TupleSnapshot>(
         of user: UserRef, type: String, relation: String, model: CompiledModel, snapshot: Snapshot
-    ) throws(CheckError) -> Set<String> {
+    ) throws(CheckError) -> Set<ByteString> {
         var reached = Set<Reached>()
         var queue: [Reached] = []
         func reach(_ object: ObjectRef, _ relation: String) {
@@ -126,6 +135,8 @@ enum ReverseExpansion {
                 for tuple in tuples { reach(tuple.key.object, child.relation) }
             }
         }
-        return Set(reached.lazy.filter { $0.object.type == type && $0.relation == relation }.map(\.object.id))
+        return Set(
+            reached.lazy.filter { $0.object.type.bytesEqual(type) && $0.relation.bytesEqual(relation) }
+                .map { ByteString($0.object.id) })
     }
 }

@@ -78,11 +78,12 @@ struct ForwardExpansion<Snapshot: TupleSnapshot> {
     func wanted(_ user: UserRef) -> Bool {
         filters.contains { filter in
             switch user {
-            case .object(let object): filter.type == object.type && filter.relation == nil
+            case .object(let object): filter.type.bytesEqual(object.type) && filter.relation == nil
             // OpenFGA returns a typed wildcard for a userset filter of the same type too (`directs-user:*` for
             // `directs-user#direct`); the reference engine does, so Warden does.
-            case .wildcard(let type): filter.type == type
-            case .userset(let object, let relation): filter.type == object.type && filter.relation == relation
+            case .wildcard(let type): filter.type.bytesEqual(type)
+            case .userset(let object, let relation):
+                filter.type.bytesEqual(object.type) && (filter.relation.map { $0.bytesEqual(relation) } ?? false)
             }
         }
     }

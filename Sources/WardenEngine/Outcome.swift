@@ -1,10 +1,20 @@
 import WardenModel
 
-/// One question inside a request: does `user` have `relation` on `object`?
+/// One question inside a request: does `user` have `relation` on `object`? Identity is by bytes.
 struct Subproblem: Hashable {
     var object: ObjectRef
     var relation: String
     var user: UserRef
+
+    static func == (lhs: Subproblem, rhs: Subproblem) -> Bool {
+        lhs.object == rhs.object && lhs.relation.bytesEqual(rhs.relation) && lhs.user == rhs.user
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(object)
+        relation.hashBytes(into: &hasher)
+        hasher.combine(user)
+    }
 }
 
 /// The answer to a subproblem.

@@ -44,7 +44,7 @@ final class Walk<Snapshot: TupleSnapshot> {
     /// Answers a subproblem through the chain: request memo → cross-request cache → depth guard → graph walker.
     func dispatch(_ problem: Subproblem, depth: Int) throws(CheckError) -> Outcome {
         // A userset asked about itself: `group:eng#member` has `member` on `group:eng`.
-        if case .userset(let object, let relation) = problem.user, object == problem.object, relation == problem.relation {
+        if case .userset(let object, let relation) = problem.user, object == problem.object, relation.bytesEqual(problem.relation) {
             explanation?.leaf("\(problem.object)#\(problem.relation)", "the user is this userset", .yes)
             return .yes
         }

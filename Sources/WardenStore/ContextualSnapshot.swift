@@ -10,6 +10,15 @@ public struct ContextualSnapshot<Base: TupleSnapshot>: TupleSnapshot {
     private struct ObjectRelation: Hashable {
         var object: ObjectRef
         var relation: String
+
+        static func == (lhs: ObjectRelation, rhs: ObjectRelation) -> Bool {
+            lhs.object == rhs.object && lhs.relation.bytesEqual(rhs.relation)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(object)
+            relation.hashBytes(into: &hasher)
+        }
     }
 
     public init(base: Base, contextualTuples: [RelationshipTuple]) {
@@ -41,14 +50,17 @@ public struct ContextualSnapshot<Base: TupleSnapshot>: TupleSnapshot {
         guard let extra = byObjectRelation[ObjectRelation(object: object, relation: relation)] else { return stored }
         let matching = extra.filter { tuple in
             let user = KeyLayout.userFields(tuple.key.user)
-            return (userType == nil || userType == user.type) && (userRelation == nil || userRelation == user.relation)
+            return (userType.map { $0.bytesEqual(user.type) } ?? true)
+                && (userRelation.map { $0.bytesEqual(user.relation) } ?? true)
         }
         return matching + stored.filter { byKey[$0.key] == nil }
     }
 
     public func tuples(user: UserRef, objectType: String, relation: String) throws(StoreError) -> [RelationshipTuple] {
         let stored = try base.tuples(user: user, objectType: objectType, relation: relation)
-        let matching = byKey.values.filter { $0.key.user == user && $0.key.object.type == objectType && $0.key.relation == relation }
+        let matching = byKey.values.filter {
+            $0.key.user == user && $0.key.object.type.bytesEqual(objectType) && $0.key.relation.bytesEqual(relation)
+        }
         return matching + stored.filter { byKey[$0.key] == nil }
     }
 

@@ -17,8 +17,8 @@ public struct ReadFilter: Hashable, Sendable {
 
     /// Whether `tuple` passes the filter.
     public func matches(_ key: TupleKey) -> Bool {
-        (objectType == nil || objectType == key.object.type) && (objectID == nil || objectID == key.object.id)
-            && (relation == nil || relation == key.relation) && (user == nil || user == key.user)
+        (objectType.map { $0.bytesEqual(key.object.type) } ?? true) && (objectID.map { $0.bytesEqual(key.object.id) } ?? true)
+            && (relation.map { $0.bytesEqual(key.relation) } ?? true) && (user.map { $0 == key.user } ?? true)
     }
 }
 

@@ -10,9 +10,13 @@ struct TupleReferenceTests {
         return (id, valid)
     }
 
-    @Test("object ids are accepted exactly as OpenFGA accepts them", arguments: objectIDCases)
+    /// OpenFGA's language package refuses a comma in an object id; its server (`[^#:\\s]+`) and CLI accept it, and
+    /// the server is the reference (`fga model test` writes and checks `doc:x,y`).
+    static let serverAccepts: Set<String> = ["a,b"]
+
+    @Test("object ids are accepted exactly as OpenFGA's server accepts them", arguments: objectIDCases)
     func objectIDs(id: String, valid: Bool) {
-        #expect(ObjectRef.isValidID(id) == valid)
+        #expect(ObjectRef.isValidID(id) == (valid || Self.serverAccepts.contains(id)))
         #expect((try? ObjectRef(parsing: "document:\(id)")) != nil || !valid)
     }
 
@@ -31,10 +35,10 @@ struct TupleReferenceTests {
 
     @Test("malformed references name what is wrong", arguments: [
         ("anne", "invalid reference 'anne': an object is written type:id, as in document:1"),
-        ("user:", "invalid reference 'user:': the object id '' must be non-empty and hold no whitespace, control character, '#', ':' or ','"),
+        ("user:", "invalid reference 'user:': the object id '' must be non-empty and hold no whitespace, control character, '#' or ':'"),
         (":anne", "invalid reference ':anne': '' is not a valid type name"),
         ("group:eng#", "invalid reference 'group:eng#': '' is not a valid relation name"),
-        ("user:a b", "invalid reference 'user:a b': the object id 'a b' must be non-empty and hold no whitespace, control character, '#', ':' or ','"),
+        ("user:a b", "invalid reference 'user:a b': the object id 'a b' must be non-empty and hold no whitespace, control character, '#' or ':'"),
     ])
     func malformed(text: String, message: String) {
         #expect(throws: TupleReferenceError.self) { try UserRef(parsing: text) }

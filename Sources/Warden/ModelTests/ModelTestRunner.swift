@@ -118,7 +118,7 @@ public struct ModelTestRunner: Sendable {
                     got = nil
                     failure = "error: \(error)"
                 }
-                let passed = got.map { Set($0) == Set(expected) } ?? false
+                let passed = got.map { Set($0.map(ByteString.init)) == Set(expected.map(ByteString.init)) } ?? false
                 result.listObjects.add(passed)
                 if !passed {
                     let shown = got.map { "[\($0.sorted().joined(separator: " "))]" } ?? failure
@@ -148,7 +148,7 @@ public struct ModelTestRunner: Sendable {
                     got = nil
                     failure = "error: \(error)"
                 }
-                let passed = got.map { Set($0) == Set(expected) } ?? false
+                let passed = got.map { Set($0.map(ByteString.init)) == Set(expected.map(ByteString.init)) } ?? false
                 result.listUsers.add(passed)
                 if !passed {
                     let shown = got.map { "[\($0.sorted().joined(separator: " "))]" } ?? failure

@@ -23,7 +23,7 @@ public struct TypeDefinition: Hashable, Sendable {
 
     /// The first relation named `name`.
     public func relation(named name: String) -> RelationDefinition? {
-        relations.first { $0.name == name }
+        relations.first { $0.name.bytesEqual(name) }
     }
 }
 

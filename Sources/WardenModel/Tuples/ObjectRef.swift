@@ -1,4 +1,6 @@
 /// An object a tuple or request names: `type:id`, e.g. `document:roadmap`.
+///
+/// Equality and hashing are by UTF-8 bytes, as OpenFGA compares ids (see ``ByteString``).
 public struct ObjectRef: Hashable, Sendable, CustomStringConvertible {
     /// The object's type.
     public var type: String
@@ -10,32 +12,46 @@ public struct ObjectRef: Hashable, Sendable, CustomStringConvertible {
         self.id = id
     }
 
-    /// Parses `type:id`.
+    public static func == (lhs: ObjectRef, rhs: ObjectRef) -> Bool {
+        lhs.id.bytesEqual(rhs.id) && lhs.type.bytesEqual(rhs.type)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        type.hashBytes(into: &hasher)
+        id.hashBytes(into: &hasher)
+    }
+
+    /// Parses `type:id`, splitting at the first `:` byte (a `:` followed by a combining mark still splits).
     /// - Throws: ``TupleReferenceError`` when the type or id is empty or the id is not a valid object id.
     public init(parsing text: String) throws(TupleReferenceError) {
-        guard let colon = text.firstIndex(of: ":") else {
+        guard let (type, id) = text.splitOnce(at: UInt8(ascii: ":")) else {
             throw TupleReferenceError(text: text, reason: "an object is written type:id, as in document:1")
         }
-        let type = String(text[..<colon])
-        let id = String(text[text.index(after: colon)...])
         try ObjectRef.validateType(type, in: text)
         guard ObjectRef.isValidID(id) else {
             throw TupleReferenceError(
                 text: text,
-                reason: "the object id '\(id)' must be non-empty and hold no whitespace, control character, '#', ':' or ','")
+                reason: "the object id '\(id)' must be non-empty and hold no whitespace, control character, '#' or ':'")
         }
         self.init(type: type, id: id)
     }
 
     public var description: String { "\(type):\(id)" }
 
-    /// Whether `id` is an object id OpenFGA accepts: non-empty, with no whitespace, `#`, `:` or `,`; Warden also
-    /// refuses control characters, which no id needs and which would make keys and logs ambiguous.
+    /// Whether `id` is an object id OpenFGA's server accepts (`[^#:\s]+`, with Go's ASCII `\s`): non-empty, with no
+    /// `#`, `:`, space, tab, CR, LF or form feed. Warden also refuses control characters, which no id needs and
+    /// which would make keys and logs ambiguous (OpenFGA refuses them too, as malformed). Commas, no-break spaces,
+    /// line separators and combining marks are ids' own business, as in OpenFGA.
     public static func isValidID(_ id: String) -> Bool {
         !id.isEmpty && !id.unicodeScalars.contains { scalar in
-            scalar == "#" || scalar == ":" || scalar == "," || scalar.properties.isWhitespace
-                || scalar.properties.generalCategory == .control
+            scalar == "#" || scalar == ":" || scalar.properties.generalCategory == .control
+                || ObjectRef.isGoSpace(scalar)
         }
+    }
+
+    /// Go's regexp `\s`: ASCII space, tab, newline, carriage return and form feed (no Unicode spaces).
+    public static func isGoSpace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "\u{0C}"
     }
 
     static func validateType(_ type: String, in text: String) throws(TupleReferenceError) {

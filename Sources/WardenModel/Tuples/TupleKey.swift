@@ -1,7 +1,8 @@
 /// The identity of a relationship tuple: `user` has `relation` on `object`, as in OpenFGA's
 /// `document:roadmap#viewer@user:anne`.
 ///
-/// Two tuples with the same key are the same tuple whatever their conditions; a store holds at most one.
+/// Two tuples with the same key are the same tuple whatever their conditions; a store holds at most one. Keys
+/// compare and hash by UTF-8 bytes, as OpenFGA compares them.
 public struct TupleKey: Hashable, Sendable, CustomStringConvertible {
     /// The object the relation is on.
     public var object: ObjectRef
@@ -14,6 +15,16 @@ public struct TupleKey: Hashable, Sendable, CustomStringConvertible {
         self.object = object
         self.relation = relation
         self.user = user
+    }
+
+    public static func == (lhs: TupleKey, rhs: TupleKey) -> Bool {
+        lhs.object == rhs.object && lhs.relation.bytesEqual(rhs.relation) && lhs.user == rhs.user
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(object)
+        relation.hashBytes(into: &hasher)
+        hasher.combine(user)
     }
 
     /// Parses the three parts as OpenFGA's API writes them (`document:1`, `viewer`, `user:anne`).
@@ -40,6 +51,15 @@ public struct TupleCondition: Hashable, Sendable {
     public init(name: String, context: JSONValue? = nil) {
         self.name = name
         self.context = context
+    }
+
+    public static func == (lhs: TupleCondition, rhs: TupleCondition) -> Bool {
+        lhs.name.bytesEqual(rhs.name) && lhs.context == rhs.context
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        name.hashBytes(into: &hasher)
+        hasher.combine(context)
     }
 }
 

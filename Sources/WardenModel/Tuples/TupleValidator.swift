@@ -62,21 +62,25 @@ public struct TupleValidator: Sendable {
         if key.user.description.utf8.count > Self.maximumUserLength {
             throw fail("the user is longer than \(Self.maximumUserLength) bytes")
         }
-        if case .userset(let object, _) = key.user, !ObjectRef.isValidID(object.id) {
+        if case .userset(let object, _) = key.user, !ObjectRef.isValidID(object.id) || object.id.utf8.contains(UInt8(ascii: "*")) {
             throw fail("the 'user' field is malformed")
         }
+        if key.object.id == "*" { throw fail("the 'object' field cannot reference a typed wildcard") }
+        if let condition = tuple.condition, !Self.isValidConditionName(condition.name) {
+            throw fail(#"invalid RelationshipCondition.Name: value does not match regex pattern "^[^\s]{2,256}$""#)
+        }
         // User first, then object, then relation: OpenFGA's order, so the same tuple names the same problem.
-        guard let userType = types[key.user.type] else { throw fail("type '\(key.user.type)' not found") }
+        guard let userType = type(named: key.user.type) else { throw fail("type '\(key.user.type)' not found") }
         if case .userset(_, let relation) = key.user, userType.relation(named: relation) == nil {
             throw fail("relation '\(userType.name)#\(relation)' not found")
         }
-        guard let objectType = types[key.object.type] else { throw fail("type '\(key.object.type)' not found") }
+        guard let objectType = type(named: key.object.type) else { throw fail("type '\(key.object.type)' not found") }
         guard let relation = objectType.relation(named: key.relation) else {
             throw fail("relation '\(objectType.name)#\(key.relation)' not found")
         }
         let qualified = "\(objectType.name)#\(relation.name)"
         // `group:eng#member@group:eng#member` says nothing: every userset holds itself.
-        if case .userset(let object, let userRelation) = key.user, object == key.object, userRelation == key.relation {
+        if case .userset(let object, let userRelation) = key.user, object == key.object, userRelation.bytesEqual(key.relation) {
             throw fail("cannot write a tuple that is implicit")
         }
         if tuplesetRelations.contains(qualified) {
@@ -103,10 +107,10 @@ public struct TupleValidator: Sendable {
             }
             return
         }
-        guard let definition = conditions[condition.name] else {
+        guard let definition = conditions[condition.name], definition.name.bytesEqual(condition.name) else {
             throw fail("undefined condition")
         }
-        guard matching.contains(where: { $0.condition == condition.name }) else {
+        guard matching.contains(where: { $0.condition?.bytesEqual(condition.name) ?? false }) else {
             throw fail("invalid condition for type restriction")
         }
         try validateContext(condition, definition, fail)
@@ -125,12 +129,27 @@ public struct TupleValidator: Sendable {
         }
     }
 
-    /// Whether one type restriction (`user`, `user:*`, `group#member`) admits `user`, conditions aside.
+    /// Whether one type restriction (`user`, `user:*`, `group#member`) admits `user`, conditions aside; names
+    /// compare by bytes.
     public static func restriction(_ restriction: TypeRestriction, accepts user: UserRef) -> Bool {
         switch user {
-        case .object(let object): restriction.type == object.type && restriction.relation == nil && !restriction.wildcard
-        case .wildcard(let type): restriction.type == type && restriction.wildcard
-        case .userset(let object, let relation): restriction.type == object.type && restriction.relation == relation
+        case .object(let object):
+            restriction.type.bytesEqual(object.type) && restriction.relation == nil && !restriction.wildcard
+        case .wildcard(let type): restriction.type.bytesEqual(type) && restriction.wildcard
+        case .userset(let object, let relation):
+            restriction.type.bytesEqual(object.type) && (restriction.relation?.bytesEqual(relation) ?? false)
         }
+    }
+
+    /// A tuple's condition name as OpenFGA's API accepts it: 2 to 256 characters, none of them whitespace.
+    public static func isValidConditionName(_ name: String) -> Bool {
+        let count = name.unicodeScalars.count
+        return count >= 2 && count <= 256 && !name.unicodeScalars.contains(where: ObjectRef.isGoSpace)
+    }
+
+    /// The type definition named exactly (byte for byte) `name`.
+    private func type(named name: String) -> TypeDefinition? {
+        guard let found = types[name], found.name.bytesEqual(name) else { return nil }
+        return found
     }
 }

@@ -5,20 +5,47 @@ public enum UserRef: Hashable, Sendable, CustomStringConvertible {
     case wildcard(type: String)
     case userset(ObjectRef, relation: String)
 
-    /// Parses `type:id`, `type:*` or `type:id#relation`.
-    /// - Throws: ``TupleReferenceError`` naming what is malformed.
+    public static func == (lhs: UserRef, rhs: UserRef) -> Bool {
+        switch (lhs, rhs) {
+        case (.object(let a), .object(let b)): a == b
+        case (.wildcard(let a), .wildcard(let b)): a.bytesEqual(b)
+        case (.userset(let a, let r), .userset(let b, let s)): a == b && r.bytesEqual(s)
+        default: false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .object(let object):
+            hasher.combine(0 as UInt8)
+            hasher.combine(object)
+        case .wildcard(let type):
+            hasher.combine(1 as UInt8)
+            type.hashBytes(into: &hasher)
+        case .userset(let object, let relation):
+            hasher.combine(2 as UInt8)
+            hasher.combine(object)
+            relation.hashBytes(into: &hasher)
+        }
+    }
+
+    /// Parses `type:id`, `type:*` or `type:id#relation`, splitting on bytes.
+    /// - Throws: ``TupleReferenceError`` naming what is malformed; a userset of a wildcard (`group:*#member`) or
+    ///   of an id holding `*` is malformed, as OpenFGA's server says.
     public init(parsing text: String) throws(TupleReferenceError) {
-        if let hash = text.firstIndex(of: "#") {
-            let relation = String(text[text.index(after: hash)...])
+        if let (objectText, relation) = text.splitOnce(at: UInt8(ascii: "#")) {
             guard !relation.isEmpty, ModelValidator.matchesNamingRule(relation, maximumLength: 50) else {
                 throw TupleReferenceError(text: text, reason: "'\(relation)' is not a valid relation name")
             }
-            let object = try ObjectRef(parsing: String(text[..<hash]))
+            let object = try ObjectRef(parsing: objectText)
+            guard !object.id.utf8.contains(UInt8(ascii: "*")) else {
+                throw TupleReferenceError(text: text, reason: "the 'user' field is malformed: a userset's object id cannot hold '*'")
+            }
             self = .userset(object, relation: relation)
             return
         }
-        if text.hasSuffix(":*") {
-            let type = String(text.dropLast(2))
+        if text.utf8.count >= 2, text.utf8.suffix(2).elementsEqual(":*".utf8) {
+            let type = String(decoding: text.utf8.dropLast(2), as: UTF8.self)
             try ObjectRef.validateType(type, in: text)
             self = .wildcard(type: type)
             return

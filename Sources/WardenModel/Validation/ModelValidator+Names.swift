@@ -40,7 +40,7 @@ extension ModelValidator {
         let scalars = name.unicodeScalars
         guard !scalars.isEmpty, scalars.count <= maximumLength else { return false }
         return !scalars.contains { scalar in
-            ":#@*".unicodeScalars.contains(scalar) || scalar.properties.isWhitespace
+            ":#@*".unicodeScalars.contains(scalar) || ObjectRef.isGoSpace(scalar)
         }
     }
 }
