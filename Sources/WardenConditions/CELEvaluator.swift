@@ -1,3 +1,5 @@
+import WardenModel
+
 /// Evaluates an expression tree against parameter values with CEL's semantics: no implicit conversions except
 /// numeric comparison across int, uint and double; overflow and division by zero are errors; `&&` and `||`
 /// absorb an error on one side when the other side decides the answer.
@@ -22,12 +24,12 @@ struct CELEvaluator {
             for element in elements { values.append(try evaluate(element)) }
             return .list(values)
         case .map(let entries):
-            var map: [String: CELValue] = [:]
+            var map: [ByteString: CELValue] = [:]
             for (keyExpression, valueExpression) in entries {
                 guard case .string(let key) = try evaluate(keyExpression) else {
                     throw ConditionError(.evaluation, "map keys must be strings")
                 }
-                map[key] = try evaluate(valueExpression)
+                map[ByteString(key)] = try evaluate(valueExpression)
             }
             return .map(map)
         case .unary(let symbol, let operand):
@@ -38,7 +40,9 @@ struct CELEvaluator {
                 guard number != .min else { throw ConditionError(.evaluation, "int overflow") }
                 return .int(-number)
             case ("-", .double(let number)): return .double(-number)
-            case ("-", .duration(let nanos)): return .duration(-nanos)
+            case ("-", .duration(let nanos)):
+                guard nanos != .min else { throw ConditionError(.evaluation, "duration overflow") }
+                return .duration(-nanos)
             default: throw Self.noOverload(symbol, value)
             }
         case .binary(let operation, let left, let right, _):
@@ -55,7 +59,7 @@ struct CELEvaluator {
             guard case .map(let map) = try evaluate(base) else {
                 throw ConditionError(.evaluation, "field '\(field)' selected from a value that is not a map")
             }
-            guard let value = map[field] else { throw ConditionError(.evaluation, "no such key: \(field)") }
+            guard let value = map[ByteString(field)] else { throw ConditionError(.evaluation, "no such key: \(field)") }
             return value
         case .call(let name, let target, let arguments, _):
             // Every function takes at most two values (a method's target counts as one): no array per call.

@@ -1,3 +1,5 @@
+import WardenModel
+
 import Foundation
 
 /// The functions OpenFGA's CEL environment offers: `size`, the string predicates, type conversions,
@@ -10,9 +12,13 @@ enum CELFunctions {
         case ("size", 1, .string(let text)?, nil): return .int(Int64(text.unicodeScalars.count))
         case ("size", 1, .list(let values)?, nil): return .int(Int64(values.count))
         case ("size", 1, .map(let map)?, nil): return .int(Int64(map.count))
-        case ("startsWith", 2, .string(let text)?, .string(let prefix)?) where isMethod: return .bool(text.hasPrefix(prefix))
-        case ("endsWith", 2, .string(let text)?, .string(let suffix)?) where isMethod: return .bool(text.hasSuffix(suffix))
-        case ("contains", 2, .string(let text)?, .string(let part)?) where isMethod: return .bool(part.isEmpty || text.contains(part))
+        // Strings are bytes here, as in Go: "e\u{301}".startsWith("e") is true.
+        case ("startsWith", 2, .string(let text)?, .string(let prefix)?) where isMethod:
+            return .bool(text.utf8.starts(with: prefix.utf8))
+        case ("endsWith", 2, .string(let text)?, .string(let suffix)?) where isMethod:
+            return .bool(text.utf8.count >= suffix.utf8.count && text.utf8.suffix(suffix.utf8.count).elementsEqual(suffix.utf8))
+        case ("contains", 2, .string(let text)?, .string(let part)?) where isMethod:
+            return .bool(containsBytes(text, part))
         case ("matches", 2, .string(let text)?, .string(let pattern)?): return .bool(try matches(text, pattern))
         case ("int", 1, .int(let value)?, nil): return .int(value)
         case ("int", 1, .uint(let value)?, nil):
@@ -80,6 +86,18 @@ enum CELFunctions {
 
     static func floorModulo(_ value: Int64, _ divisor: Int64) -> Int64 {
         value - floorDivide(value, divisor) * divisor
+    }
+
+    /// Whether `part`'s UTF-8 bytes occur in `text`'s (Go's `strings.Contains`).
+    static func containsBytes(_ text: String, _ part: String) -> Bool {
+        let haystack = Array(text.utf8)
+        let needle = Array(part.utf8)
+        guard !needle.isEmpty else { return true }
+        guard needle.count <= haystack.count else { return false }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            if haystack[start..<start + needle.count].elementsEqual(needle) { return true }
+        }
+        return false
     }
 
     private static func string(_ value: CELValue) throws(ConditionError) -> String {

@@ -1,3 +1,5 @@
+import WardenModel
+
 /// CEL's binary operators over values.
 enum CELOperators {
     static func apply(_ operation: CELOperator, _ left: CELValue, _ right: CELValue) throws(ConditionError) -> CELValue {
@@ -29,6 +31,7 @@ enum CELOperators {
             return true
         default:
             guard left.typeName == right.typeName else { throw CELEvaluator.noOverload("==", left, right) }
+            if case .string(let l) = left, case .string(let r) = right { return l.bytesEqual(r) }
             return left == right
         }
     }
@@ -71,7 +74,7 @@ enum CELOperators {
             return false
         case .map(let map):
             guard case .string(let key) = element else { return false }
-            return map[key] != nil
+            return map[ByteString(key)] != nil
         default:
             throw CELEvaluator.noOverload("in", element, container)
         }
@@ -86,7 +89,7 @@ enum CELOperators {
             guard position < values.count else { throw ConditionError(.evaluation, "index out of range: \(position)") }
             return values[Int(position)]
         case (.map(let map), .string(let name)):
-            guard let value = map[name] else { throw ConditionError(.evaluation, "no such key: \(name)") }
+            guard let value = map[ByteString(name)] else { throw ConditionError(.evaluation, "no such key: \(name)") }
             return value
         default:
             throw CELEvaluator.noOverload("_[_]", base, key)

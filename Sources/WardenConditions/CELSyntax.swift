@@ -164,7 +164,32 @@ struct CELLexer {
                 case UInt8(ascii: "n"): scalars.append(0x0A)
                 case UInt8(ascii: "t"): scalars.append(0x09)
                 case UInt8(ascii: "r"): scalars.append(0x0D)
-                case UInt8(ascii: "\\"), UInt8(ascii: "\""), UInt8(ascii: "'"): scalars.append(escaped)
+                case UInt8(ascii: "\\"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "?"), UInt8(ascii: "`"):
+                    scalars.append(escaped)
+                case UInt8(ascii: "a"): scalars.append(0x07)
+                case UInt8(ascii: "b"): scalars.append(0x08)
+                case UInt8(ascii: "f"): scalars.append(0x0C)
+                case UInt8(ascii: "v"): scalars.append(0x0B)
+                case UInt8(ascii: "u"), UInt8(ascii: "U"), UInt8(ascii: "x"), UInt8(ascii: "X"):
+                    let digits = escaped == UInt8(ascii: "u") ? 4 : (escaped == UInt8(ascii: "U") ? 8 : 2)
+                    guard position + digits <= bytes.count,
+                        let value = UInt32(String(decoding: bytes[position..<position + digits], as: UTF8.self), radix: 16),
+                        let scalar = Unicode.Scalar(value)
+                    else {
+                        throw ConditionError(.syntax, "invalid escape: expected \(digits) hex digits", offset: position - 2)
+                    }
+                    position += digits
+                    scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
+                case UInt8(ascii: "0")...UInt8(ascii: "3"):
+                    // Octal: three digits, the first 0-3.
+                    guard position + 2 <= bytes.count,
+                        let value = UInt32(String(decoding: bytes[position - 1..<position + 2], as: UTF8.self), radix: 8),
+                        let scalar = Unicode.Scalar(value)
+                    else {
+                        throw ConditionError(.syntax, "invalid octal escape", offset: position - 2)
+                    }
+                    position += 2
+                    scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
                 default:
                     throw ConditionError(.syntax, "unknown escape '\\\(Character(Unicode.Scalar(escaped)))'", offset: position - 2)
                 }

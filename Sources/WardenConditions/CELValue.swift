@@ -1,3 +1,5 @@
+import WardenModel
+
 /// A value of OpenFGA's CEL subset.
 public enum CELValue: Hashable, Sendable {
     case null
@@ -13,7 +15,8 @@ public enum CELValue: Hashable, Sendable {
     /// 4 or 16 bytes.
     case ipaddress([UInt8])
     case list([CELValue])
-    case map([String: CELValue])
+    /// Keys compare by bytes, as Go's map keys do.
+    case map([ByteString: CELValue])
 
     /// CEL's name for the value's type, for error messages.
     public var typeName: String { CELType(of: self).description }

@@ -101,8 +101,8 @@ enum ParameterConversion {
             for item in values { converted.append(try convert(item, to: element)) }
             return .list(converted)
         case (.map(let element), .object(let members)):
-            var converted: [String: CELValue] = [:]
-            for (key, item) in members { converted[key] = try convert(item, to: element) }
+            var converted: [ByteString: CELValue] = [:]
+            for (key, item) in members { converted[ByteString(key)] = try convert(item, to: element) }
             return .map(converted)
         default:
             throw mismatch()
@@ -125,8 +125,8 @@ enum ParameterConversion {
             for item in values { converted.append(try natural(item)) }
             return .list(converted)
         case .object(let members):
-            var converted: [String: CELValue] = [:]
-            for (key, item) in members { converted[key] = try natural(item) }
+            var converted: [ByteString: CELValue] = [:]
+            for (key, item) in members { converted[ByteString(key)] = try natural(item) }
             return .map(converted)
         }
     }

@@ -93,6 +93,27 @@ struct ConditionTests {
         #expect(Self.failure("s == 1", s, ["s": .string("1")])?.code == .type)
     }
 
+    @Test("strings compare by bytes, as Go does: NFC é is not NFD é; 'e\\u{301}'.startsWith('e')")
+    func stringBytes() throws {
+        let nfc = "\u{E9}", nfd = "e\u{301}"
+        let s: [(String, ConditionParameterType)] = [("s", .string), ("t", .string)]
+        let pair: [String: JSONValue] = ["s": .string(nfc), "t": .string(nfd)]
+        #expect(try !Self.evaluate("s == t", s, pair))
+        #expect(try Self.evaluate("s != t", s, pair))
+        #expect(try Self.evaluate("t.startsWith('e')", s, pair))
+        #expect(try !Self.evaluate("s.startsWith('e')", s, pair))
+        #expect(try Self.evaluate("t.endsWith('\\u0301')", s, pair))
+        #expect(try Self.evaluate("t.contains('e')", s, pair))
+        #expect(try !Self.evaluate("s.contains('e')", s, pair))
+        #expect(try Self.evaluate("size(t) == 2 && size(s) == 1", s, pair))
+        let lists: [(String, ConditionParameterType)] = [("s", .string), ("l", .list(.string)), ("m", .map(.int))]
+        let context: [String: JSONValue] = [
+            "s": .string(nfd), "l": .array([.string(nfc)]), "m": .object([(nfc, .number("1")), (nfd, .number("2"))]),
+        ]
+        #expect(try !Self.evaluate("s in l", lists, context))
+        #expect(try Self.evaluate("s in m && m[s] == 2 && size(m) == 2", lists, context))
+    }
+
     @Test("lists and maps: in, indexing, size, missing keys")
     func collections() throws {
         let p: [(String, ConditionParameterType)] = [("roles", .list(.string)), ("limits", .map(.int))]
