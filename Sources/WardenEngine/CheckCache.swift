@@ -37,7 +37,7 @@ public final class CheckCache: @unchecked Sendable {
     }
 
     func store(_ outcome: Outcome, for problem: Subproblem, in scope: Scope) {
-        precondition(!outcome.cycleDetected, "cycle-dependent outcomes must never be cached")
+        precondition(!outcome.cycle && !outcome.dependsOnPath, "cycle-dependent outcomes must never be cached")
         lock.withLock {
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             entries[Key(scope: scope, problem: problem)] = outcome

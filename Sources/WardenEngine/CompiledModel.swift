@@ -35,7 +35,7 @@ public struct CompiledModel: Sendable {
         var tupleToUsersetEdges: [RelationRef: [(child: RelationRef, tupleset: String)]] = [:]
         for type in model.typeDefinitions {
             var byName: [String: CompiledRelation] = [:]
-            for relation in type.relations { byName[relation.name] = CompiledRelation(relation, on: type.name) }
+            for relation in type.relations { byName[relation.name] = CompiledRelation(relation, on: type) }
             relations[type.name] = byName
         }
         for type in model.typeDefinitions {
@@ -153,6 +153,8 @@ struct CompiledRelation: Sendable {
     let name: String
     /// The type the relation is defined on.
     let type: String
+    /// How OpenFGA's recursive fast path answers it, when it does.
+    let fastPath: RecursiveFastPath?
     let rewrite: Rewrite
     let directTypes: [TypeRestriction]
     /// Types whose wildcard the relation accepts (`user:*`).
@@ -162,9 +164,10 @@ struct CompiledRelation: Sendable {
     /// Direct tuples only, no usersets: evaluating it never asks another subproblem, so it needs no memo entry.
     let isTerminal: Bool
 
-    init(_ definition: RelationDefinition, on type: String) {
+    init(_ definition: RelationDefinition, on type: TypeDefinition) {
         name = definition.name
-        self.type = type
+        self.type = type.name
+        fastPath = RecursiveFastPath(definition, on: type)
         rewrite = definition.rewrite
         directTypes = definition.directlyRelatedUserTypes
         wildcardTypes = Set(directTypes.filter(\.wildcard).map(\.type))

@@ -65,7 +65,7 @@ struct ExplanationRecorder {
     private static func result(_ outcome: Outcome?) -> Explanation.Result {
         guard let outcome else { return .error }
         if outcome.allowed { return .allowed }
-        return outcome.cycleDetected ? .cycle : .denied
+        return outcome.cycle ? .cycle : .denied
     }
 
     /// The finished tree (the first top-level node).

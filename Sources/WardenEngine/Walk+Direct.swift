@@ -51,12 +51,25 @@ extension Walk {
 
     /// The union over `tuples` (usersets or parents) of the subproblem each leads to, one hop deeper; a tuple
     /// whose condition fails leads nowhere.
+    ///
+    /// Conditions filter the tuples first, as OpenFGA's conditions-filtered iterator does: a condition that cannot
+    /// be evaluated (a missing parameter) is an error only when no tuple passes the filter at all.
     private func anyChild(
         of tuples: [RelationshipTuple], rule: String, depth: Int, _ child: (RelationshipTuple) -> Subproblem?
     ) throws(CheckError) -> Outcome {
-        try SetOperations.union(count: tuples.count) { index throws(CheckError) in
-            let tuple = tuples[index]
-            guard let subproblem = child(tuple), try conditionHolds(tuple) else { return .no }
+        var passing: [RelationshipTuple] = []
+        var conditionError: CheckError?
+        for tuple in tuples {
+            do throws(CheckError) {
+                if try conditionHolds(tuple) { passing.append(tuple) }
+            } catch {
+                if conditionError == nil { conditionError = error }
+            }
+        }
+        if passing.isEmpty, let conditionError { throw conditionError }
+        return try SetOperations.union(count: passing.count) { index throws(CheckError) in
+            let tuple = passing[index]
+            guard let subproblem = child(tuple) else { return .no }
             explanation?.enter(tuple.description, rule)
             do throws(CheckError) {
                 let outcome = try dispatch(subproblem, depth: depth + 1)

@@ -69,7 +69,9 @@ final class Walk<Snapshot: TupleSnapshot> {
             explanation?.leaf(Self.label(problem), "answered from the check cache", cached)
             return cached
         }
-        guard depth < maximumDepth else { throw CheckError.resolutionTooComplex() }
+        let seeds: [String]? = if case .object(let user) = problem.user { relation.fastPath?.seeds[user.type] } else { nil }
+        // OpenFGA's recursive fast path allows a chain one hop longer than its ordinary walk.
+        guard depth < maximumDepth + (seeds == nil ? 0 : 1) else { throw CheckError.resolutionTooComplex() }
 
         let position = pathLength
         memo[problem] = .inProgress(position)
@@ -80,20 +82,41 @@ final class Walk<Snapshot: TupleSnapshot> {
         do throws(CheckError) {
             outcome = try evaluate(relation.rewrite, relation, problem, depth: depth)
         } catch {
-            memo[problem] = nil
-            explanation?.leave(nil)
-            throw error
+            // A user whom the recursion cannot start from gets OpenFGA's fast-path "no", not the depth error.
+            if error.code == .resolutionTooComplex, let seeds, case .object(let user) = problem.user,
+                try !hasSeed(user, of: problem.object.type, in: seeds)
+            {
+                outcome = .no
+            } else {
+                memo[problem] = nil
+                explanation?.leave(nil)
+                throw error
+            }
         }
-        // Cycles that lead back only to this subproblem (or deeper) are settled now: the answer is final.
+        // Cycles that lead back only to this subproblem (or deeper) no longer depend on the path: the answer, its
+        // cycle flag included, is final for this request. A flagged answer never enters the cross-request cache.
         if outcome.cycleBound >= position { outcome.cycleBound = .max }
         explanation?.leave(outcome)
-        if outcome.cycleDetected {
+        if outcome.dependsOnPath {
             memo[problem] = nil
         } else {
             memo[problem] = .settled(outcome, depth: depth)
-            if let cache, let cacheScope { cache.store(outcome, for: problem, in: cacheScope) }
+            if !outcome.cycle, let cache, let cacheScope { cache.store(outcome, for: problem, in: cacheScope) }
         }
         return outcome
+    }
+
+    /// Whether `user` (or its type's wildcard) holds any tuple of `relations` on objects of `type`.
+    private func hasSeed(_ user: ObjectRef, of type: String, in relations: [String]) throws(CheckError) -> Bool {
+        for relation in relations {
+            for candidate in [UserRef.object(user), .wildcard(type: user.type)] {
+                let tuples = try read { () throws(StoreError) in
+                    try snapshot.tuples(user: candidate, objectType: type, relation: relation)
+                }
+                if !tuples.isEmpty { return true }
+            }
+        }
+        return false
     }
 
     static func label(_ problem: Subproblem) -> String {

@@ -18,8 +18,13 @@ struct DifferentialTests {
     static let knownDivergences: [String: String] = [
         "case-037 ListUsers(object=doc:d1,relation=r1,user_filter=user)":
             "r1 is `viewer from parent and owner from parent` where folder:f0 is its own parent. OpenFGA's ListUsers "
-            + "leaves out user:u2 although its own Check grants u2 (in 3 of 4 runs: its concurrent evaluation of the "
-            + "cycle is timing-dependent). Warden settles the cycle as a least fixpoint, so its ListUsers and Check agree.",
+            + "leaves out user:u2 although its own Check grants u2 (the branch that grants meets no cycle). Warden's "
+            + "ListUsers confirms each candidate by check, so it agrees with Check.",
+        "case-022 ListUsers(object=doc:d1,relation=r1,user_filter=group#member)":
+            "r1 is `a1 but not viewer from parent` and the folders' parents form a cycle. OpenFGA's Check of "
+            + "group:g2#member answers false (the subtrahend reports a cycle, so the exclusion fails closed), yet its "
+            + "ListUsers, which subtracts expanded sets, lists group:g2#member. Warden's ListUsers confirms each "
+            + "candidate by check, so it agrees with Check (both OpenFGA's and its own) and lists nobody.",
     ]
 
     @Test("the sample is there")

@@ -29,7 +29,7 @@ struct SetOperationsTests {
         do throws(CheckError) {
             let outcome = try body()
             if outcome.allowed { return .yes }
-            return outcome.cycleDetected ? .cycle : .no
+            return outcome.cycle ? .cycle : .no
         } catch {
             return .error(error.code)
         }
