@@ -17,13 +17,14 @@ enum CELTime {
             return value
         }
         guard bytes.count >= 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-            bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"), bytes[13] == UInt8(ascii: ":"),
+            bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"),
             bytes[16] == UInt8(ascii: ":")
         else { throw fail() }
         let (year, month, day) = (try digits(0, 4), try digits(5, 2), try digits(8, 2))
         let (hour, minute, second) = (try digits(11, 2), try digits(14, 2), try digits(17, 2))
+        // Go's time.Parse with RFC 3339, as OpenFGA and cel-go parse: upper-case 'T' and 'Z', no leap second.
         guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day), hour < 24, minute < 60,
-            second < 61
+            second < 60
         else { throw fail() }
         var index = 19
         var nanos: Int64 = 0
@@ -41,12 +42,14 @@ enum CELTime {
         guard index < bytes.count else { throw fail() }
         var offset: Int64 = 0
         switch bytes[index] {
-        case UInt8(ascii: "Z"), UInt8(ascii: "z"):
+        case UInt8(ascii: "Z"):
             index += 1
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
             guard index + 6 == bytes.count, bytes[index + 3] == UInt8(ascii: ":") else { throw fail() }
             let sign: Int64 = bytes[index] == UInt8(ascii: "+") ? 1 : -1
-            offset = sign * (try digits(index + 1, 2) * 3600 + digits(index + 4, 2) * 60)
+            let (offsetHours, offsetMinutes) = (try digits(index + 1, 2), try digits(index + 4, 2))
+            guard offsetHours <= 24, offsetMinutes <= 60 else { throw fail() }  // Go allows 24 and 60 here
+            offset = sign * (offsetHours * 3600 + offsetMinutes * 60)
             index += 6
         default:
             throw fail()

@@ -69,21 +69,8 @@ enum ParameterConversion {
         case (.any, _): return try natural(value)
         case (.bool, .bool(let flag)): return .bool(flag)
         case (.string, .string(let text)): return .string(text)
-        case (.int, .number(let text)):
-            if let number = Int64(text) { return .int(number) }
-            guard let number = Double(text), number == number.rounded(), let exact = Int64(exactly: number) else {
-                throw ConditionError(.parameterType, "a non-integer value was provided for type int")
-            }
-            return .int(exact)
-        case (.int, .string(let text)):
-            guard let number = Int64(text) else { throw mismatch() }
-            return .int(number)
-        case (.uint, .number(let text)):
-            if let number = UInt64(text) { return .uint(number) }
-            guard let number = Double(text), number == number.rounded(), let exact = UInt64(exactly: number) else {
-                throw ConditionError(.parameterType, "a non-integer or negative value was provided for type uint")
-            }
-            return .uint(exact)
+        case (.int, .number), (.int, .string), (.uint, .number), (.uint, .string), (.double, .string):
+            return try numeric(value, to: type)
         case (.double, .number(let text)):
             guard let number = Double(text), number.isFinite else {
                 throw ConditionError(.parameterType, "number cannot be represented as a float64: \(text)")
@@ -106,6 +93,58 @@ enum ParameterConversion {
             return .map(converted)
         default:
             throw mismatch()
+        }
+    }
+
+    /// `int`, `uint` and `double` from a JSON number (a float64 to OpenFGA) or a numeric string, as ``GoNumber``
+    /// describes: integral values saturate at the int64 range, a string double must be exact.
+    static func numeric(_ value: JSONValue, to type: ConditionParameterType) throws(ConditionError) -> CELValue {
+        let number: GoNumber
+        let shown: String
+        switch value {
+        case .number(let text):
+            // The common case, a small integer, needs no detour through a double (it is exact there).
+            if type != .double, let small = Int64(text), small.magnitude <= 1 << 53 {
+                guard type == .int || small >= 0 else {
+                    throw ConditionError(.parameterType, "expected a uint value, but found int64 value '\(small)'")
+                }
+                return type == .int ? .int(small) : .uint(UInt64(small))
+            }
+            guard let double = Double(text), double.isFinite else {
+                throw ConditionError(.parameterType, "number cannot be represented as a float64: \(text)")
+            }
+            number = GoNumber(double)
+            shown = "\(double)"
+        case .string(let text):
+            guard let parsed = GoNumber(parsing: text) else {
+                let goType = type == .int ? "int64" : (type == .uint ? "uint64" : "float64")
+                throw ConditionError(.parameterType, "expected a \(goType) value, but found invalid string value '\(text)'")
+            }
+            number = parsed
+            shown = text
+        default:
+            throw ConditionError(.parameterType, "expected type value '\(type.dslName)', but found '\(jsonKind(value))'")
+        }
+        switch type {
+        case .int:
+            guard number.isInteger else {
+                throw ConditionError(.parameterType, "expected an int value, but found numeric value '\(shown)'")
+            }
+            return .int(number.saturatedInt64)
+        case .uint:
+            guard number.isInteger else {
+                throw ConditionError(.parameterType, "expected a uint value, but found numeric value '\(shown)'")
+            }
+            let saturated = number.saturatedInt64
+            guard saturated >= 0 else {
+                throw ConditionError(.parameterType, "expected a uint value, but found int64 value '\(shown)'")
+            }
+            return .uint(UInt64(saturated))
+        default:
+            guard let double = number.exactDouble else {
+                throw ConditionError(.parameterType, "number cannot be represented as a float64: \(shown)")
+            }
+            return .double(double)
         }
     }
 
