@@ -85,6 +85,23 @@ struct CLITests {
         #expect(checked == 165)
     }
 
+    @Test("check refuses what OpenFGA refuses: a wildcard object, a wildcard userset, a contextual tuple twice",
+        arguments: [
+            (["user:u", "viewer", "doc:*"], "error: invalid relation: the 'object' field cannot reference a typed wildcard\n"),
+            (["group:*#member", "viewer", "doc:1"],
+             "error: invalid reference 'group:*#member': the 'user' field is malformed: a userset's object id cannot hold '*'\n"),
+            (["user:u", "viewer", "doc:1", "--contextual-tuple", "doc:1#viewer@user:u", "--contextual-tuple", "doc:1#viewer@user:u"],
+             "error: Duplicate contextual tuple in request: doc:1#viewer@user:u.\n"),
+            (["user:u", "viewer", "doc:1", "--contextual-tuple", "doc:*#viewer@user:u"],
+             "error: Invalid tuple 'doc:*#viewer@user:u'. Reason: the 'object' field cannot reference a typed wildcard\n"),
+        ])
+    func checkRefusals(_ arguments: [String], _ message: String) throws {
+        let path = try Self.temporaryFile("model.fga", Self.validModel)
+        let result = try Self.run(["check"] + arguments + ["--model", path])
+        #expect(result.status == 2)
+        #expect(result.stderr == message)
+    }
+
     @Test("validate: an invalid model exits 2 with compiler-style errors on stderr")
     func validateInvalid() throws {
         let path = try Self.temporaryFile(

@@ -6,11 +6,16 @@ import Yams
 /// An OpenFGA store file (`.fga.yaml`, the format `fga model test` reads): a model (inline or `model_file`),
 /// tuples (inline, `tuple_file` or `tuple_files`) and tests of Check, ListObjects and ListUsers assertions.
 public struct StoreFile: Sendable {
-    /// A malformed store file: which file and what.
+    /// A malformed store file: which file, where in it when known (1-based), and what.
     public struct Failure: Error, Hashable, Sendable, CustomStringConvertible {
         public var file: String
         public var message: String
-        public var description: String { "\(file): error: \(message)" }
+        public var line: Int? = nil
+        public var column: Int? = nil
+        public var description: String {
+            guard let line else { return "\(file): error: \(message)" }
+            return "\(file):\(line):\(column ?? 1): error: \(message)"
+        }
     }
 
     /// `check` entry: one user and object, relation → expected answer.
@@ -69,6 +74,9 @@ public struct StoreFile: Sendable {
         let document: JSONValue
         do {
             guard let node = try Yams.compose(yaml: text) else { throw fail("the file is empty") }
+            if let unknown = StoreFileSchema.firstUnknownKey(in: node) {
+                throw Failure(file: path, message: unknown.message, line: unknown.line, column: unknown.column)
+            }
             document = try JSONValue(yaml: node)
         } catch let failure as Failure {
             throw failure
@@ -111,7 +119,11 @@ public struct StoreFile: Sendable {
         guard case .array(let testValues)? = document["tests"] ?? .array([]) else { throw fail("'tests' must be a list") }
         for (index, value) in testValues.enumerated() {
             do {
-                tests.append(try test(value, index: index))
+                var parsed = try test(value, index: index)
+                if case .string(let file)? = value["tuple_file"] { parsed.tuples += try TupleFile.load(path: resolve(file)) }
+                tests.append(parsed)
+            } catch let failure as TupleFile.Failure {
+                throw Failure(file: failure.file, message: "\(failure.line.map { "line \($0): " } ?? "")\(failure.message)")
             } catch {
                 throw fail("test \(index + 1): \(error)")
             }
