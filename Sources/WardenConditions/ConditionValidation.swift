@@ -41,6 +41,24 @@ public enum ConditionValidation {
         return problems + diagnose(model)
     }
 
+    /// Why a tuple's stored context cannot be read as `definition`'s parameters, in OpenFGA's words (its server
+    /// refuses such a write: "parameter type error on condition 'small' - failed to convert context parameter
+    /// 'x': …"); nil when every value converts. Names the condition does not declare are the validator's business.
+    @Sendable
+    public static func contextProblem(_ context: JSONValue, for definition: ConditionDefinition) -> String? {
+        guard case .object(let members) = context else { return nil }
+        for (name, value) in members {
+            guard let parameter = definition.parameters.first(where: { $0.name == name }) else { continue }
+            do throws(ConditionError) {
+                _ = try ParameterConversion.convert(value, to: parameter.type)
+            } catch {
+                return "parameter type error on condition '\(definition.name)' - failed to convert context parameter "
+                    + "'\(name)': \(error.message)"
+            }
+        }
+        return nil
+    }
+
     private static func range(of offset: Int?, in definition: ConditionDefinition) -> SourceRange? {
         guard let start = definition.expressionRange else { return nil }
         guard let offset else { return start }

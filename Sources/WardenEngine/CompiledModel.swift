@@ -1,4 +1,5 @@
 import WardenModel
+import WardenConditions
 
 /// An authorization model prepared for evaluation: relations looked up by name in one step, type restrictions
 /// grouped by kind, and the reverse edges ListObjects walks. Built once per model; immutable and `Sendable`.
@@ -26,7 +27,7 @@ public struct CompiledModel: Sendable {
     public init(_ model: AuthorizationModel, id: String = "") {
         self.id = id
         self.model = model
-        self.validator = TupleValidator(model: model)
+        self.validator = TupleValidator(model: model, contextCheck: ConditionValidation.contextProblem)
         self.typeNames = Set(model.typeDefinitions.map { ByteString($0.name) })
         self.conditions = Dictionary(model.conditions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var relations: [String: [String: CompiledRelation]] = [:]

@@ -49,7 +49,7 @@ extension CheckEngine {
         let walk = makeWalk(overlay, model, request.context, storeID: nil, explain: false)
         var expansion = ForwardExpansion(walk: walk, filters: request.filters, maximumDepth: configuration.maximumDepth)
         let found = try expansion.expand(request.object, request.relation, depth: 0).users
-        return found.filter(expansion.wanted).sorted { $0.description < $1.description }
+        return found.filter(expansion.wanted).sorted { $0.description.bytesPrecede($1.description) }
     }
 }
 
@@ -65,14 +65,18 @@ struct ForwardExpansion<Snapshot: TupleSnapshot> {
     let walk: Walk<Snapshot>
     let filters: [ListUsersRequest.Filter]
     let maximumDepth: Int
+    /// Every user mentioned anywhere below, both sides of exclusions and every intersection operand included, with
+    /// no condition evaluated: a superset, for finding who may escape a wildcard's exclusion.
+    let superset: Bool
     private var model: CompiledModel { walk.model }
     private var memo: [Subproblem: Found] = [:]
     private var inProgress: [Subproblem: Int] = [:]
 
-    init(walk: Walk<Snapshot>, filters: [ListUsersRequest.Filter], maximumDepth: Int) {
+    init(walk: Walk<Snapshot>, filters: [ListUsersRequest.Filter], maximumDepth: Int, superset: Bool = false) {
         self.walk = walk
         self.filters = filters
         self.maximumDepth = maximumDepth
+        self.superset = superset
     }
 
     func wanted(_ user: UserRef) -> Bool {
@@ -119,7 +123,7 @@ struct ForwardExpansion<Snapshot: TupleSnapshot> {
         case .direct:
             var found = Found(users: [], cycleBound: .max)
             for tuple in try read(object, relationName, userRelation: nil) where model.admits(tuple, in: relation) {
-                guard try walk.conditionHolds(tuple) else { continue }
+                guard try (superset ? true : walk.conditionHolds(tuple)) else { continue }
                 found.users.insert(tuple.key.user)
                 if case .userset(let group, let groupRelation) = tuple.key.user {
                     found.merge(try expand(group, groupRelation, depth: depth + 1))
@@ -132,7 +136,7 @@ struct ForwardExpansion<Snapshot: TupleSnapshot> {
             var found = Found(users: [], cycleBound: .max)
             guard let tuplesetRelation = model.relation(object.type, tupleset) else { return found }
             for tuple in try read(object, tupleset, userRelation: "") where model.admits(tuple, in: tuplesetRelation) {
-                guard case .object(let parent) = tuple.key.user, try walk.conditionHolds(tuple) else { continue }
+                guard case .object(let parent) = tuple.key.user, try (superset ? true : walk.conditionHolds(tuple)) else { continue }
                 found.merge(try expand(parent, computed, depth: depth + 1))
             }
             return found
@@ -143,9 +147,27 @@ struct ForwardExpansion<Snapshot: TupleSnapshot> {
         case .intersection(let children):
             var candidates = Found(users: [], cycleBound: .max)
             for child in children { candidates.merge(try expand(child, relation, object, relationName, depth: depth)) }
+            if superset { return candidates }
             return try confirm(candidates, rewrite, relation, object, relationName, depth: depth)
-        case .exclusion(let base, _):
-            let candidates = try expand(base, relation, object, relationName, depth: depth)
+        case .exclusion(let base, let subtract):
+            var candidates = try expand(base, relation, object, relationName, depth: depth)
+            if superset {
+                candidates.merge(try expand(subtract, relation, object, relationName, depth: depth))
+                return candidates
+            }
+            // A wildcard in the base grants every user the subtrahend does not take away; those the subtrahend
+            // names (an exception inside it, say) may be granted by name, so they are candidates too.
+            let wildcardTypes = Set(candidates.users.compactMap { user -> ByteString? in
+                if case .wildcard(let type) = user { return ByteString(type) } else { return nil }
+            })
+            if !wildcardTypes.isEmpty {
+                var mentioned = ForwardExpansion(walk: walk, filters: filters, maximumDepth: maximumDepth, superset: true)
+                if let named = try? mentioned.expand(subtract, relation, object, relationName, depth: depth) {
+                    for case .object(let user) in named.users where wildcardTypes.contains(ByteString(user.type)) {
+                        candidates.users.insert(.object(user))
+                    }
+                }
+            }
             return try confirm(candidates, rewrite, relation, object, relationName, depth: depth)
         }
     }

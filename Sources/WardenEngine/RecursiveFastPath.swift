@@ -1,26 +1,40 @@
 import WardenModel
 
-/// The relations OpenFGA answers through its recursive fast paths, and what that changes in its answers.
+/// The relations OpenFGA answers through its recursive fast path, and how it walks them.
 ///
 /// A relation that recurses through itself, `define viewer: [user] or viewer from parent` (with `parent: [folder]`
 /// only) or `define member: [user, group#member]`, whose other operands each reach the user in one tuple (direct
-/// types, or `and`/`but not`/computed relations over them), is resolved by OpenFGA from the user's side: it first
-/// reads the objects the user is directly related to, then walks the chain. Two answers follow, and Warden gives
-/// the same ones:
-/// - a user with no such tuple at all gets "no", even where the chain is longer than the depth limit;
-/// - the chain may be 25 hops long; the 26th is the depth error (elsewhere the 25th already is).
-///
-/// `seeds[userType]` lists the relations of the same type whose direct tuples start the recursion for users of
-/// that type. Warden reads them only when the walk runs into the depth limit, so the hot path pays nothing.
+/// types, or `and`/`but not`/computed relations over them), is resolved by OpenFGA from both ends (its
+/// `recursiveFastPath`): the objects the user reaches directly (the *seeds*), and the chain of parents (or nested
+/// usersets) from the object, level by level, breadth first. Its answers differ from an ordinary walk in three ways,
+/// and Warden gives the same ones (``Walk`` runs the same search):
+/// - a user with no seed at all gets "no" at once, however long the chain;
+/// - a seed found at the 25th level is found; the search stops with the depth error when it would start a 25th level;
+/// - the search meets no cycle: a level only holds objects not visited before, so a loop answers a plain "no".
 struct RecursiveFastPath: Sendable {
+    /// How the relation recurses.
+    enum Recursion: Sendable {
+        /// `relation from tupleset`, where the tupleset admits only this type.
+        case parent(tupleset: String)
+        /// `[type#relation]` in its own type restrictions.
+        case userset(RelationRef)
+    }
+
+    let recursion: Recursion
+    /// The operands besides the recursion: what makes an object a seed. A `.direct` operand excludes the recursive
+    /// userset.
+    let operands: [Rewrite]
+    /// Per user type, the relations of the same type whose direct tuples can make an object a seed.
     let seeds: [String: [String]]
 
     /// The fast path of `relation` on `type`, or nil when OpenFGA would walk it the ordinary way.
     init?(_ relation: RelationDefinition, on type: TypeDefinition) {
         var analysis = Analysis(type: type, recursive: relation.name)
-        guard analysis.recursiveOperands(relation.rewrite, owner: relation.name), analysis.recursionEdges == 1,
+        guard let (recursion, operands) = analysis.recursiveOperands(relation.rewrite), analysis.recursionEdges == 1,
             !analysis.seeds.isEmpty
         else { return nil }
+        self.recursion = recursion
+        self.operands = operands
         seeds = analysis.seeds.mapValues { Array($0).sorted() }
     }
 
@@ -31,6 +45,7 @@ struct RecursiveFastPath: Sendable {
         var recursionEdges = 0
         var seeds: [String: Set<String>] = [:]
         var visiting: Set<String> = []
+        var usersetRecursion = false
 
         init(type: TypeDefinition, recursive: String) {
             self.type = type
@@ -38,17 +53,27 @@ struct RecursiveFastPath: Sendable {
         }
 
         /// The top level: a union (or a lone direct assignment) holding the recursive edge.
-        mutating func recursiveOperands(_ rewrite: Rewrite, owner: String) -> Bool {
+        mutating func recursiveOperands(_ rewrite: Rewrite) -> (Recursion, [Rewrite])? {
             switch rewrite {
             case .union(let children):
-                return children.allSatisfy { child in
+                var recursion: Recursion?
+                var operands: [Rewrite] = []
+                for child in children {
                     if case .tupleToUserset(let tupleset, let computed, _, _) = child, computed == recursive {
-                        return recursiveParent(tupleset)
+                        guard recursiveParent(tupleset) else { return nil }
+                        recursion = .parent(tupleset: tupleset)
+                    } else {
+                        guard weightOne(child, owner: recursive, top: true) else { return nil }
+                        operands.append(child)
                     }
-                    return weightOne(child, owner: owner, top: true)
                 }
-            case .direct: return weightOne(rewrite, owner: owner, top: true)
-            default: return false
+                if usersetRecursion { recursion = .userset(RelationRef(type: type.name, relation: recursive)) }
+                return recursion.map { ($0, operands) }
+            case .direct:
+                guard weightOne(rewrite, owner: recursive, top: true), usersetRecursion else { return nil }
+                return (.userset(RelationRef(type: type.name, relation: recursive)), [rewrite])
+            default:
+                return nil
             }
         }
 
@@ -70,13 +95,16 @@ struct RecursiveFastPath: Sendable {
             switch rewrite {
             case .direct:
                 guard let relation = type.relation(named: owner) else { return false }
+                // Seen with fga: a relation admitting a typed wildcard is walked the ordinary way (cycles and all).
+                guard !relation.directlyRelatedUserTypes.contains(where: \.wildcard) else { return false }
                 for restriction in relation.directlyRelatedUserTypes {
                     if let usersetRelation = restriction.relation {
                         // The recursive userset (`group#member` inside `group#member`) is the recursion itself.
-                        guard top, owner == recursive, restriction.type == type.name, usersetRelation == recursive else {
-                            return false
-                        }
-                        recursionEdges += 1
+                        guard top, owner == recursive, restriction.type == type.name, usersetRelation == recursive,
+                            restriction.condition == nil
+                        else { return false }
+                        if !usersetRecursion { recursionEdges += 1 }
+                        usersetRecursion = true
                     } else if granting {
                         seeds[restriction.type, default: []].insert(owner)
                     }

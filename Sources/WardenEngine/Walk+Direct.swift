@@ -4,8 +4,12 @@ import WardenStore
 extension Walk {
     /// Direct relationships, cheapest first: the exact tuple, then the user type's wildcard, then each userset
     /// the relation admits (`group#member`), whose members are resolved one hop deeper. A union of those branches.
-    func direct(_ relation: CompiledRelation, _ problem: Subproblem, depth: Int) throws(CheckError) -> Outcome {
-        let usersets = relation.usersetRestrictions
+    /// - Parameter excludingUserset: a userset restriction to leave out (the recursion itself, which OpenFGA's
+    ///   recursive fast path walks breadth-first instead).
+    func direct(
+        _ relation: CompiledRelation, _ problem: Subproblem, depth: Int, excludingUserset: RelationRef? = nil
+    ) throws(CheckError) -> Outcome {
+        let usersets = relation.usersetRestrictions.filter { $0 != excludingUserset }
         return try SetOperations.union(count: 2 + usersets.count) { branch throws(CheckError) in
             switch branch {
             case 0:

@@ -69,9 +69,7 @@ final class Walk<Snapshot: TupleSnapshot> {
             explanation?.leaf(Self.label(problem), "answered from the check cache", cached)
             return cached
         }
-        let seeds: [String]? = if case .object(let user) = problem.user { relation.fastPath?.seeds[user.type] } else { nil }
-        // OpenFGA's recursive fast path allows a chain one hop longer than its ordinary walk.
-        guard depth < maximumDepth + (seeds == nil ? 0 : 1) else { throw CheckError.resolutionTooComplex() }
+        guard depth < maximumDepth else { throw CheckError.resolutionTooComplex() }
 
         let position = pathLength
         memo[problem] = .inProgress(position)
@@ -80,18 +78,24 @@ final class Walk<Snapshot: TupleSnapshot> {
         explanation?.enter(Self.label(problem), "")
         var outcome: Outcome
         do throws(CheckError) {
-            outcome = try evaluate(relation.rewrite, relation, problem, depth: depth)
-        } catch {
-            // A user whom the recursion cannot start from gets OpenFGA's fast-path "no", not the depth error.
-            if error.code == .resolutionTooComplex, let seeds, case .object(let user) = problem.user,
-                try !hasSeed(user, of: problem.object.type, in: seeds)
-            {
-                outcome = .no
+            if let fastPath = relation.fastPath, case .object(let user) = problem.user, fastPath.seeds[user.type] != nil {
+                // An explanation shows the ordinary walk's paths; the answer is the fast path's.
+                let walked = explanation == nil ? nil : try? evaluate(relation.rewrite, relation, problem, depth: depth)
+                let recorder = explanation
+                explanation = nil
+                defer { explanation = recorder }
+                outcome = try recursiveFastPath(fastPath, relation, problem, user, depth: depth)
+                explanation = recorder
+                if let walked, walked.allowed != outcome.allowed {
+                    explanation?.leaf(Self.label(problem), "OpenFGA's recursive fast path answers otherwise", outcome)
+                }
             } else {
-                memo[problem] = nil
-                explanation?.leave(nil)
-                throw error
+                outcome = try evaluate(relation.rewrite, relation, problem, depth: depth)
             }
+        } catch {
+            memo[problem] = nil
+            explanation?.leave(nil)
+            throw error
         }
         // Cycles that lead back only to this subproblem (or deeper) no longer depend on the path: the answer, its
         // cycle flag included, is final for this request. A flagged answer never enters the cross-request cache.
@@ -107,7 +111,7 @@ final class Walk<Snapshot: TupleSnapshot> {
     }
 
     /// Whether `user` (or its type's wildcard) holds any tuple of `relations` on objects of `type`.
-    private func hasSeed(_ user: ObjectRef, of type: String, in relations: [String]) throws(CheckError) -> Bool {
+    func hasSeed(_ user: ObjectRef, of type: String, in relations: [String]) throws(CheckError) -> Bool {
         for relation in relations {
             for candidate in [UserRef.object(user), .wildcard(type: user.type)] {
                 let tuples = try read { () throws(StoreError) in

@@ -33,10 +33,36 @@ extension JSONValue {
         case "true", "True", "TRUE": return .bool(true)
         case "false", "False", "FALSE": return .bool(false)
         default:
-            guard let first = text.unicodeScalars.first, first == "-" || first == "+" || first == "." ||
-                ("0"..."9").contains(first), Double(text) != nil, !text.hasPrefix("+")
-            else { return .string(text) }
-            return .number(text)
+            return isYAML12Number(text) ? .number(text) : .string(text)
         }
+    }
+
+    /// YAML 1.2's core-schema numbers (`[-+]?[0-9]+`, `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`) that
+    /// are also JSON numbers: a plain `-Inf`, `0x10` or `1_000` stays a string, as Go's YAML reader (fga's) and
+    /// OpenFGA's conversions then treat it.
+    static func isYAML12Number(_ text: String) -> Bool {
+        var bytes = Array(text.utf8)[...]
+        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        func digits() -> Int {
+            let count = bytes.prefix { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }.count
+            bytes = bytes.dropFirst(count)
+            return count
+        }
+        let whole = digits()
+        var fraction = 0
+        if bytes.first == UInt8(ascii: ".") {
+            bytes = bytes.dropFirst()
+            fraction = digits()
+        }
+        // JSON needs a digit on both sides of the point; YAML's "1." and ".5" stay strings here.
+        guard whole > 0, text.utf8.last != UInt8(ascii: "."), !(fraction == 0 && text.utf8.contains(UInt8(ascii: "."))) else {
+            return false
+        }
+        if let marker = bytes.first, marker == UInt8(ascii: "e") || marker == UInt8(ascii: "E") {
+            bytes = bytes.dropFirst()
+            if let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+            guard digits() > 0 else { return false }
+        }
+        return bytes.isEmpty
     }
 }

@@ -30,8 +30,13 @@ public struct TupleValidator: Sendable {
     private let types: [String: TypeDefinition]
     private let tuplesetRelations: Set<String>
     private let conditions: [String: ConditionDefinition]
+    /// Reads a tuple's context as the condition's parameter types; the reason it cannot, or nil.
+    private let contextCheck: (@Sendable (JSONValue, ConditionDefinition) -> String?)?
 
-    public init(model: AuthorizationModel) {
+    /// - Parameter contextCheck: how to read stored context values as parameters (the condition evaluator's
+    ///   conversion; without it only the parameter names are checked).
+    public init(model: AuthorizationModel, contextCheck: (@Sendable (JSONValue, ConditionDefinition) -> String?)? = nil) {
+        self.contextCheck = contextCheck
         var types: [String: TypeDefinition] = [:]
         var tuplesets = Set<String>()
         for type in model.typeDefinitions {
@@ -124,6 +129,7 @@ public struct TupleValidator: Sendable {
         for (name, _) in members where !definition.parameters.contains(where: { $0.name == name }) {
             throw fail("found invalid context parameter: \(name)")
         }
+        if let problem = contextCheck?(context, definition) { throw fail(problem) }
         if context.compact.utf8.count > Self.maximumContextLength {
             throw fail("the condition context is larger than \(Self.maximumContextLength) bytes")
         }
