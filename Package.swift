@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "WardenScopes",
             dependencies: [
-                .product(name: "Yams", package: "Yams"), .product(name: "JWTKit", package: "jwt-kit"),
+                "WardenModel", .product(name: "Yams", package: "Yams"), .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

@@ -138,13 +138,16 @@ enum CELOperators {
             if overflowed { throw ConditionError(.evaluation, "duration overflow") }
             return .duration(value)
         case (.timestamp(let seconds, let nanos), .duration(let delta)) where symbol == "+" || symbol == "-":
+            // Negating Int64.min traps; no timestamp is that far from another anyway.
+            guard symbol == "+" || delta != .min else { throw ConditionError(.evaluation, "timestamp overflow") }
             return try CELTime.shift(seconds: seconds, nanos: nanos, by: symbol == "+" ? delta : -delta)
         case (.duration(let delta), .timestamp(let seconds, let nanos)) where symbol == "+":
             return try CELTime.shift(seconds: seconds, nanos: nanos, by: delta)
         case (.timestamp(let ls, let ln), .timestamp(let rs, let rn)) where symbol == "-":
             let (secondsNanos, overflowed) = (ls - rs).multipliedReportingOverflow(by: 1_000_000_000)
-            if overflowed { throw ConditionError(.evaluation, "duration overflow") }
-            return .duration(secondsNanos + Int64(ln - rn))
+            let (total, overflowedAgain) = secondsNanos.addingReportingOverflow(Int64(ln) - Int64(rn))
+            if overflowed || overflowedAgain { throw ConditionError(.evaluation, "duration overflow") }
+            return .duration(total)
         default:
             throw CELEvaluator.noOverload(symbol, left, right)
         }

@@ -21,7 +21,7 @@ public final class LMDBTupleStore: TupleStore, @unchecked Sendable {
     ///   when it cannot be created or opened.
     public init(path: String, configuration: LMDBEnvironment.Configuration = .init()) throws(StoreError) {
         do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            try DataDirectory.create(path)
         } catch {
             throw StoreError(.storage, "cannot create data directory '\(path)': \(error.localizedDescription)")
         }

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Fresh differential run: label COUNT new random cases with fga (seed SEED), then run Warden over them.
-#   Tests/Differential/fresh.sh 300 99
+#   Tests/Differential/fresh.sh 300 99        (OUT=DIR keeps the labelled cases in DIR)
 # Prints Warden's summary over the labelled files, and how many OpenFGA errors Warden matched.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 count=${1:-200}
 seed=${2:-99}
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+out=${OUT:-$(mktemp -d)}
+[ -n "${OUT:-}" ] || trap 'rm -rf "$out"' EXIT
 python3 Tests/Differential/generate.py --count "$count" --seed "$seed" --out "$out"
 warden=${WARDEN:-.build/debug/warden}
 files=()

@@ -13,18 +13,8 @@ struct ByteSemanticsTests {
     static let nfc = "\u{E9}"
     static let nfd = "e\u{301}"
 
-    static let model = """
-        model
-          schema 1.1
-        type user
-        type group
-          relations
-            define member: [user, group#member]
-        type folder
-          relations
-            define parent: [folder]
-            define viewer: [user, group#member] or viewer from parent
-        """
+    /// Groups and recursive folders, as the behaviour tests use them.
+    static let model = CheckBehaviourTests.folders
 
     enum Backend: String, CaseIterable, CustomTestStringConvertible {
         case memory, lmdb

@@ -66,7 +66,7 @@ public struct PermissionBindings: Hashable, Sendable {
     public static func parse(_ text: String, file: String = "bindings.yaml") throws(Failure) -> PermissionBindings {
         let value: JSONValue
         do {
-            guard let node = try Yams.compose(yaml: text) else { throw Failure(file: file, message: "the file is empty") }
+            guard let node = try SafeYAML.compose(text) else { throw Failure(file: file, message: "the file is empty") }
             value = try JSONValue(yaml: node)
         } catch let failure as Failure {
             throw failure

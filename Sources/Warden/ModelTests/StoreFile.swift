@@ -73,11 +73,13 @@ public struct StoreFile: Sendable {
         func fail(_ message: String) -> Failure { Failure(file: path, message: message) }
         let document: JSONValue
         do {
-            guard let node = try Yams.compose(yaml: text) else { throw fail("the file is empty") }
-            if let unknown = StoreFileSchema.firstUnknownKey(in: node) {
+            guard let node = try SafeYAML.compose(text) else { throw fail("the file is empty") }
+            if let unknown = StoreFileSchema.store.firstUnknownKey(in: node) {
                 throw Failure(file: path, message: unknown.message, line: unknown.line, column: unknown.column)
             }
             document = try JSONValue(yaml: node)
+        } catch let problem as SafeYAML.Problem {
+            throw Failure(file: path, message: problem.message, line: problem.line > 0 ? problem.line : nil, column: problem.column)
         } catch let failure as Failure {
             throw failure
         } catch {

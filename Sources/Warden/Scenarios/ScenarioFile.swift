@@ -63,7 +63,7 @@ public struct ScenarioFile: Sendable {
         let document: JSONValue
         do {
             let text = try String(contentsOfFile: path, encoding: .utf8)
-            guard let node = try Yams.compose(yaml: text) else { throw fail("the file is empty") }
+            guard let node = try SafeYAML.compose(text) else { throw fail("the file is empty") }
             document = try JSONValue(yaml: node)
         } catch let failure as Failure {
             throw failure

@@ -42,9 +42,9 @@ public enum TupleFile {
     private static func parseList(_ text: String, file: String) throws(Failure) -> [RelationshipTuple] {
         let node: Node?
         do {
-            node = try Yams.compose(yaml: text)
+            node = try SafeYAML.compose(text)
         } catch {
-            throw Failure(file: file, line: nil, message: "not valid YAML or JSON: \(error)")
+            throw Failure(file: file, line: error.line > 0 ? error.line : nil, message: error.message)
         }
         guard let node else { return [] }
         guard case .sequence(let entries) = node else {

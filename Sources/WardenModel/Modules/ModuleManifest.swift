@@ -24,7 +24,7 @@ public struct ModuleManifest: Hashable, Sendable {
         }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try SafeYAML.compose(text)
         } catch {
             throw ModelError([fail("fga.mod is not valid YAML: \(error)", origin)])
         }

@@ -78,6 +78,11 @@ struct TenantDocument: Codable {
             else {
                 throw Problem(text: "\(where_): subject_type_authorization.client.policy must be require_client_grant or deny_all")
             }
+            let lifetime = entry.token_lifetime ?? 86_400
+            // Auth0 allows 1 second to 30 days; anything else would overflow or mint tokens already expired.
+            guard (1...2_592_000).contains(lifetime) else {
+                throw Problem(text: "\(where_): token_lifetime must be between 1 and 2592000 seconds (30 days), not \(lifetime)")
+            }
             let dialect = entry.token_dialect ?? "access_token"
             guard ["access_token", "access_token_authz", "rfc9068_profile", "rfc9068_profile_authz"].contains(dialect) else {
                 throw Problem(text: "\(where_): token_dialect '\(dialect)' is not one of Auth0's dialects")
@@ -86,7 +91,7 @@ struct TenantDocument: Codable {
                 identifier: entry.identifier, name: entry.name,
                 permissions: (entry.scopes ?? []).map { Permission(value: $0.value, description: $0.description ?? "") },
                 rbacEnabled: entry.enforce_policies ?? false, addPermissionsToToken: dialect.hasSuffix("_authz"),
-                userPolicy: userPolicy, clientPolicy: clientPolicy, tokenLifetime: entry.token_lifetime ?? 86_400,
+                userPolicy: userPolicy, clientPolicy: clientPolicy, tokenLifetime: lifetime,
                 signingAlgorithm: entry.signing_alg ?? "RS256")
         }
         let applications = try (clients ?? []).enumerated().map { index, entry in

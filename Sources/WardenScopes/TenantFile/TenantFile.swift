@@ -1,4 +1,5 @@
 import Foundation
+import WardenModel
 import Yams
 
 /// The tenant YAML file: Auth0's Deploy CLI sections and field names (`resourceServers`, `roles`, `clients`,
@@ -27,7 +28,15 @@ public enum TenantFile {
     public static func parse(_ text: String, file: String = "tenant.yaml") throws(Failure) -> Directory {
         let document: TenantDocument
         do {
-            document = try YAMLDecoder().decode(TenantDocument.self, from: text)
+            guard let node = try SafeYAML.compose(text) else {
+                throw SafeYAML.Problem(line: 1, column: 1, message: "the file is empty: a tenant needs at least one section")
+            }
+            if let problem = TenantSchema.tenant.firstUnknownKey(in: node) ?? TenantSchema.firstDuplicate(in: node) {
+                throw problem
+            }
+            document = try YAMLDecoder().decode(TenantDocument.self, from: node)
+        } catch let problem as SafeYAML.Problem {
+            throw Failure(file: problem.line > 0 ? "\(file):\(problem.line):\(problem.column)" : file, message: problem.message)
         } catch let error as DecodingError {
             throw Failure(file: file, message: describe(error))
         } catch {

@@ -37,7 +37,7 @@ public final class LMDBEnvironment: @unchecked Sendable {
     /// - Throws: ``LMDBError`` when the directory cannot be created or opened, or is not an LMDB environment.
     public init(path: String, configuration: Configuration = Configuration()) throws(LMDBError) {
         do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            try DataDirectory.create(path)
         } catch {
             throw LMDBError(rawCode: EACCES, operation: "create directory '\(path)'")
         }
@@ -48,7 +48,10 @@ public final class LMDBEnvironment: @unchecked Sendable {
             try LMDBError.check(mdb_env_set_maxdbs(environment, configuration.maximumDatabases), "mdb_env_set_maxdbs")
             try LMDBError.check(mdb_env_set_maxreaders(environment, configuration.maximumReaders), "mdb_env_set_maxreaders")
             try LMDBError.check(mdb_env_set_mapsize(environment, configuration.mapSize), "mdb_env_set_mapsize")
-            try LMDBError.check(mdb_env_open(environment, path, UInt32(MDB_NOTLS), 0o644), "mdb_env_open '\(path)'")
+            // Owner-only files: the data directory holds the signing keys. The mode is umask-independent in the
+            // direction that matters (a umask only removes bits), and files made by older versions are tightened.
+            try LMDBError.check(mdb_env_open(environment, path, UInt32(MDB_NOTLS), 0o600), "mdb_env_open '\(path)'")
+            DataDirectory.restrict(path)
         } catch {
             mdb_env_close(environment)
             throw error
@@ -103,6 +106,16 @@ public final class LMDBEnvironment: @unchecked Sendable {
     /// Runs `body` in a read-only transaction: one consistent snapshot. The transaction must not escape `body`.
     /// - Throws: ``LMDBError`` from LMDB, or what `body` throws.
     public func read<Result>(_ body: (LMDBTransaction) throws -> Result) throws -> Result {
+        while true {
+            do {
+                return try attemptRead(body)
+            } catch let error as LMDBError where error.code == .mapResized {
+                try adoptMapSize()
+            }
+        }
+    }
+
+    private func attemptRead<Result>(_ body: (LMDBTransaction) throws -> Result) throws -> Result {
         resizeLock.lockShared()
         defer { resizeLock.unlock() }
         let transaction = try beginRead()
@@ -132,6 +145,8 @@ public final class LMDBEnvironment: @unchecked Sendable {
                 return try attemptWrite(body)
             } catch let error as LMDBError where error.code == .mapFull {
                 try grow(after: error)
+            } catch let error as LMDBError where error.code == .mapResized {
+                try adoptMapSize()
             }
         }
     }
@@ -140,14 +155,27 @@ public final class LMDBEnvironment: @unchecked Sendable {
         resizeLock.lockShared()
         defer { resizeLock.unlock() }
         let transaction = try LMDBTransaction.begin(in: self, readOnly: false)
+        let result: Result
         do {
-            let result = try body(transaction)
-            try transaction.commit()
-            return result
+            result = try body(transaction)
         } catch {
             transaction.abort()
             throw error
         }
+        // mdb_txn_commit frees the transaction whether it succeeds or fails: it is never aborted after this.
+        try transaction.commit()
+        return result
+    }
+
+    /// Another process grew the map (`MDB_MAP_RESIZED`): take its size (`mdb_env_set_mapsize(0)`) while this
+    /// process has no transaction open, so readers and writers here carry on instead of failing until a restart.
+    private func adoptMapSize() throws(LMDBError) {
+        resizeLock.lockExclusive()
+        defer { resizeLock.unlock() }
+        try LMDBError.check(mdb_env_set_mapsize(handle, 0), "mdb_env_set_mapsize")
+        var info = MDB_envinfo()
+        mdb_env_info(handle, &info)
+        mapSizeLock.withLock { currentMapSize = max(currentMapSize, info.me_mapsize) }
     }
 
     /// Doubles the map (up to the maximum) while no transaction of this process is open.

@@ -1,0 +1,24 @@
+import Foundation
+
+/// The data directory's permissions: it holds the tuples and the token signing keys, so it is the owner's alone —
+/// the directory 0700 and its files 0600, whatever the umask.
+enum DataDirectory {
+    /// Creates `path` (and missing parents) when it does not exist; a directory Warden creates is made 0700.
+    static func create(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { return }
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        chmod(path, 0o700)
+    }
+
+    /// Tightens the environment's files to 0600 (files an older version made 0644 included). Best effort: a
+    /// read-only mount or a file owned by someone else keeps its mode.
+    static func restrict(_ path: String) {
+        for name in ["data.mdb", "lock.mdb"] {
+            let file = (path as NSString).appendingPathComponent(name)
+            var info = stat()
+            guard stat(file, &info) == 0, info.st_mode & 0o077 != 0, info.st_uid == getuid() else { continue }
+            chmod(file, 0o600)
+        }
+    }
+}
