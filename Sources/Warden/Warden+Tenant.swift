@@ -18,28 +18,43 @@ extension Warden {
         return try TenantFile.parse(String(decoding: bytes, as: UTF8.self), file: "stored tenant")
     }
 
-    /// The signing keys, generated (and stored) on first use.
+    /// The signing keys, generated (and stored) on first use. Creation happens inside one write transaction, so
+    /// two processes minting their first token at once end up with one key ring, never two.
     public func keyRing() throws -> KeyRing {
         if let bytes = try tuples.document(named: "signing-keys") {
             return try JSONDecoder().decode(KeyRing.self, from: Data(bytes))
         }
-        let ring = try KeyRing.generate()
-        try saveKeyRing(ring)
-        return ring
+        let stored = try tuples.updateDocument(named: "signing-keys") { existing throws(StoreError) in
+            if let existing { return existing }
+            return try Self.encoded { try KeyRing.generate() }
+        }
+        return try JSONDecoder().decode(KeyRing.self, from: Data(stored))
     }
 
-    /// Starts signing with a new key; the previous one keeps verifying for `overlap` seconds.
+    /// Starts signing with a new key; the previous one keeps verifying for `overlap` seconds. Read and rewrite
+    /// happen in one write transaction, so a concurrent rotation is never lost.
     public func rotateKeys(overlap: TimeInterval = 86_400) throws -> KeyRing {
-        var ring = try keyRing()
-        try ring.rotate(overlap: overlap)
-        try saveKeyRing(ring)
+        _ = try keyRing()
+        let stored = try tuples.updateDocument(named: "signing-keys") { existing throws(StoreError) in
+            try Self.encoded {
+                var ring = try JSONDecoder().decode(KeyRing.self, from: Data(existing ?? []))
+                try ring.rotate(overlap: overlap)
+                return ring
+            }
+        }
+        let ring = try JSONDecoder().decode(KeyRing.self, from: Data(stored))
         // Tokens verified with the old keys are verified again: a key retired without overlap stops them now.
         tokenState.lock.withLock { tokenState.verifier = nil }
         tokenState.cache.removeAll()
         return ring
     }
 
-    private func saveKeyRing(_ ring: KeyRing) throws {
-        try tuples.putDocument(Array(try JSONEncoder().encode(ring)), named: "signing-keys")
+    /// The key ring `make` builds, as stored JSON; any failure becomes a store error so the transaction aborts.
+    private static func encoded(_ make: () throws -> KeyRing) throws(StoreError) -> [UInt8] {
+        do {
+            return Array(try JSONEncoder().encode(try make()))
+        } catch {
+            throw StoreError(.storage, "cannot build the signing keys: \(error)")
+        }
     }
 }

@@ -29,14 +29,14 @@ struct QuerySource: ParsableArguments {
         return (parsedContext, parsedTuples)
     }
 
+    /// `object#relation@user`, split on bytes: the object ends at the first `#` (ids hold none), the relation at
+    /// the next `@` (relations hold none); the user may hold both (`user:anne@example.com`, `group:eng#member`).
     static func tuple(_ text: String) throws -> RelationshipTuple {
-        guard let at = text.lastIndex(of: "@"), let hash = text[..<at].firstIndex(of: "#") else {
+        guard let (object, rest) = text.splitOnce(at: UInt8(ascii: "#")), let (relation, user) = rest.splitOnce(at: UInt8(ascii: "@"))
+        else {
             throw ValidationError("a contextual tuple is written object#relation@user, as in document:1#viewer@user:anne")
         }
-        return RelationshipTuple(
-            try TupleKey(
-                object: String(text[..<hash]), relation: String(text[text.index(after: hash)..<at]),
-                user: String(text[text.index(after: at)...])))
+        return RelationshipTuple(try TupleKey(object: object, relation: relation, user: user))
     }
 
     /// Runs `body` with a compiled model and a snapshot from the chosen source.
@@ -175,9 +175,12 @@ struct ListUsersCommand: ParsableCommand {
 
     func run() throws {
         let (context, contextual) = try source.requestExtras()
-        let parsedFilters = filters.map { text in
-            let parts = text.split(separator: "#", maxSplits: 1).map(String.init)
-            return ListUsersRequest.Filter(type: parts[0], relation: parts.count == 2 ? parts[1] : nil)
+        let parsedFilters = try filters.map { text in
+            let (type, relation) = text.splitOnce(at: UInt8(ascii: "#")).map { ($0.before, Optional($0.after)) } ?? (text, nil)
+            guard !type.isEmpty, relation.map({ !$0.isEmpty }) ?? true else {
+                throw ValidationError("a --filter is a type (user) or a userset type (group#member), not '\(text)'")
+            }
+            return ListUsersRequest.Filter(type: type, relation: relation)
         }
         let request = try reporting {
             ListUsersRequest(object: try ObjectRef(parsing: object), relation: relation, filters: parsedFilters, context: context, contextualTuples: contextual)

@@ -100,10 +100,14 @@ struct TupleReadCommand: ParsableCommand {
     func run() throws {
         var filter = ReadFilter(relation: relation)
         if let object {
-            let parts = object.split(separator: ":", maxSplits: 1).map(String.init)
-            filter.objectType = parts[0]
-            if parts.count == 2 { filter.objectID = parts[1] }
+            let (type, id) = object.splitOnce(at: UInt8(ascii: ":")).map { ($0.before, Optional($0.after)) } ?? (object, nil)
+            guard !type.isEmpty, id.map({ !$0.isEmpty }) ?? true else {
+                throw ValidationError("--object is a type (document) or an object (document:roadmap), not '\(object)'")
+            }
+            filter.objectType = type
+            filter.objectID = id
         }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         if let user { filter.user = try reporting { try UserRef(parsing: user) } }
         let (warden, info) = try store.open()
         var found: [RelationshipTuple] = []

@@ -142,6 +142,16 @@ public final class LMDBTupleStore: TupleStore, @unchecked Sendable {
         try writeTables { writer throws(StoreError) in try writer.put(Array(name.utf8), bytes, in: .documents) }
     }
 
+    public func updateDocument(
+        named name: String, _ transform: ([UInt8]?) throws(StoreError) -> [UInt8]
+    ) throws(StoreError) -> [UInt8] {
+        try writeTables { writer throws(StoreError) in
+            let updated = try transform(try writer.get(Array(name.utf8), in: .documents))
+            try writer.put(Array(name.utf8), updated, in: .documents)
+            return updated
+        }
+    }
+
     public func document(named name: String) throws(StoreError) -> [UInt8]? {
         try typed { try readTables { reader in try reader.get(Array(name.utf8), in: .documents) } }
     }

@@ -42,6 +42,12 @@ public protocol TupleStore: Sendable {
     func putDocument(_ bytes: [UInt8], named name: String) throws(StoreError)
     /// The document stored under `name`, or nil.
     func document(named name: String) throws(StoreError) -> [UInt8]?
+    /// Replaces the document `name` with what `transform` makes of the current one (nil when absent), in one write
+    /// transaction: two processes updating it at once never lose each other's change (the key ring is created and
+    /// rotated this way). `transform` may run more than once; returns what was stored.
+    func updateDocument(
+        named name: String, _ transform: ([UInt8]?) throws(StoreError) -> [UInt8]
+    ) throws(StoreError) -> [UInt8]
 
     /// The data version a snapshot opened now would see (see ``TupleSnapshot/version``); cheap, no transaction.
     var currentVersion: UInt64 { get }

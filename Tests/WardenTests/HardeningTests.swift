@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+import Warden
+import WardenConditions
+import WardenModel
+import WardenStore
+import WardenTestSupport
+
+/// The hardening findings that a library call shows; each test is named after its finding.
+@Suite("Hardening", .serialized)
+struct HardeningTests {
+    static func mode(_ path: String) throws -> Int {
+        (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? -1
+    }
+
+    @Test("finding 1: the data directory is 0700 and its files 0600, whatever the umask")
+    func privateKeysArePrivate() throws {
+        let parent = try TemporaryDirectory()
+        let data = parent.path + "/data"
+        let previous = umask(0)
+        defer { umask(previous) }
+        let warden = try Warden(dataDirectory: data)
+        _ = try warden.keyRing()
+        #expect(try Self.mode(data) == 0o700)
+        #expect(try Self.mode(data + "/data.mdb") == 0o600)
+        #expect(try Self.mode(data + "/lock.mdb") == 0o600)
+    }
+
+    @Test("finding 1: files an older version left 0644 are tightened when opened")
+    func looseFilesTightened() throws {
+        let data = try TemporaryDirectory()
+        do { _ = try LMDBTupleStore(path: data.path) }
+        chmod(data.path + "/data.mdb", 0o644)
+        _ = try LMDBTupleStore(path: data.path)
+        #expect(try Self.mode(data.path + "/data.mdb") == 0o600)
+    }
+
+    @Test("finding 3: CEL duration negation at Int64.min and timestamp arithmetic overflow are errors, not traps",
+        arguments: [
+            "-d > duration('0s')",
+            "t - d > t",
+            "t + d > t",
+            "timestamp('9999-12-31T23:59:59Z') - timestamp('0001-01-01T00:00:00Z') > d",
+        ])
+    func celOverflow(_ expression: String) throws {
+        let definition = ConditionDefinition(
+            name: "c", parameters: [ConditionParameter(name: "d", type: .duration), ConditionParameter(name: "t", type: .timestamp)],
+            expression: expression)
+        let condition = try CompiledCondition(definition)
+        let context: [String: JSONValue] = ["d": .string("-2562047h47m16.854775808s"), "t": .string("2000-01-01T00:00:00Z")]
+        #expect(throws: ConditionError.self) { try condition.evaluate(context: context) }
+    }
+
+    @Test("finding 3: a store whose map cannot grow fails a write with an error, never a crash, and keeps its data")
+    func mapFullIsAnError() throws {
+        let data = try TemporaryDirectory()
+        var configuration = LMDBEnvironment.Configuration()
+        configuration.mapSize = 1 << 20
+        configuration.maximumMapSize = 1 << 20
+        let store = try LMDBTupleStore(path: data.path, configuration: configuration)
+        let id = try store.createStore(name: "full").id
+        try store.write(WriteBatch(writes: [try Self.tuple(0)]), store: id)
+        for size in [8_000, 20_000, 40_000] {
+            #expect(throws: StoreError.self) { try store.write(WriteBatch(writes: (1...size).map(Self.tuple)), store: id) }
+        }
+        let kept = try store.read(store: id) { snapshot in try snapshot.tuple(try Self.tuple(0).key) }
+        #expect(kept != nil)
+    }
+
+    static func tuple(_ index: Int) throws -> RelationshipTuple {
+        RelationshipTuple(try TupleKey(object: "document:d\(index)", relation: "viewer", user: "user:u\(index)"))
+    }
+
+    @Test("finding 4: a document is read and rewritten in one transaction (the key ring's creation and rotation)")
+    func atomicDocumentUpdate() throws {
+        let data = try TemporaryDirectory()
+        let store = try LMDBTupleStore(path: data.path)
+        let group = DispatchGroup()
+        for _ in 0..<8 {
+            DispatchQueue.global().async(group: group) {
+                for _ in 0..<25 {
+                    _ = try? store.updateDocument(named: "counter") { current throws(StoreError) in
+                        let value = Int(String(decoding: current ?? Array("0".utf8), as: UTF8.self)) ?? 0
+                        return Array(String(value + 1).utf8)
+                    }
+                }
+            }
+        }
+        group.wait()
+        #expect(String(decoding: try store.document(named: "counter") ?? [], as: UTF8.self) == "200")
+    }
+}
