@@ -127,7 +127,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WardenCLITests",
-            dependencies: ["WardenTestSupport", "WardenCLI"],
+            dependencies: ["WardenTestSupport", "WardenCLI", "WardenStore", "WardenModel"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -28,7 +28,7 @@ public struct ListObjectsRequest: Hashable, Sendable {
 }
 
 /// ListObjects' answer. Unlike OpenFGA, an answer cut short says so: `isComplete` is false and `continuation`
-/// resumes after the last object returned.
+/// (an opaque, validated ``ListObjectsToken``) resumes exactly where it stopped, at the same revision.
 public struct ListObjectsResult: Hashable, Sendable {
     /// `type:id` of each object, sorted.
     public var objects: [String]
@@ -56,17 +56,24 @@ extension CheckEngine {
         var candidates = try ReverseExpansion.candidates(
             of: request.user, type: request.objectType, relation: request.relation, model: model, snapshot: overlay)
             .sorted().map(\.value)
-        if let resume = request.continuation {
-            candidates = Array(candidates.drop { !resume.bytesPrecede($0) })
+        var position: String?
+        if let text = request.continuation {
+            position = try ListObjectsToken(decoding: text, for: request, at: snapshot.revision).after
+            if let resume = position { candidates = Array(candidates.drop { !resume.bytesPrecede($0) }) }
         }
         var objects: [String] = []
         for id in candidates {
+            // Stopping early always says so, with a token that resumes after the last candidate examined.
             if objects.count == limit || (deadline.map { ContinuousClock.now >= $0 } ?? false) {
+                let token = ListObjectsToken(
+                    objectType: request.objectType, relation: request.relation, revision: snapshot.revision.rawValue,
+                    after: position)
                 return ListObjectsResult(
-                    objects: objects.map { "\(request.objectType):\($0)" }, isComplete: false, continuation: objects.last)
+                    objects: objects.map { "\(request.objectType):\($0)" }, isComplete: false, continuation: token.encoded)
             }
             let problem = Subproblem(object: ObjectRef(type: request.objectType, id: id), relation: request.relation, user: request.user)
             if try walk.dispatch(problem, depth: 0).allowed { objects.append(id) }
+            position = id
         }
         return ListObjectsResult(objects: objects.map { "\(request.objectType):\($0)" }, isComplete: true, continuation: nil)
     }

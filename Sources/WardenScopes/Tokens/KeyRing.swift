@@ -34,7 +34,15 @@ public struct KeyRing: Codable, Hashable, Sendable {
 
     /// Adds a new active key; the previous one keeps verifying for `overlap`, and keys past their window are
     /// dropped.
+    /// The longest overlap a retired key may keep verifying: 30 days, the longest token lifetime.
+    public static let maximumOverlap: TimeInterval = 2_592_000
+
+    /// - Throws: ``TokenError`` `.signingFailed` when `overlap` is negative, not finite or past
+    ///   ``maximumOverlap`` (an old key must not verify forever).
     public mutating func rotate(overlap: TimeInterval = 86_400, now: Date = Date()) throws {
+        guard overlap.isFinite, overlap >= 0, overlap <= Self.maximumOverlap else {
+            throw TokenError(.signingFailed, "the overlap must be between 0 and \(Int(Self.maximumOverlap)) seconds (30 days)")
+        }
         keys.removeAll { $0.retiresAt.map { $0 <= now } ?? false }
         for index in keys.indices where keys[index].retiresAt == nil { keys[index].retiresAt = now.addingTimeInterval(overlap) }
         keys.append(try Self.newKey(now: now))

@@ -41,6 +41,14 @@ public final class LMDBEnvironment: @unchecked Sendable {
         } catch {
             throw LMDBError(rawCode: EACCES, operation: "create directory '\(path)'")
         }
+        // LMDB would take an empty data file for a new environment and initialise it: a file emptied by accident
+        // (or by a full disk) must be reported, never silently replaced by an empty store and fresh signing keys.
+        let dataFile = (path as NSString).appendingPathComponent("data.mdb")
+        if let size = (try? FileManager.default.attributesOfItem(atPath: dataFile))?[.size] as? Int, size == 0 {
+            throw LMDBError(
+                rawCode: MDB_INVALID, operation: "open \(dataFile)",
+                detail: "the data file is empty (0 bytes): it was damaged or emptied; restore it from a backup")
+        }
         var environment: OpaquePointer?
         try LMDBError.check(mdb_env_create(&environment), "mdb_env_create")
         guard let environment else { throw LMDBError(rawCode: ENOMEM, operation: "mdb_env_create") }
