@@ -11,6 +11,8 @@ public struct CompiledModel: Sendable {
     let relations: [String: [String: CompiledRelation]]
     /// The type names, compared by bytes.
     let typeNames: Set<ByteString>
+    /// Whether every type and relation name is ASCII (what the DSL allows), which makes byte checks a length check.
+    let asciiNames: Bool
     let conditions: [String: ConditionDefinition]
     /// Validates tuples against this model (writes and contextual tuples).
     public let validator: TupleValidator
@@ -29,6 +31,9 @@ public struct CompiledModel: Sendable {
         self.model = model
         self.validator = TupleValidator(model: model, contextCheck: ConditionValidation.contextProblem)
         self.typeNames = Set(model.typeDefinitions.map { ByteString($0.name) })
+        self.asciiNames = model.typeDefinitions.allSatisfy { type in
+            type.name.utf8.allSatisfy { $0 < 0x80 } && type.relations.allSatisfy { $0.name.utf8.allSatisfy { $0 < 0x80 } }
+        }
         self.conditions = Dictionary(model.conditions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var relations: [String: [String: CompiledRelation]] = [:]
         var directEdges: [String: [RelationRef]] = [:]
@@ -125,9 +130,14 @@ public struct CompiledModel: Sendable {
 
     func relation(_ type: String, _ name: String) -> CompiledRelation? {
         // Dictionary lookups match canonically equivalent strings (the Kelvin sign matches "K"); names are bytes.
-        guard let found = relations[type]?[name], found.name.bytesEqual(name), found.type.bytesEqual(type) else {
-            return nil
+        guard let found = relations[type]?[name] else { return nil }
+        if asciiNames {
+            // Canonically equivalent to an ASCII name and of the same UTF-8 length means the same bytes: a non-ASCII
+            // scalar takes at least two bytes and stands for at most one ASCII character.
+            guard found.name.utf8.count == name.utf8.count, found.type.utf8.count == type.utf8.count else { return nil }
+            return found
         }
+        guard found.name.bytesEqual(name), found.type.bytesEqual(type) else { return nil }
         return found
     }
 

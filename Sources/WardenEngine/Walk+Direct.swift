@@ -61,18 +61,17 @@ extension Walk {
     private func anyChild(
         of tuples: [RelationshipTuple], rule: String, depth: Int, _ child: (RelationshipTuple) -> Subproblem?
     ) throws(CheckError) -> Outcome {
-        var passing: [RelationshipTuple] = []
         var conditionError: CheckError?
-        for tuple in tuples {
+        var anyPassed = false
+        let outcome = try SetOperations.union(count: tuples.count) { index throws(CheckError) in
+            let tuple = tuples[index]
             do throws(CheckError) {
-                if try conditionHolds(tuple) { passing.append(tuple) }
+                guard try conditionHolds(tuple) else { return .no }
             } catch {
                 if conditionError == nil { conditionError = error }
+                return .no
             }
-        }
-        if passing.isEmpty, let conditionError { throw conditionError }
-        return try SetOperations.union(count: passing.count) { index throws(CheckError) in
-            let tuple = passing[index]
+            anyPassed = true
             guard let subproblem = child(tuple) else { return .no }
             explanation?.enter(tuple.description, rule)
             do throws(CheckError) {
@@ -84,6 +83,8 @@ extension Walk {
                 throw error
             }
         }
+        if !outcome.allowed, !anyPassed, let conditionError { throw conditionError }
+        return outcome
     }
 
     func read<Result>(_ body: () throws(StoreError) -> Result) throws(CheckError) -> Result {

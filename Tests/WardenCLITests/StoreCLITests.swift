@@ -207,7 +207,7 @@ struct TokenCLITests {
         #expect(verified.stdout.contains(#""sub" : "dr-kim""#))
         let wrong = try CLITests.run(["token", "verify", token, "--audience", "https://api.retail.example", "--data", data.path])
         #expect(wrong.status == 1)
-        #expect(wrong.stderr == "invalid token: the token is for https://api.health.example, not 'https://api.retail.example'\n")
+        #expect(wrong.stderr == "invalid token: the token is for 'https://api.health.example', not 'https://api.retail.example'\n")
     }
 }
 

@@ -91,4 +91,38 @@ struct TokenTests {
         #expect(jwks?["keys"]?.map { $0["kid"] ?? "" } == ring.keys.map(\.id))
         #expect(jwks?["keys"]?.allSatisfy { $0["kty"] == "RSA" && $0["alg"] == "RS256" && $0["n"] != nil } == true)
     }
+
+    @Test("finding 9: padded or non-canonical base64url, an unknown crit header and an iat in the future are refused")
+    func strictTokens() async throws {
+        let token = try await Self.token()
+        let parts = token.split(separator: ".").map(String.init)
+        #expect(await Self.failure("\(parts[0]).\(parts[1]).\(parts[2])==") == .malformed)
+        // The last character's unused bits set: the same bytes, another spelling.
+        var signature = Array(parts[2])
+        if let last = signature.last, let index = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_").firstIndex(of: last),
+            parts[2].count % 4 != 0
+        {
+            let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+            signature[signature.count - 1] = alphabet[index | 1]
+            if signature.last != last { #expect(await Self.failure("\(parts[0]).\(parts[1]).\(String(signature))") == .malformed) }
+        }
+        let critical = Self.segment(#"{"alg":"RS256","typ":"JWT","kid":"x","crit":["exp"]}"#)
+        #expect(await Self.failure("\(critical).\(parts[1]).\(parts[2])") == .malformed)
+        #expect(await Self.failure(token, at: Self.now.addingTimeInterval(-3600)) == .notYetValid)
+    }
+
+    @Test("finding 9: an empty audience list and undecodable claims are described in our words")
+    func ownWords() async throws {
+        let issuer = TokenIssuer(issuer: Self.issuer, keyRing: Self.ring)
+        let claims = AccessTokenClaims(
+            iss: Self.issuer, sub: "auth0|anne", aud: [], iat: 1_800_000_000, exp: 1_800_000_600, azp: "app", scope: nil,
+            permissions: nil, gty: nil)
+        let token = try await issuer.sign(claims)
+        do {
+            _ = try await TokenVerifier(issuer: Self.issuer, keyRing: Self.ring).verify(token, audience: Self.api.identifier, now: Self.now)
+            Issue.record("an empty audience must not verify")
+        } catch {
+            #expect(error.message == "the token is for no audience, not 'https://api.example'")
+        }
+    }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Byte semantics for identifiers, as Go (and so OpenFGA) compares strings.
 ///
 /// Swift's `String ==`, `<` and `hash(into:)` follow Unicode canonical equivalence: `"\u{E9}"` (é) equals
@@ -5,15 +7,14 @@
 /// those two differ; a tuple for one must never grant the other. Every identity of an id or name in Warden (tuple
 /// keys, memo and cache keys, sets of objects and users) compares and hashes through these.
 extension String {
-    /// Whether both strings hold exactly the same UTF-8 bytes.
+    /// Whether both strings hold exactly the same UTF-8 bytes (one `memcmp`).
     @inlinable
     public func bytesEqual(_ other: String) -> Bool {
         let count = utf8.count
         guard count == other.utf8.count else { return false }
-        let fast = utf8.withContiguousStorageIfAvailable { mine in
-            other.utf8.withContiguousStorageIfAvailable { theirs in
-                count == 0 || mine.elementsEqual(theirs)
-            }
+        guard count > 0 else { return true }
+        let fast = utf8.withContiguousStorageIfAvailable { a in
+            other.utf8.withContiguousStorageIfAvailable { b in memcmp(a.baseAddress!, b.baseAddress!, count) == 0 }
         }
         if let fast, let answer = fast { return answer }
         return utf8.elementsEqual(other.utf8)
@@ -22,18 +23,23 @@ extension String {
     /// Whether this string's UTF-8 bytes sort before `other`'s (Go's string order).
     @inlinable
     public func bytesPrecede(_ other: String) -> Bool {
-        utf8.lexicographicallyPrecedes(other.utf8)
+        var mine = self
+        var theirs = other
+        return mine.withUTF8 { a in
+            theirs.withUTF8 { b in
+                let common = min(a.count, b.count)
+                let order = common == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, common)
+                return order < 0 || (order == 0 && a.count < b.count)
+            }
+        }
     }
 
-    /// Feeds the string's UTF-8 bytes, then their count, into `hasher`, so equal bytes hash equally and
-    /// canonically equivalent but different strings need not.
+    /// Feeds the string into `hasher` so that equal bytes hash equally. Swift's own string hash does (equal bytes
+    /// are canonically equivalent, and equivalent strings hash alike) and has its ASCII fast path; canonically
+    /// equivalent strings with different bytes merely share a hash and still compare unequal.
     @inlinable
     public func hashBytes(into hasher: inout Hasher) {
-        let done: Void? = utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-        if done == nil {
-            for byte in utf8 { hasher.combine(byte) }
-        }
-        hasher.combine(utf8.count)
+        hasher.combine(self)
     }
 }
 
