@@ -17,7 +17,9 @@ import WardenTestSupport
 /// such users.
 @Suite("Differential sample (labelled by OpenFGA)")
 struct DifferentialTests {
-    static let folder = Fixtures.repositoryRoot.appendingPathComponent("Tests/Fixtures/differential")
+    /// The checked-in sample, or another labelled folder (`WARDEN_DIFFERENTIAL=DIR`, as `fresh.sh` makes).
+    static let folder = ProcessInfo.processInfo.environment["WARDEN_DIFFERENTIAL"].map { URL(fileURLWithPath: $0) }
+        ?? Fixtures.repositoryRoot.appendingPathComponent("Tests/Fixtures/differential")
 
     static func names(in folder: URL, suffix: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []

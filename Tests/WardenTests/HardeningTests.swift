@@ -89,4 +89,19 @@ struct HardeningTests {
         group.wait()
         #expect(String(decoding: try store.document(named: "counter") ?? [], as: UTF8.self) == "200")
     }
+
+    @Test("finding 9: tuple files refuse unknown and repeated keys at their line, in JSONL as in JSON", arguments: [
+        ("t.jsonl", "{\"user\":\"user:a\",\"relation\":\"viewer\",\"object\":\"doc:1\"}\n{\"user\":\"user:a\",\"user\":\"user:b\",\"relation\":\"viewer\",\"object\":\"doc:2\"}\n", 2, "the key 'user' appears twice in a tuple"),
+        ("t.jsonl", "{\"user\":\"user:a\",\"relation\":\"viewer\",\"object\":\"doc:1\",\"condtion\":{}}\n", 1, "unknown key 'condtion' in a tuple"),
+        ("t.yaml", "- user: user:a\n  relation: viewer\n  object: doc:1\n  condition: {name: c, contxt: {}}\n", nil, "unknown key 'contxt' in a tuple's condition"),
+    ])
+    func strictTupleFiles(_ name: String, _ text: String, _ line: Int?, _ message: String) {
+        do {
+            _ = try TupleFile.parse(text, file: name)
+            Issue.record("\(name) must be refused")
+        } catch {
+            if let line { #expect(error.line == line) }
+            #expect(error.message.hasPrefix(message), "\(error)")
+        }
+    }
 }

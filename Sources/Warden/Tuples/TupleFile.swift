@@ -80,6 +80,20 @@ public enum TupleFile {
         return tuples
     }
 
+    /// Refuses a key the format does not know, or one given twice (whatever the file format: JSON, JSONL, YAML).
+    private static func checkKeys(_ members: [(String, JSONValue)], allowed: Set<String>, in what: String) throws {
+        var seen: Set<String> = []
+        for (key, _) in members {
+            guard allowed.contains(key) else {
+                throw Diagnostic(
+                    kind: .invalidJSON, message: "unknown key '\(key)' in \(what) (known keys: \(allowed.sorted().joined(separator: ", ")))")
+            }
+            guard seen.insert(key).inserted else {
+                throw Diagnostic(kind: .invalidJSON, message: "the key '\(key)' appears twice in \(what)")
+            }
+        }
+    }
+
     /// One tuple from `{user, relation, object, condition: {name, context}}`.
     public static func tuple(from value: JSONValue) throws -> RelationshipTuple {
         func string(_ name: String) throws -> String {
@@ -88,7 +102,11 @@ public enum TupleFile {
             }
             return text
         }
-        guard case .object = value else { throw Diagnostic(kind: .invalidJSON, message: "a tuple must be a mapping") }
+        guard case .object(let members) = value else { throw Diagnostic(kind: .invalidJSON, message: "a tuple must be a mapping") }
+        try checkKeys(members, allowed: ["user", "relation", "object", "condition"], in: "a tuple")
+        if case .object(let conditionMembers)? = value["condition"] {
+            try checkKeys(conditionMembers, allowed: ["name", "context"], in: "a tuple's condition")
+        }
         let key = try TupleKey(object: string("object"), relation: string("relation"), user: string("user"))
         var condition: TupleCondition?
         if let conditionValue = value["condition"], conditionValue != .null {
