@@ -40,6 +40,19 @@ struct RobustnessTests {
         #expect(Self.diagnose(longName).map(\.kind) == [.invalidName])
     }
 
+    @Test("finding 9: a 500 KB line of repeated operands is read in linear time (no quadratic column search)")
+    func longLine() throws {
+        let operands = Array(repeating: "a", count: 100_000).joined(separator: " or ")
+        let text = "model\n  schema 1.1\ntype user\ntype doc\n  relations\n    define a: [user]\n    define r: [user] or \(operands)\n"
+        let started = ContinuousClock.now
+        let diagnostics = Self.diagnose(text)
+        #expect(diagnostics.allSatisfy { $0.severity == .warning && $0.kind == .duplicatedError })
+        #expect(diagnostics.count == 1)
+        #expect(diagnostics.first?.range?.start.line == 6)
+        #expect(diagnostics.first?.range?.start.column == 24)
+        #expect(ContinuousClock.now - started < .seconds(30), "a hang guard, not a speed target")
+    }
+
     @Test("1,000-deep parentheses are an error")
     func deepParentheses() {
         let expression = String(repeating: "(", count: 1000) + "a" + String(repeating: ")", count: 1000)

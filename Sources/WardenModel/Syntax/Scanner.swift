@@ -8,15 +8,21 @@ struct Scanner {
     private(set) var offset = 0
     /// Byte offset where each line starts.
     private let lineStarts: [Int]
+    /// Offsets of UTF-8 continuation bytes (none in ASCII text), so a column is a subtraction and two binary
+    /// searches, not a scan of the line: positions on one long line would otherwise cost quadratic time.
+    private let continuations: [Int]
 
     init(_ text: String, file: String?) {
         self.bytes = Array(text.utf8)
         self.file = file
         var starts = [0]
-        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            starts.append(index + 1)
+        var continuations: [Int] = []
+        for (index, byte) in bytes.enumerated() {
+            if byte == UInt8(ascii: "\n") { starts.append(index + 1) }
+            if byte & 0xC0 == 0x80 { continuations.append(index) }
         }
         self.lineStarts = starts
+        self.continuations = continuations
     }
 
     var isAtEnd: Bool { offset >= bytes.count }
@@ -39,14 +45,22 @@ struct Scanner {
             let mid = (low + high + 1) / 2
             if lineStarts[mid] <= byteOffset { low = mid } else { high = mid - 1 }
         }
-        // Columns count characters, not bytes: skip UTF-8 continuation bytes.
-        var column = 0
-        var index = lineStarts[low]
-        while index < min(byteOffset, bytes.count) {
-            if bytes[index] & 0xC0 != 0x80 { column += 1 }
-            index += 1
-        }
+        // Columns count characters, not bytes: continuation bytes between the line's start and the offset don't.
+        let start = lineStarts[low]
+        let end = max(start, min(byteOffset, bytes.count))
+        let column = (end - start) - (continuationsBefore(end) - continuationsBefore(start))
         return SourcePosition(line: low, column: column)
+    }
+
+    /// How many continuation bytes lie before `offset`.
+    private func continuationsBefore(_ offset: Int) -> Int {
+        var low = 0
+        var high = continuations.count
+        while low < high {
+            let mid = (low + high) / 2
+            if continuations[mid] < offset { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 
     func range(from start: Int, to end: Int) -> SourceRange {
