@@ -48,4 +48,18 @@ struct TupleReferenceTests {
             #expect(error.description == message)
         }
     }
+
+    @Test("finding 9: a megabyte id is not echoed whole, and invisible or direction-changing characters are escaped")
+    func quotedInMessages() {
+        let huge = "document:" + String(repeating: "x", count: 1_000_000) + "#"
+        var message = ""
+        do {
+            _ = try ObjectRef(parsing: huge)
+        } catch {
+            message = error.description
+        }
+        #expect(message.utf8.count < 1_000)
+        #expect(message.contains("… (1000010 bytes)"))
+        #expect("a\u{202E}b\u{200B}c".quotedForMessage() == "a\\u{202E}b\\u{200B}c")
+    }
 }

@@ -33,7 +33,7 @@ struct TupleValidatorTests {
             try TupleValidator(model: model).validate(tuple)
             return nil
         } catch {
-            #expect(error.description == "Invalid tuple '\(tuple.key)'. Reason: \(error.reason)")
+            #expect(error.description == "Invalid tuple '\(tuple.key.description.quotedForMessage(limit: 600))'. Reason: \(error.reason)")
             return error.reason
         }
     }

@@ -73,8 +73,8 @@ struct WardenStoreSafetyTests {
 
     @Test("ids with separators or control bytes do not parse", arguments: [
         ("doc:a#b", "invalid reference 'doc:a#b': the object id 'a#b' must be non-empty and hold no whitespace, control character, '#' or ':'"),
-        ("doc:a\u{0}b", "invalid reference 'doc:a\u{0}b': the object id 'a\u{0}b' must be non-empty and hold no whitespace, control character, '#' or ':'"),
-        ("doc:a\nb", "invalid reference 'doc:a\nb': the object id 'a\nb' must be non-empty and hold no whitespace, control character, '#' or ':'"),
+        ("doc:a\u{0}b", "invalid reference 'doc:a\\u{0}b': the object id 'a\\u{0}b' must be non-empty and hold no whitespace, control character, '#' or ':'"),
+        ("doc:a\nb", "invalid reference 'doc:a\\u{A}b': the object id 'a\\u{A}b' must be non-empty and hold no whitespace, control character, '#' or ':'"),
         ("doc:a:b", "invalid reference 'doc:a:b': the object id 'a:b' must be non-empty and hold no whitespace, control character, '#' or ':'"),
     ])
     func malformedIDs(_ text: String, _ expected: String) {

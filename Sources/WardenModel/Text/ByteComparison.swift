@@ -66,3 +66,29 @@ extension String {
         return (before, after)
     }
 }
+
+extension String {
+    /// The string as an error message may quote it: at most `limit` characters (then `…` and the full size), with
+    /// control characters and invisible or direction-changing ones (U+200B–U+200F, U+202A–U+202E, U+2066–U+2069,
+    /// U+FEFF) escaped as `\u{…}`, so a message can neither be flooded nor display something else than it holds.
+    public func quotedForMessage(limit: Int = 120) -> String {
+        var shown = ""
+        var count = 0
+        for scalar in unicodeScalars {
+            if count == limit {
+                shown += "… (\(utf8.count) bytes)"
+                break
+            }
+            let value = scalar.value
+            let invisible = (0x200B...0x200F).contains(value) || (0x202A...0x202E).contains(value)
+                || (0x2066...0x2069).contains(value) || value == 0xFEFF
+            if invisible || scalar.properties.generalCategory == .control {
+                shown += "\\u{" + String(value, radix: 16, uppercase: true) + "}"
+            } else {
+                shown.unicodeScalars.append(scalar)
+            }
+            count += 1
+        }
+        return shown
+    }
+}

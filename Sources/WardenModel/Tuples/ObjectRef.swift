@@ -31,7 +31,7 @@ public struct ObjectRef: Hashable, Sendable, CustomStringConvertible {
         guard ObjectRef.isValidID(id) else {
             throw TupleReferenceError(
                 text: text,
-                reason: "the object id '\(id)' must be non-empty and hold no whitespace, control character, '#' or ':'")
+                reason: "the object id '\(id.quotedForMessage())' must be non-empty and hold no whitespace, control character, '#' or ':'")
         }
         self.init(type: type, id: id)
     }
@@ -56,7 +56,7 @@ public struct ObjectRef: Hashable, Sendable, CustomStringConvertible {
 
     static func validateType(_ type: String, in text: String) throws(TupleReferenceError) {
         guard !type.isEmpty, ModelValidator.matchesNamingRule(type, maximumLength: 254) else {
-            throw TupleReferenceError(text: text, reason: "'\(type)' is not a valid type name")
+            throw TupleReferenceError(text: text, reason: "'\(type.quotedForMessage())' is not a valid type name")
         }
     }
 }

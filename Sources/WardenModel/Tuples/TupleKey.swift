@@ -32,7 +32,7 @@ public struct TupleKey: Hashable, Sendable, CustomStringConvertible {
     public init(object: String, relation: String, user: String) throws(TupleReferenceError) {
         let parsedObject = try ObjectRef(parsing: object)
         guard ModelValidator.matchesNamingRule(relation, maximumLength: 50) else {
-            throw TupleReferenceError(text: relation, reason: "'\(relation)' is not a valid relation name")
+            throw TupleReferenceError(text: relation, reason: "'\(relation.quotedForMessage())' is not a valid relation name")
         }
         self.init(object: parsedObject, relation: relation, user: try UserRef(parsing: user))
     }

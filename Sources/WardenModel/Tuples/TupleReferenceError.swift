@@ -5,5 +5,6 @@ public struct TupleReferenceError: Error, Hashable, Sendable, CustomStringConver
     /// What is wrong with it, in a sentence.
     public var reason: String
 
-    public var description: String { "invalid reference '\(text)': \(reason)" }
+    /// The text is quoted safely (``Swift/String/quotedForMessage(limit:)``): a megabyte id is not echoed whole.
+    public var description: String { "invalid reference '\(text.quotedForMessage())': \(reason)" }
 }

@@ -11,7 +11,7 @@ public struct InvalidTupleError: Error, Hashable, Sendable, CustomStringConverti
     }
 
     /// OpenFGA's message: `Invalid tuple 'document:1#viewer@user:*'. Reason: …`.
-    public var description: String { "Invalid tuple '\(tuple)'. Reason: \(reason)" }
+    public var description: String { "Invalid tuple '\(tuple.description.quotedForMessage(limit: 600))'. Reason: \(reason)" }
 }
 
 /// Checks a tuple against a model the way OpenFGA's `ValidateTupleForWrite` does: the object type and relation

@@ -35,7 +35,7 @@ public enum UserRef: Hashable, Sendable, CustomStringConvertible {
     public init(parsing text: String) throws(TupleReferenceError) {
         if let (objectText, relation) = text.splitOnce(at: UInt8(ascii: "#")) {
             guard !relation.isEmpty, ModelValidator.matchesNamingRule(relation, maximumLength: 50) else {
-                throw TupleReferenceError(text: text, reason: "'\(relation)' is not a valid relation name")
+                throw TupleReferenceError(text: text, reason: "'\(relation.quotedForMessage())' is not a valid relation name")
             }
             let object = try ObjectRef(parsing: objectText)
             guard !object.id.utf8.contains(UInt8(ascii: "*")) else {
