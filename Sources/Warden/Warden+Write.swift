@@ -14,6 +14,20 @@ extension Warden {
         return try tuples.write(batch, store: store)
     }
 
+    /// Validates every tuple against the store's newest model without writing anything, so an import can refuse a
+    /// bad tuple anywhere in its files before its first batch commits.
+    /// - Throws: ``ImportProblem`` naming the tuple's position (0-based) and OpenFGA's reason.
+    public func validateForImport(_ tuples: [RelationshipTuple], store: String) throws {
+        let model = try self.model(store: store, id: nil)
+        for (index, tuple) in tuples.enumerated() {
+            do {
+                try model.validator.validate(tuple)
+            } catch {
+                throw ImportProblem(index: index, reason: error.description)
+            }
+        }
+    }
+
     /// Writes `tuples` in batches of `batchSize`, each validated and committed on its own, calling `progress` with
     /// the count written so far after each batch. A failing batch stops the import; earlier batches stay.
     /// - Returns: the number of tuples written.

@@ -142,8 +142,20 @@ struct TupleImportCommand: ParsableCommand {
 
     func run() throws {
         var tuples: [RelationshipTuple] = []
-        for file in files { tuples += try reporting { try TupleFile.load(path: file) } }
+        var fileStarts: [(file: String, start: Int)] = []
+        for file in files {
+            fileStarts.append((file, tuples.count))
+            tuples += try reporting { try TupleFile.load(path: file) }
+        }
         let (warden, info) = try store.open()
+        // Every tuple of every file is checked before the first batch commits: a bad tuple anywhere writes nothing.
+        do {
+            try warden.validateForImport(tuples, store: info.id)
+        } catch let problem as ImportProblem {
+            let owner = fileStarts.last { $0.start <= problem.index } ?? (files[0], 0)
+            StandardError.write("\(owner.file): tuple \(problem.index - owner.start + 1): \(problem.reason)\nnothing was written")
+            throw WardenExit.badInput
+        }
         let bar = ProgressBar(total: tuples.count, label: "importing")
         let start = ContinuousClock.now
         let written = try reporting {

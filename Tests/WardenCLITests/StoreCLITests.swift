@@ -20,6 +20,25 @@ struct StoreCLITests {
 
     static func run(_ arguments: [String]) throws -> CLITests.Result { try CLITests.run(arguments) }
 
+    @Test("finding 5: a bad tuple in any file is found before the first batch commits, named by file and position")
+    func importValidatesEverythingFirst() throws {
+        let data = try TemporaryDirectory()
+        let modelPath = try CLITests.temporaryFile("model.fga", Self.model)
+        let good = try CLITests.temporaryFile(
+            "good.jsonl", (1...5).map { #"{"user":"user:u\#($0)","relation":"manager","object":"warehouse:w\#($0)"}"# }.joined(separator: "\n"))
+        let bad = try CLITests.temporaryFile(
+            "bad.jsonl",
+            #"{"user":"user:x","relation":"manager","object":"warehouse:x"}"# + "\n"
+                + #"{"user":"user:y","relation":"owner","object":"warehouse:y"}"# + "\n")
+        let s = ["--data", data.path, "--store", "retail"]
+        #expect(try Self.run(["store", "create", "retail", "--data", data.path]).status == 0)
+        #expect(try Self.run(["model", "write", modelPath] + s).status == 0)
+        let imported = try Self.run(["tuple", "import", good, bad, "--batch-size", "2"] + s)
+        #expect(imported.status == 2)
+        #expect(imported.stderr == "\(bad): tuple 2: Invalid tuple 'warehouse:y#owner@user:y'. Reason: relation 'warehouse#owner' not found\nnothing was written\n")
+        #expect(try Self.run(["tuple", "export"] + s).stdout == "")
+    }
+
     @Test("create a store, write a model and tuples, check, list, read, export")
     func workflow() throws {
         let data = try TemporaryDirectory()
