@@ -36,11 +36,25 @@ public enum TenantLinter {
         return parts.count == 2 && word(parts[0]) && word(parts[1])
     }
 
-    /// Every finding, errors first.
+    /// Up to five names, then how many more.
+    static func sample(_ names: [String]) -> String {
+        let shown = names.prefix(5).map { "'\($0)'" }.joined(separator: ", ")
+        return names.count > 5 ? shown + " and \(names.count - 5) more" : shown
+    }
+
+    /// Every finding, errors first; findings that would repeat per user or per application are aggregated per API.
     public static func lint(_ directory: Directory) -> [Finding] {
         var findings: [Finding] = []
         func add(_ severity: Finding.Severity, _ rule: Finding.Rule, _ message: String) {
             findings.append(Finding(severity: severity, rule: rule, message: message))
+        }
+        let rbacAPIs = directory.resourceServers.filter(\.rbacEnabled).map(\.identifier)
+        // A user with no role or permission on any API that enforces RBAC: every token they get is empty.
+        for user in directory.users where !rbacAPIs.isEmpty && rbacAPIs.allSatisfy({ directory.permissions(of: user, on: $0).isEmpty }) {
+            add(
+                .warning, .rbacUserWithoutRoles,
+                "user '\(user.id)' has no role or permission on any API that enforces RBAC (\(rbacAPIs.joined(separator: ", "))): "
+                    + "every token they get has zero scopes")
         }
         for api in directory.resourceServers {
             for permission in api.permissions where !isVerbResource(permission.value) {
@@ -51,22 +65,34 @@ public enum TenantLinter {
                 add(.info, .unusedPermission, "no role grants permission '\(permission.value)' of API '\(api.identifier)'")
             }
             if api.rbacEnabled {
-                for user in directory.users where directory.permissions(of: user, on: api.identifier).isEmpty {
+                // The seed's mistake bites a user with no role anywhere; a user whose roles are all for other APIs
+                // merely has nothing to do with this one, so those are counted, not listed one by one.
+                let empty = directory.users.filter { directory.permissions(of: $0, on: api.identifier).isEmpty }
+                let unrelated = empty.filter { user in rbacAPIs.contains { !directory.permissions(of: user, on: $0).isEmpty } }
+                if !directory.users.isEmpty, empty.count == directory.users.count {
                     add(
                         .warning, .rbacUserWithoutRoles,
-                        "user '\(user.id)' has no role or permission on '\(api.identifier)', which enforces RBAC: "
-                            + "every token for it has zero scopes")
+                        "no user holds a role or permission on '\(api.identifier)', which enforces RBAC: every user token for it has zero scopes")
+                } else if !unrelated.isEmpty {
+                    add(
+                        .info, .rbacUserWithoutRoles,
+                        "\(unrelated.count) user\(unrelated.count == 1 ? "" : "s") hold nothing on '\(api.identifier)' (roles for other APIs only"
+                            + ", e.g. \(Self.sample(unrelated.map(\.id)))): their tokens for it have zero scopes")
                 }
             }
             let userFacing = directory.applications.filter { $0.kind != .machineToMachine }
-            for application in userFacing {
-                let grant = directory.clientGrant(client: application.clientID, audience: api.identifier)
-                if api.userPolicy == .requireClientGrant, grant == nil {
+            if api.userPolicy == .requireClientGrant {
+                let ungranted = userFacing.filter { directory.clientGrant(client: $0.clientID, audience: api.identifier) == nil }
+                if !ungranted.isEmpty {
                     add(
                         .warning, .missingClientGrant,
-                        "application '\(application.name)' has no client grant for '\(api.identifier)', whose user access "
-                            + "is Allow via client grant: its token requests are refused, every API call fails")
+                        "\(ungranted.count) application\(ungranted.count == 1 ? " has" : "s have") no client grant for '\(api.identifier)' "
+                            + "(\(Self.sample(ungranted.map(\.name)))), whose user access is Allow via client grant: their token "
+                            + "requests for it are refused")
                 }
+            }
+            for application in userFacing {
+                let grant = directory.clientGrant(client: application.clientID, audience: api.identifier)
                 if api.userPolicy == .allowAll, api.rbacEnabled, let grant {
                     let ceiling = Set(grant.scopes)
                     let beyond = directory.users.flatMap { user in
