@@ -9,8 +9,6 @@ public struct CompiledModel: Sendable {
     /// The model as written.
     public let model: AuthorizationModel
     let relations: [String: [String: CompiledRelation]]
-    /// The type names, compared by bytes.
-    let typeNames: Set<ByteString>
     /// Whether every type and relation name is ASCII (what the DSL allows), which makes byte checks a length check.
     let asciiNames: Bool
     let conditions: [String: ConditionDefinition]
@@ -30,7 +28,6 @@ public struct CompiledModel: Sendable {
         self.id = id
         self.model = model
         self.validator = TupleValidator(model: model, contextCheck: ConditionValidation.contextProblem)
-        self.typeNames = Set(model.typeDefinitions.map { ByteString($0.name) })
         self.asciiNames = model.typeDefinitions.allSatisfy { type in
             type.name.utf8.allSatisfy { $0 < 0x80 } && type.relations.allSatisfy { $0.name.utf8.allSatisfy { $0 < 0x80 } }
         }
@@ -129,20 +126,28 @@ public struct CompiledModel: Sendable {
     }
 
     func relation(_ type: String, _ name: String) -> CompiledRelation? {
-        // Dictionary lookups match canonically equivalent strings (the Kelvin sign matches "K"); names are bytes.
-        guard let found = relations[type]?[name] else { return nil }
-        if asciiNames {
-            // Canonically equivalent to an ASCII name and of the same UTF-8 length means the same bytes: a non-ASCII
-            // scalar takes at least two bytes and stands for at most one ASCII character.
-            guard found.name.utf8.count == name.utf8.count, found.type.utf8.count == type.utf8.count else { return nil }
-            return found
-        }
-        guard found.name.bytesEqual(name), found.type.bytesEqual(type) else { return nil }
-        return found
+        guard let byName = relationsOfType(type), let index = byName.index(forKey: name),
+            isSameName(byName[index].key, name)
+        else { return nil }
+        return byName[index].value
     }
 
     /// Whether the model defines `type` (byte for byte).
-    public func hasType(_ type: String) -> Bool { typeNames.contains(ByteString(type)) }
+    public func hasType(_ type: String) -> Bool { relationsOfType(type) != nil }
+
+    /// The relations of `type`. Dictionary lookups match canonically equivalent strings (the Kelvin sign matches
+    /// "K"), so the key found is compared with the one asked for, by bytes.
+    private func relationsOfType(_ type: String) -> [String: CompiledRelation]? {
+        guard let index = relations.index(forKey: type), isSameName(relations[index].key, type) else { return nil }
+        return relations[index].value
+    }
+
+    /// Whether a model name matches a requested one byte for byte. With ASCII model names that is a length check:
+    /// a string canonically equivalent to an ASCII one, and as long, is that string (a non-ASCII scalar takes at
+    /// least two bytes and stands for at most one ASCII character).
+    private func isSameName(_ modelName: String, _ requested: String) -> Bool {
+        asciiNames ? modelName.utf8.count == requested.utf8.count : modelName.bytesEqual(requested)
+    }
 
     /// Whether a stored tuple still counts under this model: some type restriction of its relation admits its
     /// user, with the same condition (OpenFGA ignores tuples a newer model no longer allows).
@@ -162,8 +167,6 @@ struct RelationRef: Hashable, Sendable {
 /// One relation, ready to evaluate.
 struct CompiledRelation: Sendable {
     let name: String
-    /// The type the relation is defined on.
-    let type: String
     /// How OpenFGA's recursive fast path answers it, when it does.
     let fastPath: RecursiveFastPath?
     let rewrite: Rewrite
@@ -177,7 +180,6 @@ struct CompiledRelation: Sendable {
 
     init(_ definition: RelationDefinition, on type: TypeDefinition) {
         name = definition.name
-        self.type = type.name
         fastPath = RecursiveFastPath(definition, on: type)
         rewrite = definition.rewrite
         directTypes = definition.directlyRelatedUserTypes

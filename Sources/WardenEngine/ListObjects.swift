@@ -89,11 +89,6 @@ enum ReverseExpansion {
         static func == (lhs: Reached, rhs: Reached) -> Bool {
             lhs.object == rhs.object && lhs.relation.bytesEqual(rhs.relation)
         }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(object)
-            relation.hashBytes(into: &hasher)
-        }
     }
 
     static func candidates<Snapshot: TupleSnapshot>(

@@ -9,12 +9,6 @@ struct Subproblem: Hashable {
     static func == (lhs: Subproblem, rhs: Subproblem) -> Bool {
         lhs.object == rhs.object && lhs.relation.bytesEqual(rhs.relation) && lhs.user == rhs.user
     }
-
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(object)
-        relation.hashBytes(into: &hasher)
-        hasher.combine(user)
-    }
 }
 
 /// The answer to a subproblem.

@@ -9,7 +9,8 @@ extension Walk {
     func direct(
         _ relation: CompiledRelation, _ problem: Subproblem, depth: Int, excludingUserset: RelationRef? = nil
     ) throws(CheckError) -> Outcome {
-        let usersets = relation.usersetRestrictions.filter { $0 != excludingUserset }
+        let usersets = excludingUserset.map { excluded in relation.usersetRestrictions.filter { $0 != excluded } }
+            ?? relation.usersetRestrictions
         return try SetOperations.union(count: 2 + usersets.count) { branch throws(CheckError) in
             switch branch {
             case 0:

@@ -5,9 +5,10 @@ extension Walk {
     /// OpenFGA's recursive fast path (see ``RecursiveFastPath``): a seed on the object itself grants at once; a user
     /// with no seed anywhere gets "no"; otherwise the chain of parents (or nested usersets) is searched level by
     /// level, each object once, until a seed is met, the chain ends, or the 25th level would start (the depth error).
+    /// - Parameter seeds: the relations whose direct tuples make a seed for users of `user`'s type.
     func recursiveFastPath(
-        _ fastPath: RecursiveFastPath, _ relation: CompiledRelation, _ problem: Subproblem, _ user: ObjectRef,
-        depth: Int
+        _ fastPath: RecursiveFastPath, seeds: [String], _ relation: CompiledRelation, _ problem: Subproblem,
+        _ user: ObjectRef, depth: Int
     ) throws(CheckError) -> Outcome {
         func isSeed(_ object: ObjectRef) throws(CheckError) -> Bool {
             let here = Subproblem(object: object, relation: problem.relation, user: problem.user)
@@ -20,9 +21,9 @@ extension Walk {
             }.allowed
         }
         if try isSeed(problem.object) { return .yes }
-        guard try hasSeed(user, of: problem.object.type, in: fastPath.seeds[user.type] ?? []) else { return .no }
+        guard try hasSeed(user, of: problem.object.type, in: seeds) else { return .no }
         var visited: Set<ObjectRef> = [problem.object]
-        var level = try nextLevel(from: [problem.object], fastPath, problem.relation)
+        var level = try nextLevel(from: problem.object, fastPath, problem.relation)
         guard !level.isEmpty else { return .no }
         for object in level where try isSeed(object) { return .yes }
         // As OpenFGA's breadthFirstRecursiveMatch: each round first counts against the depth limit, then stops on
@@ -33,7 +34,7 @@ extension Walk {
             guard !level.isEmpty else { return .no }
             var next: [ObjectRef] = []
             for object in level where visited.insert(object).inserted {
-                for reached in try nextLevel(from: [object], fastPath, problem.relation) {
+                for reached in try nextLevel(from: object, fastPath, problem.relation) {
                     if try isSeed(reached) { return .yes }
                     next.append(reached)
                 }
@@ -43,36 +44,46 @@ extension Walk {
         }
     }
 
-    /// The objects one level up from `objects`: their parents through the tupleset, or the objects of the usersets
-    /// they hold (`group:b` for `group:a#member@group:b#member`); tuples the model no longer admits, or whose
-    /// condition fails, lead nowhere.
+    /// The objects one level up from `object`: its parents through the tupleset, or the objects of the usersets it
+    /// holds (`group:b` for `group:a#member@group:b#member`); tuples the model no longer admits, or whose condition
+    /// fails, lead nowhere.
     private func nextLevel(
-        from objects: [ObjectRef], _ fastPath: RecursiveFastPath, _ relationName: String
+        from object: ObjectRef, _ fastPath: RecursiveFastPath, _ relationName: String
     ) throws(CheckError) -> [ObjectRef] {
         var reached: [ObjectRef] = []
-        for object in objects {
-            switch fastPath.recursion {
-            case .parent(let tupleset):
-                guard let tuplesetRelation = model.relation(object.type, tupleset) else { continue }
-                let tuples = try read { () throws(StoreError) in
-                    try snapshot.tuples(object: object, relation: tupleset, userType: nil, userRelation: "")
-                }
-                for tuple in tuples where model.admits(tuple, in: tuplesetRelation) {
-                    guard case .object(let parent) = tuple.key.user, try conditionHolds(tuple) else { continue }
-                    reached.append(parent)
-                }
-            case .userset(let recursive):
-                guard let relation = model.relation(object.type, relationName) else { continue }
-                let tuples = try read { () throws(StoreError) in
-                    try snapshot.tuples(
-                        object: object, relation: relationName, userType: recursive.type, userRelation: recursive.relation)
-                }
-                for tuple in tuples where model.admits(tuple, in: relation) {
-                    guard case .userset(let group, _) = tuple.key.user, try conditionHolds(tuple) else { continue }
-                    reached.append(group)
-                }
+        switch fastPath.recursion {
+        case .parent(let tupleset):
+            guard let tuplesetRelation = model.relation(object.type, tupleset) else { return [] }
+            let tuples = try read { () throws(StoreError) in
+                try snapshot.tuples(object: object, relation: tupleset, userType: nil, userRelation: "")
+            }
+            for tuple in tuples where model.admits(tuple, in: tuplesetRelation) {
+                guard case .object(let parent) = tuple.key.user, try conditionHolds(tuple) else { continue }
+                reached.append(parent)
+            }
+        case .userset(let recursive):
+            guard let relation = model.relation(object.type, relationName) else { return [] }
+            let tuples = try read { () throws(StoreError) in
+                try snapshot.tuples(
+                    object: object, relation: relationName, userType: recursive.type, userRelation: recursive.relation)
+            }
+            for tuple in tuples where model.admits(tuple, in: relation) {
+                guard case .userset(let group, _) = tuple.key.user, try conditionHolds(tuple) else { continue }
+                reached.append(group)
             }
         }
         return reached
+    }
+
+    /// Whether `user` holds any direct tuple of `relations` on objects of `type` (a seed anywhere). Seed relations
+    /// admit no typed wildcard (such relations are walked the ordinary way), so the user's own tuples are all.
+    private func hasSeed(_ user: ObjectRef, of type: String, in relations: [String]) throws(CheckError) -> Bool {
+        for relation in relations {
+            let tuples = try read { () throws(StoreError) in
+                try snapshot.tuples(user: .object(user), objectType: type, relation: relation)
+            }
+            if !tuples.isEmpty { return true }
+        }
+        return false
     }
 }

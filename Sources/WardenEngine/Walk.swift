@@ -78,14 +78,16 @@ final class Walk<Snapshot: TupleSnapshot> {
         explanation?.enter(Self.label(problem), "")
         var outcome: Outcome
         do throws(CheckError) {
-            if let fastPath = relation.fastPath, case .object(let user) = problem.user, fastPath.seeds[user.type] != nil {
-                // An explanation shows the ordinary walk's paths; the answer is the fast path's.
+            if let fastPath = relation.fastPath, case .object(let user) = problem.user, let seeds = fastPath.seeds[user.type] {
+                // An explanation shows the ordinary walk's paths; the answer is the fast path's, found unrecorded.
                 let walked = explanation == nil ? nil : try? evaluate(relation.rewrite, relation, problem, depth: depth)
                 let recorder = explanation
                 explanation = nil
-                defer { explanation = recorder }
-                outcome = try recursiveFastPath(fastPath, relation, problem, user, depth: depth)
+                let searched = Result { () throws(CheckError) in
+                    try recursiveFastPath(fastPath, seeds: seeds, relation, problem, user, depth: depth)
+                }
                 explanation = recorder
+                outcome = try searched.get()
                 if let walked, walked.allowed != outcome.allowed {
                     explanation?.leaf(Self.label(problem), "OpenFGA's recursive fast path answers otherwise", outcome)
                 }
@@ -108,19 +110,6 @@ final class Walk<Snapshot: TupleSnapshot> {
             if !outcome.cycle, let cache, let cacheScope { cache.store(outcome, for: problem, in: cacheScope) }
         }
         return outcome
-    }
-
-    /// Whether `user` (or its type's wildcard) holds any tuple of `relations` on objects of `type`.
-    func hasSeed(_ user: ObjectRef, of type: String, in relations: [String]) throws(CheckError) -> Bool {
-        for relation in relations {
-            for candidate in [UserRef.object(user), .wildcard(type: user.type)] {
-                let tuples = try read { () throws(StoreError) in
-                    try snapshot.tuples(user: candidate, objectType: type, relation: relation)
-                }
-                if !tuples.isEmpty { return true }
-            }
-        }
-        return false
     }
 
     static func label(_ problem: Subproblem) -> String {

@@ -14,11 +14,6 @@ public struct ContextualSnapshot<Base: TupleSnapshot>: TupleSnapshot {
         static func == (lhs: ObjectRelation, rhs: ObjectRelation) -> Bool {
             lhs.object == rhs.object && lhs.relation.bytesEqual(rhs.relation)
         }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(object)
-            relation.hashBytes(into: &hasher)
-        }
     }
 
     public init(base: Base, contextualTuples: [RelationshipTuple]) {

@@ -145,11 +145,7 @@ public final class LMDBTupleStore: TupleStore, @unchecked Sendable {
     public func updateDocument(
         named name: String, _ transform: ([UInt8]?) throws(StoreError) -> [UInt8]
     ) throws(StoreError) -> [UInt8] {
-        try writeTables { writer throws(StoreError) in
-            let updated = try transform(try writer.get(Array(name.utf8), in: .documents))
-            try writer.put(Array(name.utf8), updated, in: .documents)
-            return updated
-        }
+        try writeTables { writer throws(StoreError) in try TupleTables.updateDocument(named: name, in: writer, transform) }
     }
 
     public func document(named name: String) throws(StoreError) -> [UInt8]? {

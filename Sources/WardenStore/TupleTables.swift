@@ -66,6 +66,17 @@ enum TupleTables {
         try writer.delete(Array(id.utf8), in: .stores)
     }
 
+    // MARK: Documents
+
+    /// Rewrites the document `name` from what `transform` makes of the current one, inside the caller's write.
+    static func updateDocument(
+        named name: String, in writer: some KeyValueWriter, _ transform: ([UInt8]?) throws(StoreError) -> [UInt8]
+    ) throws(StoreError) -> [UInt8] {
+        let updated = try transform(try writer.get(Array(name.utf8), in: .documents))
+        try writer.put(Array(name.utf8), updated, in: .documents)
+        return updated
+    }
+
     // MARK: Models
 
     static func writeModel(id: String, json: String, store: UInt32, in writer: some KeyValueWriter) throws(StoreError) {

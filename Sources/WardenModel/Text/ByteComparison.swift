@@ -5,7 +5,9 @@ import Foundation
 /// Swift's `String ==`, `<` and `hash(into:)` follow Unicode canonical equivalence: `"\u{E9}"` (é) equals
 /// `"e\u{301}"` (e + combining accent). OpenFGA compares ids, relations and CEL strings by their UTF-8 bytes, where
 /// those two differ; a tuple for one must never grant the other. Every identity of an id or name in Warden (tuple
-/// keys, memo and cache keys, sets of objects and users) compares and hashes through these.
+/// keys, memo and cache keys, sets of objects and users) compares through these. Hashing stays Swift's own: equal
+/// bytes are canonically equivalent, so they hash alike, and equivalent strings with different bytes merely share
+/// a hash and still compare unequal.
 extension String {
     /// Whether both strings hold exactly the same UTF-8 bytes (one `memcmp`).
     @inlinable
@@ -33,14 +35,6 @@ extension String {
             }
         }
     }
-
-    /// Feeds the string into `hasher` so that equal bytes hash equally. Swift's own string hash does (equal bytes
-    /// are canonically equivalent, and equivalent strings hash alike) and has its ASCII fast path; canonically
-    /// equivalent strings with different bytes merely share a hash and still compare unequal.
-    @inlinable
-    public func hashBytes(into hasher: inout Hasher) {
-        hasher.combine(self)
-    }
 }
 
 /// A string whose identity is its UTF-8 bytes: a `Set`/`Dictionary` key that keeps `"\u{E9}"` and `"e\u{301}"`
@@ -52,7 +46,6 @@ public struct ByteString: Hashable, Comparable, Sendable, CustomStringConvertibl
 
     public static func == (lhs: ByteString, rhs: ByteString) -> Bool { lhs.value.bytesEqual(rhs.value) }
     public static func < (lhs: ByteString, rhs: ByteString) -> Bool { lhs.value.bytesPrecede(rhs.value) }
-    public func hash(into hasher: inout Hasher) { value.hashBytes(into: &hasher) }
     public var description: String { value }
 }
 

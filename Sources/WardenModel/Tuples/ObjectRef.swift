@@ -16,11 +16,6 @@ public struct ObjectRef: Hashable, Sendable, CustomStringConvertible {
         lhs.id.bytesEqual(rhs.id) && lhs.type.bytesEqual(rhs.type)
     }
 
-    public func hash(into hasher: inout Hasher) {
-        type.hashBytes(into: &hasher)
-        id.hashBytes(into: &hasher)
-    }
-
     /// Parses `type:id`, splitting at the first `:` byte (a `:` followed by a combining mark still splits).
     /// - Throws: ``TupleReferenceError`` when the type or id is empty or the id is not a valid object id.
     public init(parsing text: String) throws(TupleReferenceError) {

@@ -21,12 +21,6 @@ public struct TupleKey: Hashable, Sendable, CustomStringConvertible {
         lhs.object == rhs.object && lhs.relation.bytesEqual(rhs.relation) && lhs.user == rhs.user
     }
 
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(object)
-        relation.hashBytes(into: &hasher)
-        hasher.combine(user)
-    }
-
     /// Parses the three parts as OpenFGA's API writes them (`document:1`, `viewer`, `user:anne`).
     /// - Throws: ``TupleReferenceError`` naming the malformed part.
     public init(object: String, relation: String, user: String) throws(TupleReferenceError) {
@@ -55,11 +49,6 @@ public struct TupleCondition: Hashable, Sendable {
 
     public static func == (lhs: TupleCondition, rhs: TupleCondition) -> Bool {
         lhs.name.bytesEqual(rhs.name) && lhs.context == rhs.context
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        name.hashBytes(into: &hasher)
-        hasher.combine(context)
     }
 }
 

@@ -14,21 +14,6 @@ public enum UserRef: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    public func hash(into hasher: inout Hasher) {
-        switch self {
-        case .object(let object):
-            hasher.combine(0 as UInt8)
-            hasher.combine(object)
-        case .wildcard(let type):
-            hasher.combine(1 as UInt8)
-            type.hashBytes(into: &hasher)
-        case .userset(let object, let relation):
-            hasher.combine(2 as UInt8)
-            hasher.combine(object)
-            relation.hashBytes(into: &hasher)
-        }
-    }
-
     /// Parses `type:id`, `type:*` or `type:id#relation`, splitting on bytes.
     /// - Throws: ``TupleReferenceError`` naming what is malformed; a userset of a wildcard (`group:*#member`) or
     ///   of an id holding `*` is malformed, as OpenFGA's server says.
