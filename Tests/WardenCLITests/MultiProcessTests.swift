@@ -58,4 +58,36 @@ struct MultiProcessTests {
             #expect(stored == outputs[0])
         }
     }
+
+    @Test("finding 4: a process opening the store while another is creating it waits for the file, not refusing it as empty")
+    func openingWaitsForTheCreator() throws {
+        // A finished environment with a key ring, standing in for what the creating process will have written.
+        let finished = try TemporaryDirectory()
+        let expected = try CLITests.run(["token", "jwks", "--data", finished.path])
+        #expect(expected.status == 0)
+        // The creator's moment: it holds the opening lock and `data.mdb` exists, still empty.
+        let data = try TemporaryDirectory()
+        let directory = open(data.path, O_RDONLY | O_DIRECTORY)
+        defer { close(directory) }
+        #expect(flock(directory, LOCK_EX) == 0)
+        let dataFile = data.path + "/data.mdb"
+        #expect(FileManager.default.createFile(atPath: dataFile, contents: Data()))
+        let opener = Process()
+        opener.executableURL = CLITests.binary
+        opener.arguments = ["token", "jwks", "--data", data.path]
+        let output = Pipe()
+        opener.standardOutput = output
+        opener.standardError = Pipe()
+        try opener.run()
+        Thread.sleep(forTimeInterval: 0.3)
+        // The creator finishes writing and lets go; the waiting process then reads what it wrote.
+        try FileManager.default.removeItem(atPath: dataFile)
+        try FileManager.default.copyItem(atPath: finished.path + "/data.mdb", toPath: dataFile)
+        #expect(flock(directory, LOCK_UN) == 0)
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        opener.waitUntilExit()
+        #expect(opener.terminationStatus == 0)
+        #expect(printed == expected.stdout)
+    }
 }
+

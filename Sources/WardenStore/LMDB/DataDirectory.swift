@@ -1,6 +1,6 @@
 import Foundation
 
-/// The data directory's permissions: it holds the tuples and the token signing keys, so it is the owner's alone —
+/// The data directory's permissions and opening lock: it holds the tuples and the token signing keys, so it is the owner's alone —
 /// the directory 0700 and its files 0600, whatever the umask.
 enum DataDirectory {
     /// Creates `path` (and missing parents) when it does not exist; a directory Warden creates is made 0700.
@@ -19,6 +19,27 @@ enum DataDirectory {
             var info = stat()
             guard stat(file, &info) == 0, info.st_mode & 0o077 != 0, info.st_uid == getuid() else { continue }
             chmod(file, 0o600)
+        }
+    }
+
+    /// Holds an exclusive advisory lock on the directory until `release` is called, so that processes opening
+    /// one environment at once do so in turn: the one creating `data.mdb` has written its meta pages before
+    /// another looks at the file, which would otherwise see it empty for a moment. Best effort: when the
+    /// directory cannot be opened the caller goes on unlocked and `mdb_env_open` reports the real problem.
+    static func lockForOpening(_ path: String) -> OpeningLock {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY)
+        if descriptor >= 0 {
+            while flock(descriptor, LOCK_EX) != 0, errno == EINTR {}
+        }
+        return OpeningLock(descriptor: descriptor)
+    }
+
+    /// The lock ``lockForOpening(_:)`` took; closing the descriptor releases it.
+    struct OpeningLock {
+        let descriptor: Int32
+
+        func release() {
+            if descriptor >= 0 { close(descriptor) }
         }
     }
 }

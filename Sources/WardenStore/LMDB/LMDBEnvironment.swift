@@ -41,6 +41,8 @@ public final class LMDBEnvironment: @unchecked Sendable {
         } catch {
             throw LMDBError(rawCode: EACCES, operation: "create directory '\(path)'")
         }
+        let openingLock = DataDirectory.lockForOpening(path)
+        defer { openingLock.release() }
         // LMDB would take an empty data file for a new environment and initialise it: a file emptied by accident
         // (or by a full disk) must be reported, never silently replaced by an empty store and fresh signing keys.
         let dataFile = (path as NSString).appendingPathComponent("data.mdb")
