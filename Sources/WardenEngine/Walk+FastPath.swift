@@ -2,11 +2,34 @@ import WardenModel
 import WardenStore
 
 extension Walk {
+    /// The fast path's answer, with the ordinary walk's paths in an explanation: the search itself is not recorded,
+    /// and where the two answers differ the explanation says so.
+    func explainedFastPath(
+        _ fastPath: RecursiveFastPath, seeds: [String], _ relation: CompiledRelation, _ problem: Subproblem,
+        _ user: ObjectRef, depth: Int
+    ) throws(CheckError) -> Outcome {
+        guard explanation != nil else {
+            return try recursiveFastPath(fastPath, seeds: seeds, relation, problem, user, depth: depth)
+        }
+        let walked = try? evaluate(relation.rewrite, relation, problem, depth: depth)
+        let recorder = explanation
+        explanation = nil
+        let searched = Result { () throws(CheckError) in
+            try recursiveFastPath(fastPath, seeds: seeds, relation, problem, user, depth: depth)
+        }
+        explanation = recorder
+        let outcome = try searched.get()
+        if let walked, walked.allowed != outcome.allowed {
+            explanation?.leaf(Self.label(problem), "OpenFGA's recursive fast path answers otherwise", outcome)
+        }
+        return outcome
+    }
+
     /// OpenFGA's recursive fast path (see ``RecursiveFastPath``): a seed on the object itself grants at once; a user
     /// with no seed anywhere gets "no"; otherwise the chain of parents (or nested usersets) is searched level by
     /// level, each object once, until a seed is met, the chain ends, or the 25th level would start (the depth error).
     /// - Parameter seeds: the relations whose direct tuples make a seed for users of `user`'s type.
-    func recursiveFastPath(
+    private func recursiveFastPath(
         _ fastPath: RecursiveFastPath, seeds: [String], _ relation: CompiledRelation, _ problem: Subproblem,
         _ user: ObjectRef, depth: Int
     ) throws(CheckError) -> Outcome {

@@ -79,18 +79,7 @@ final class Walk<Snapshot: TupleSnapshot> {
         var outcome: Outcome
         do throws(CheckError) {
             if let fastPath = relation.fastPath, case .object(let user) = problem.user, let seeds = fastPath.seeds[user.type] {
-                // An explanation shows the ordinary walk's paths; the answer is the fast path's, found unrecorded.
-                let walked = explanation == nil ? nil : try? evaluate(relation.rewrite, relation, problem, depth: depth)
-                let recorder = explanation
-                explanation = nil
-                let searched = Result { () throws(CheckError) in
-                    try recursiveFastPath(fastPath, seeds: seeds, relation, problem, user, depth: depth)
-                }
-                explanation = recorder
-                outcome = try searched.get()
-                if let walked, walked.allowed != outcome.allowed {
-                    explanation?.leaf(Self.label(problem), "OpenFGA's recursive fast path answers otherwise", outcome)
-                }
+                outcome = try explainedFastPath(fastPath, seeds: seeds, relation, problem, user, depth: depth)
             } else {
                 outcome = try evaluate(relation.rewrite, relation, problem, depth: depth)
             }

@@ -204,6 +204,25 @@ struct CheckBehaviourTests {
         #expect(try #require(denied.explanation).rendered().contains("✗ folder:1#viewer@group:eng#member  (userset tuple)"))
     }
 
+    @Test("explain on OpenFGA's recursive fast path shows the ordinary walk's granting path")
+    func explanationOnFastPath() throws {
+        let model = OpenFGARulesTests.folderChain
+        let fixture = try EngineFixture(model: model, tuples: ["folder:0#viewer@user:anne", "folder:1#parent@folder:0"])
+        let result = try fixture.check("user:anne", "viewer", "folder:1", explain: true)
+        #expect(result.allowed)
+        let path = try #require(result.explanation).grantingPath.rendered()
+        #expect(path == """
+            ✓ folder:1#viewer@user:anne
+              ✓ union
+                ✓ viewer from parent
+                  ✓ folder:1#parent@folder:0  (tupleset tuple)
+                    ✓ folder:0#viewer@user:anne
+                      ✓ union
+                        ✓ direct
+                          ✓ folder:0#viewer@user:anne  (tuple)
+            """)
+    }
+
     @Test("ListObjects says when it stops early and resumes from its token")
     func listObjectsContinuation() throws {
         let fixture = try EngineFixture(model: Self.folders, tuples: (1...5).map { "folder:\($0)#viewer@user:anne" })
