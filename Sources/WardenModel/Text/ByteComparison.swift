@@ -58,9 +58,7 @@ extension String {
         let after = String(decoding: utf8[utf8.index(after: index)...], as: UTF8.self)
         return (before, after)
     }
-}
 
-extension String {
     /// The string as an error message may quote it: at most `limit` characters (then `…` and the full size), with
     /// control characters and invisible or direction-changing ones (U+200B–U+200F, U+202A–U+202E, U+2066–U+2069,
     /// U+FEFF) escaped as `\u{…}`, so a message can neither be flooded nor display something else than it holds.

@@ -1,6 +1,6 @@
 /// An object a tuple or request names: `type:id`, e.g. `document:roadmap`.
 ///
-/// Equality and hashing are by UTF-8 bytes, as OpenFGA compares ids (see ``ByteString``).
+/// Equality is by UTF-8 bytes, as OpenFGA compares ids (see ``ByteString``); byte-equal values hash alike.
 public struct ObjectRef: Hashable, Sendable, CustomStringConvertible {
     /// The object's type.
     public var type: String

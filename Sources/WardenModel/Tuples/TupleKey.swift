@@ -2,7 +2,7 @@
 /// `document:roadmap#viewer@user:anne`.
 ///
 /// Two tuples with the same key are the same tuple whatever their conditions; a store holds at most one. Keys
-/// compare and hash by UTF-8 bytes, as OpenFGA compares them.
+/// compare by UTF-8 bytes, as OpenFGA compares them.
 public struct TupleKey: Hashable, Sendable, CustomStringConvertible {
     /// The object the relation is on.
     public var object: ObjectRef
