@@ -107,7 +107,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WardenConditionsTests",
-            dependencies: ["WardenConditions", "WardenModel"],
+            dependencies: ["WardenConditions", "WardenModel", "WardenTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

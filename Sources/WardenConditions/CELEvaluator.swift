@@ -5,16 +5,32 @@ import WardenModel
 /// absorb an error on one side when the other side decides the answer.
 struct CELEvaluator {
     let variables: [String: CELValue]
-    /// Evaluation steps left; each node costs one. A hostile expression runs out instead of hanging a check.
-    var budget: Int
+    /// The condition's constant patterns, compiled once.
+    let patterns: [String: RegexProgram]
+    /// The most work one evaluation may do, in ``CELCost`` units. A hostile expression or a huge value runs out
+    /// instead of hanging a check.
+    let limit: Int
+    private(set) var cost = 0
+
+    init(variables: [String: CELValue], patterns: [String: RegexProgram] = [:], limit: Int = CELCost.openFGALimit) {
+        self.variables = variables
+        self.patterns = patterns
+        self.limit = limit
+    }
+
+    private mutating func charge(_ amount: Int) throws(ConditionError) {
+        cost = cost.addingReportingOverflow(amount).overflow ? .max : cost + amount
+        guard cost <= limit else {
+            throw ConditionError(.costExceeded, "operation cancelled: actual cost limit exceeded")
+        }
+    }
 
     mutating func evaluate(_ expression: CELExpression) throws(ConditionError) -> CELValue {
-        budget -= 1
-        guard budget >= 0 else { throw ConditionError(.costExceeded, "the condition exceeded its evaluation cost limit") }
         switch expression {
         case .literal(let value):
             return value
         case .identifier(let name, let offset):
+            try charge(1)
             guard let value = variables[name] else {
                 throw ConditionError(.evaluation, "no such attribute '\(name)'", offset: offset)
             }
@@ -22,6 +38,7 @@ struct CELEvaluator {
         case .list(let elements):
             var values: [CELValue] = []
             for element in elements { values.append(try evaluate(element)) }
+            try charge(CELCost.isConstant(elements) ? 0 : CELCost.listCreation)
             return .list(values)
         case .map(let entries):
             var map: [ByteString: CELValue] = [:]
@@ -31,9 +48,11 @@ struct CELEvaluator {
                 }
                 map[ByteString(key)] = try evaluate(valueExpression)
             }
+            try charge(CELCost.mapCreation)
             return .map(map)
         case .unary(let symbol, let operand):
             let value = try evaluate(operand)
+            try charge(1)
             switch (symbol, value) {
             case ("!", .bool(let flag)): return .bool(!flag)
             case ("-", .int(let number)):
@@ -47,16 +66,31 @@ struct CELEvaluator {
             }
         case .binary(let operation, let left, let right, _):
             if operation == .and || operation == .or { return try logical(operation, left, right) }
-            return try CELOperators.apply(operation, try evaluate(left), try evaluate(right))
+            let (leftValue, rightValue) = (try evaluate(left), try evaluate(right))
+            var constantList = false
+            if case .list(let elements) = right { constantList = CELCost.isConstant(elements) }
+            try charge(CELCost.binary(operation, leftValue, rightValue, constantList: constantList))
+            return try CELOperators.apply(operation, leftValue, rightValue)
         case .conditional(let condition, let then, let otherwise):
             guard case .bool(let flag) = try evaluate(condition) else {
                 throw ConditionError(.evaluation, "a conditional needs a bool condition")
             }
             return try evaluate(flag ? then : otherwise)
         case .index(let base, let key):
-            return try CELOperators.index(try evaluate(base), try evaluate(key))
+            let baseValue = try evaluate(base)
+            // A constant key is part of the access (one unit); a computed key costs what computing it costs.
+            let keyValue: CELValue
+            if case .literal(let constant) = key {
+                keyValue = constant
+                try charge(1)
+            } else {
+                keyValue = try evaluate(key)
+            }
+            return try CELOperators.index(baseValue, keyValue)
         case .select(let base, let field):
-            guard case .map(let map) = try evaluate(base) else {
+            let baseValue = try evaluate(base)
+            try charge(1)
+            guard case .map(let map) = baseValue else {
                 throw ConditionError(.evaluation, "field '\(field)' selected from a value that is not a map")
             }
             guard let value = map[ByteString(field)] else { throw ConditionError(.evaluation, "no such key: \(field)") }
@@ -73,7 +107,20 @@ struct CELEvaluator {
                 let value = try evaluate(argument)
                 if values.0 == nil { values.0 = value } else { values.1 = value }
             }
+            try charge(CELCost.call(name, values.0, values.1))
+            if name == "matches", count == 2, case .string(let text)? = values.0, case .string(let pattern)? = values.1 {
+                return .bool(try matches(text, pattern))
+            }
             return try CELFunctions.call(name, isMethod: target != nil, count, values.0, values.1)
+        }
+    }
+
+    private func matches(_ text: String, _ pattern: String) throws(ConditionError) -> Bool {
+        if let program = patterns[pattern] { return program.matches(text) }
+        do throws(RegexSyntaxError) {
+            return try RegexProgram(pattern).matches(text)
+        } catch {
+            throw ConditionError(.evaluation, error.description)
         }
     }
 

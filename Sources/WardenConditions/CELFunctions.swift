@@ -1,6 +1,5 @@
 import WardenModel
 
-import Foundation
 
 /// The functions OpenFGA's CEL environment offers: `size`, the string predicates, type conversions,
 /// `timestamp`/`duration`, and the `ipaddress` extension with `in_cidr`.
@@ -19,7 +18,6 @@ enum CELFunctions {
             return .bool(text.utf8.count >= suffix.utf8.count && text.utf8.suffix(suffix.utf8.count).elementsEqual(suffix.utf8))
         case ("contains", 2, .string(let text)?, .string(let part)?) where isMethod:
             return .bool(containsBytes(text, part))
-        case ("matches", 2, .string(let text)?, .string(let pattern)?): return .bool(try matches(text, pattern))
         case ("int", 1, .int(let value)?, nil): return .int(value)
         case ("int", 1, .uint(let value)?, nil):
             guard let converted = Int64(exactly: value) else { throw ConditionError(.evaluation, "int overflow") }
@@ -110,12 +108,5 @@ enum CELFunctions {
         case .ipaddress(let bytes): return CELNetwork.text(bytes)
         default: throw ConditionError(.evaluation, "no such overload: string(\(value.typeName))")
         }
-    }
-
-    private static func matches(_ text: String, _ pattern: String) throws(ConditionError) -> Bool {
-        guard let expression = try? NSRegularExpression(pattern: pattern) else {
-            throw ConditionError(.evaluation, "invalid regular expression")
-        }
-        return expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
 }

@@ -7,22 +7,71 @@ import WardenModel
 /// let holds = try condition.evaluate(context: ["x": .number("5")])
 /// ```
 public struct CompiledCondition: Sendable {
-    /// The most expression nodes one evaluation may visit (OpenFGA bounds CEL cost the same way).
-    public static let maximumCost = 10_000
+    /// The most work one evaluation may do, in cel-go's cost units (see ``CELCost``): OpenFGA's default limit.
+    public static let maximumCost = CELCost.openFGALimit
 
     public let name: String
     let parameters: [(name: String, type: ConditionParameterType)]
     let expression: CELExpression
+    /// Every constant pattern of a `matches` call, compiled once.
+    let patterns: [String: RegexProgram]
 
     /// Parses `definition`'s expression and type-checks it against the declared parameters.
     /// - Throws: ``ConditionError`` `.syntax` or `.type` with the offset in the expression.
     public init(_ definition: ConditionDefinition) throws(ConditionError) {
         name = definition.name
         parameters = definition.parameters.map { ($0.name, $0.type) }
+        // OpenFGA's server stores no longer expression; the bound also keeps every walk of the tree shallow.
+        guard definition.expression.utf8.count <= ConditionValidation.maximumExpressionBytes else {
+            throw ConditionError(
+                .syntax, "the expression is \(definition.expression.utf8.count) bytes; OpenFGA's server refuses more "
+                    + "than \(ConditionValidation.maximumExpressionBytes) (invalid Condition.Expression)")
+        }
         expression = try CELParser.parse(definition.expression)
         var variables: [String: CELType] = [:]
         for (name, type) in parameters { variables[name] = CELType(type) }
         try CELTypeChecker(variables: variables).check(expression)
+        var patterns: [String: RegexProgram] = [:]
+        try Self.compilePatterns(in: expression, into: &patterns)
+        self.patterns = patterns
+    }
+
+    /// Compiles the constant pattern of every `matches` call, so a bad one is refused with the model (as
+    /// OpenFGA's server refuses it: "error parsing regexp: …").
+    private static func compilePatterns(
+        in expression: CELExpression, into patterns: inout [String: RegexProgram]
+    ) throws(ConditionError) {
+        switch expression {
+        case .literal, .identifier: break
+        case .list(let elements): for element in elements { try compilePatterns(in: element, into: &patterns) }
+        case .map(let entries):
+            for (key, value) in entries {
+                try compilePatterns(in: key, into: &patterns)
+                try compilePatterns(in: value, into: &patterns)
+            }
+        case .unary(_, let operand): try compilePatterns(in: operand, into: &patterns)
+        case .binary(_, let left, let right, _):
+            try compilePatterns(in: left, into: &patterns)
+            try compilePatterns(in: right, into: &patterns)
+        case .conditional(let condition, let then, let otherwise):
+            for part in [condition, then, otherwise] { try compilePatterns(in: part, into: &patterns) }
+        case .index(let base, let key):
+            try compilePatterns(in: base, into: &patterns)
+            try compilePatterns(in: key, into: &patterns)
+        case .select(let base, _): try compilePatterns(in: base, into: &patterns)
+        case .call(let name, let target, let arguments, let offset):
+            if let target { try compilePatterns(in: target, into: &patterns) }
+            for argument in arguments { try compilePatterns(in: argument, into: &patterns) }
+            if name == "matches", let last = arguments.last, case .literal(.string(let pattern)) = last,
+                patterns[pattern] == nil
+            {
+                do throws(RegexSyntaxError) {
+                    patterns[pattern] = try RegexProgram(pattern)
+                } catch {
+                    throw ConditionError(.syntax, error.description, offset: offset)
+                }
+            }
+        }
     }
 
     /// Evaluates the condition with `context` (parameter name → JSON value).
@@ -50,7 +99,7 @@ public struct CompiledCondition: Sendable {
         if !missing.isEmpty {
             throw ConditionError(.missingParameters, "missing context parameters", missingParameters: missing.sorted())
         }
-        var evaluator = CELEvaluator(variables: variables, budget: Self.maximumCost)
+        var evaluator = CELEvaluator(variables: variables, patterns: patterns)
         let result = try evaluator.evaluate(expression)
         guard case .bool(let holds) = result else {
             throw ConditionError(.evaluation, "condition '\(name)' evaluated to \(result.typeName), not bool")

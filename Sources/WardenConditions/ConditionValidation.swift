@@ -3,6 +3,9 @@ import WardenModel
 /// Compiles every condition of a model, so a bad expression is reported when the model is loaded, at its line and
 /// column in the DSL, rather than when a check first meets it.
 public enum ConditionValidation {
+    /// The longest expression OpenFGA's server stores ("value length must be at most 512 bytes").
+    public static let maximumExpressionBytes = 512
+
     /// One diagnostic per condition that does not compile.
     public static func diagnose(_ model: AuthorizationModel) -> [Diagnostic] {
         model.conditions.compactMap { definition -> Diagnostic? in

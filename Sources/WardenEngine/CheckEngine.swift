@@ -74,6 +74,7 @@ public struct CheckEngine: Sendable {
     ) throws(CheckError) -> CheckResult {
         try RequestValidation.validateCheck(user: request.user, relation: request.relation, object: request.object, in: model)
         try RequestValidation.validate(contextual: request.contextualTuples, in: model, refusingDuplicates: true)
+        try RequestValidation.validate(context: request.context)
         let problem = Subproblem(object: request.object, relation: request.relation, user: request.user)
         if request.contextualTuples.isEmpty {
             // An explanation shows the whole path, so it does not stop at answers cached by earlier requests.
@@ -105,6 +106,7 @@ public struct CheckEngine: Sendable {
             do throws(CheckError) {
                 try RequestValidation.validateCheck(user: request.user, relation: request.relation, object: request.object, in: model)
                 try RequestValidation.validate(contextual: request.contextualTuples, in: model, refusingDuplicates: true)
+                try RequestValidation.validate(context: request.context)
                 let key = WalkKey(context: request.context, contextualTuples: request.contextualTuples)
                 let walk = walks[key] ?? {
                     let overlay = ContextualSnapshot(base: snapshot, contextualTuples: request.contextualTuples)

@@ -50,6 +50,7 @@ extension CheckEngine {
     ) throws(CheckError) -> ListObjectsResult {
         try RequestValidation.validateListObjects(user: request.user, relation: request.relation, objectType: request.objectType, in: model)
         try RequestValidation.validate(contextual: request.contextualTuples, in: model)
+        try RequestValidation.validate(context: request.context)
         let overlay = ContextualSnapshot(base: snapshot, contextualTuples: request.contextualTuples)
         let walk = makeWalk(overlay, model, request.context, storeID: nil, explain: false)
         let limit = request.maximumResults ?? configuration.maximumListResults

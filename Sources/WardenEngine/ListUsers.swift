@@ -45,6 +45,7 @@ extension CheckEngine {
     ) throws(CheckError) -> [UserRef] {
         try RequestValidation.validateListUsers(request, in: model)
         try RequestValidation.validate(contextual: request.contextualTuples, in: model)
+        try RequestValidation.validate(context: request.context)
         let overlay = ContextualSnapshot(base: snapshot, contextualTuples: request.contextualTuples)
         let walk = makeWalk(overlay, model, request.context, storeID: nil, explain: false)
         var expansion = ForwardExpansion(walk: walk, filters: request.filters, maximumDepth: configuration.maximumDepth)

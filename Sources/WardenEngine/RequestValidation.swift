@@ -74,4 +74,53 @@ enum RequestValidation {
             }
         }
     }
+
+    /// A request context: OpenFGA refuses a key or string value holding an ASCII control character (U+0000 to
+    /// U+001F), at any depth: "invalid context: context value "a\tb" contains forbidden characters".
+    static func validate(context: JSONValue?) throws(CheckError) {
+        guard let context else { return }
+        if let (kind, text) = forbidden(in: context) {
+            throw CheckError(.validation, "invalid context: context \(kind) \(goQuoted(text)) contains forbidden characters")
+        }
+    }
+
+    private static func forbidden(in value: JSONValue) -> (String, String)? {
+        switch value {
+        case .string(let text): return hasControl(text) ? ("value", text) : nil
+        case .array(let values):
+            for element in values { if let found = forbidden(in: element) { return found } }
+            return nil
+        case .object(let members):
+            for (key, member) in members {
+                if hasControl(key) { return ("key", key) }
+                if let found = forbidden(in: member) { return found }
+            }
+            return nil
+        default: return nil
+        }
+    }
+
+    private static func hasControl(_ text: String) -> Bool { text.utf8.contains { $0 < 0x20 } }
+
+    /// Go's `%q` for the characters this rule is about: control characters as `\t`, `\n`, `\r` or `\xNN`.
+    private static func goQuoted(_ text: String) -> String {
+        var quoted = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\t": quoted += "\\t"
+            case "\n": quoted += "\\n"
+            case "\r": quoted += "\\r"
+            case "\"": quoted += "\\\""
+            case "\\": quoted += "\\\\"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    let hex = String(scalar.value, radix: 16)
+                    quoted += "\\x" + (hex.count == 1 ? "0" + hex : hex)
+                } else {
+                    quoted.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return quoted + "\""
+    }
 }

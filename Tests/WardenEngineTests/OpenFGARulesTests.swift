@@ -2,6 +2,7 @@ import Testing
 import WardenEngine
 import WardenModel
 import WardenStore
+import WardenTestSupport
 
 /// OpenFGA's rules for cycles, depth and conditions in tuple sets, each case with the answer `fga model test`
 /// (OpenFGA v1.22's engine, in fga v0.8.2) gave, stable over repeated runs.
@@ -156,6 +157,44 @@ struct OpenFGARulesTests {
     }
 
     /// ListObjects for (`user`, `relation`, `type`) and ListUsers of type user for (`object`, `relation`).
+    // MARK: Request context
+
+    @Test("a context key or string value holding a control character is refused with OpenFGA's message")
+    func controlCharactersInContext() throws {
+        let model = """
+            model
+              schema 1.1
+            type user
+            type doc
+              relations
+                define viewer: [user with cc]
+            condition cc(s: string, p: string) {
+              s.matches(p)
+            }
+            """
+        let fixture = try EngineFixture(model: model, tuples: [])
+        try fixture.write([])
+        // Every case of the CEL fixture OpenFGA refused for its context, with OpenFGA's own message.
+        var refused = 0
+        for fields in try Fixtures.repositoryObjects("Tests/Fixtures/conditions/regex.json") {
+            guard case .string(let message)? = fields["error"], message.contains("forbidden characters"),
+                let pattern = fields["pattern"], let text = fields["text"]
+            else { continue }
+            refused += 1
+            let context = JSONValue.object([("s", text), ("p", pattern)])
+            #expect(throws: CheckError(.validation, "invalid context: " + message)) {
+                try fixture.check("user:a", "viewer", "doc:1", context: context)
+            }
+        }
+        #expect(refused == 6)
+        let nestedKey = JSONValue.object([("s", .string("a")), ("p", .string("a")), ("m", .object([("k\n", .bool(true))]))])
+        #expect(throws: CheckError(.validation, #"invalid context: context key "k\n" contains forbidden characters"#)) {
+            try fixture.check("user:a", "viewer", "doc:1", context: nestedKey)
+        }
+        let fine = JSONValue.object([("s", .string("a\u{2028}\u{200B}b")), ("p", .string("b$"))])
+        #expect(try !fixture.check("user:a", "viewer", "doc:1", context: fine).allowed)
+    }
+
     static func lists(_ fixture: EngineFixture, user: String, relation: String, type: String, object: String) throws
         -> ([String], [UserRef])
     {

@@ -1,4 +1,5 @@
 import Foundation
+import WardenModel
 import Yams
 
 /// Finds the shared OpenFGA conformance corpus (`../shared/conformance` beside the checkout) and reads it.
@@ -46,6 +47,16 @@ public enum Fixtures {
             let names = try? FileManager.default.contentsOfDirectory(atPath: base.path)
         else { return [] }
         return names.filter { $0.hasSuffix("." + ext) }.sorted().map { base.appendingPathComponent($0) }
+    }
+
+    /// A JSON file of the repository (`Tests/Fixtures/…`) holding a list of objects, each as a dictionary.
+    public static func repositoryObjects(_ relativePath: String) throws -> [[String: JSONValue]] {
+        let url = repositoryRoot.appendingPathComponent(relativePath)
+        guard case .array(let items) = try JSONValue.parse(try text(url)) else { return [] }
+        return items.compactMap { item in
+            guard case .object(let members) = item else { return nil }
+            return Dictionary(members, uniquingKeysWith: { first, _ in first })
+        }
     }
 
     /// The text of a file.
