@@ -14,37 +14,55 @@ extension Warden {
         return try tuples.write(batch, store: store)
     }
 
-    /// Validates every tuple against the store's newest model without writing anything, so an import can refuse a
-    /// bad tuple anywhere in its files before its first batch commits.
-    /// - Throws: ``ImportProblem`` naming the tuple's position (0-based) and OpenFGA's reason.
-    public func validateForImport(_ tuples: [RelationshipTuple], store: String) throws {
-        let model = try self.model(store: store, id: nil)
-        for (index, tuple) in tuples.enumerated() {
-            do {
-                try model.validator.validate(tuple)
-            } catch {
-                throw ImportProblem(index: index, reason: error.description)
-            }
-        }
-    }
-
-    /// Writes `tuples` in batches of `batchSize`, each validated and committed on its own, calling `progress` with
-    /// the count written so far after each batch. A failing batch stops the import; earlier batches stay.
-    /// - Returns: the number of tuples written.
+    /// Imports tuples from `sources` into `store`. Every tuple of every source is validated against the store's
+    /// newest model before the first batch commits, so a bad tuple anywhere writes nothing; then the tuples are
+    /// written in batches of `batchSize`, each committed on its own, and `progress` is called with the summary so
+    /// far after each commit. With `.ignore`, tuples already present are skipped, so re-running an interrupted
+    /// import resumes it.
+    /// - Throws: ``ImportProblem`` (file, line, reason) for an invalid tuple, the source's own errors (a malformed
+    ///   file, at its line), or ``StoreError`` from a batch (earlier batches stay).
     @discardableResult
     public func importTuples(
-        _ tuples: [RelationshipTuple], store: String, batchSize: Int = 10_000, onDuplicate: WriteBatch.OnDuplicate = .error,
-        progress: (Int) -> Void = { _ in }
-    ) throws -> Int {
-        var written = 0
-        var start = 0
-        while start < tuples.count {
-            let end = min(start + batchSize, tuples.count)
-            try write(WriteBatch(writes: Array(tuples[start..<end]), onDuplicate: onDuplicate), store: store)
-            written = end
-            progress(written)
-            start = end
+        from sources: [any TupleSource], store: String, batchSize: Int = 10_000,
+        onDuplicate: WriteBatch.OnDuplicate = .error, progress: (ImportSummary) -> Void = { _ in }
+    ) throws -> ImportSummary {
+        let model = try self.model(store: store, id: nil)
+        var summary = ImportSummary()
+        for source in sources {
+            try source.forEach { line, tuple in
+                summary.total += 1
+                do throws(InvalidTupleError) {
+                    try model.validator.validate(tuple)
+                } catch {
+                    throw ImportProblem(file: source.name, line: line, reason: error.description)
+                }
+            }
         }
-        return written
+        var batch: [RelationshipTuple] = []
+        batch.reserveCapacity(min(batchSize, 100_000))
+        func commit() throws {
+            guard !batch.isEmpty else { return }
+            let outcome = try tuples.apply(WriteBatch(writes: batch, onDuplicate: onDuplicate), store: store)
+            summary.read += batch.count
+            summary.written += outcome.written
+            batch.removeAll(keepingCapacity: true)
+            progress(summary)
+        }
+        for source in sources {
+            try source.forEach { _, tuple in
+                batch.append(tuple)
+                if batch.count >= batchSize { try commit() }
+            }
+        }
+        try commit()
+        return summary
+    }
+
+    /// Imports tuples already in memory (see ``importTuples(from:store:batchSize:onDuplicate:progress:)``).
+    @discardableResult
+    public func importTuples(
+        _ tuples: [RelationshipTuple], store: String, batchSize: Int = 10_000, onDuplicate: WriteBatch.OnDuplicate = .error
+    ) throws -> ImportSummary {
+        try importTuples(from: [TupleArraySource(tuples)], store: store, batchSize: batchSize, onDuplicate: onDuplicate)
     }
 }

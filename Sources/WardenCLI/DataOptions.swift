@@ -48,12 +48,11 @@ func reporting<Result>(_ body: () throws -> Result) throws -> Result {
 
 /// A one-line progress bar with a rate, redrawn on stderr when stderr is a terminal; silent otherwise.
 struct ProgressBar {
-    let total: Int
     let label: String
     let start = ContinuousClock.now
     let enabled = isatty(STDERR_FILENO) == 1
 
-    func update(_ done: Int) {
+    func update(_ done: Int, of total: Int) {
         guard enabled, total > 0 else { return }
         let width = 30
         let filled = width * done / total

@@ -141,35 +141,36 @@ struct TupleImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        var tuples: [RelationshipTuple] = []
-        var fileStarts: [(file: String, start: Int)] = []
-        for file in files {
-            fileStarts.append((file, tuples.count))
-            tuples += try reporting { try TupleFile.load(path: file) }
-        }
         let (warden, info) = try store.open()
-        // Every tuple of every file is checked before the first batch commits: a bad tuple anywhere writes nothing.
-        do {
-            try warden.validateForImport(tuples, store: info.id)
-        } catch let problem as ImportProblem {
-            let owner = fileStarts.last { $0.start <= problem.index } ?? (files[0], 0)
-            StandardError.write("\(owner.file): tuple \(problem.index - owner.start + 1): \(problem.reason)\nnothing was written")
-            throw WardenExit.badInput
-        }
-        let bar = ProgressBar(total: tuples.count, label: "importing")
         let start = ContinuousClock.now
-        let written = try reporting {
-            try warden.importTuples(tuples, store: info.id, batchSize: batchSize, onDuplicate: onDuplicate) { count in
-                bar.update(count)
+        let bar = ProgressBar(label: "importing")
+        let summary: ImportSummary
+        do {
+            summary = try warden.importTuples(
+                from: files.map(TupleFileSource.init(path:)), store: info.id, batchSize: batchSize, onDuplicate: onDuplicate
+            ) { progress in
+                bar.update(progress.read, of: progress.total)
                 if logBatches {
-                    print("committed \(count)")
+                    print("committed \(progress.read)")
                     fflush(nil)
                 }
             }
+        } catch let problem as ImportProblem {
+            StandardError.write("\(problem.file):\(problem.line): error: \(problem.reason)\nnothing was written")
+            throw WardenExit.badInput
+        } catch let failure as TupleFile.Failure {
+            StandardError.write("\(failure)\nnothing was written")
+            throw WardenExit.badInput
+        } catch {
+            try reporting { throw error }
+            return
         }
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print("imported \(written) tuples in \(String(format: "%.2f", seconds)) s (\(Int(Double(written) / max(seconds, 1e-9))) tuples/s)")
+        let skipped = summary.skipped > 0 ? ", \(summary.skipped) already present" : ""
+        print(
+            "imported \(summary.written) tuples\(skipped) in \(String(format: "%.2f", seconds)) s "
+                + "(\(Int(Double(summary.read) / max(seconds, 1e-9))) tuples/s)")
     }
 }
 

@@ -152,8 +152,7 @@ public final class LMDBTupleStore: TupleStore, @unchecked Sendable {
         try typed { try readTables { reader in try reader.get(Array(name.utf8), in: .documents) } }
     }
 
-    @discardableResult
-    public func write(_ batch: WriteBatch, store: String) throws(StoreError) -> Revision {
+    public func apply(_ batch: WriteBatch, store: String) throws(StoreError) -> WriteOutcome {
         try writeTables { writer throws(StoreError) in
             let number = try TupleTables.storeRecord(id: store, in: writer).number
             return try TupleTables.apply(batch, store: number, now: Date(), in: writer)

@@ -51,14 +51,19 @@ public protocol TupleStore: Sendable {
 
     /// The data version a snapshot opened now would see (see ``TupleSnapshot/version``); cheap, no transaction.
     var currentVersion: UInt64 { get }
-    /// Applies the batch atomically and returns the store's revision after it.
+    /// Applies the batch atomically and says what it changed.
     /// - Throws: ``StoreError``: `.tupleExists`, `.tupleNotFound`, `.duplicateInBatch`, `.invalidTuple`,
     ///   `.storeNotFound`; nothing is changed when it throws.
-    @discardableResult
-    func write(_ batch: WriteBatch, store: String) throws(StoreError) -> Revision
+    func apply(_ batch: WriteBatch, store: String) throws(StoreError) -> WriteOutcome
 }
 
 extension TupleStore {
+    /// Applies the batch atomically and returns the store's revision after it (see ``apply(_:store:)``).
+    @discardableResult
+    public func write(_ batch: WriteBatch, store: String) throws(StoreError) -> Revision {
+        try apply(batch, store: store).revision
+    }
+
     /// The newest model of `store`.
     /// - Throws: ``StoreError`` `.modelNotFound` when the store has none.
     public func latestModel(store: String) throws(StoreError) -> StoredModel {

@@ -6,12 +6,13 @@ extension TupleTables {
     /// the changelog under the next revision. Throws before the caller commits, so a failing batch changes nothing.
     static func apply(
         _ batch: WriteBatch, store: UInt32, now: Date, in writer: some KeyValueWriter
-    ) throws(StoreError) -> Revision {
+    ) throws(StoreError) -> WriteOutcome {
         try rejectDuplicates(in: batch)
         let current = try revision(store: store, in: writer)
         let next = current.rawValue + 1
         let time = now.milliseconds
         var sequence: UInt32 = 0
+        var deleted = 0
 
         func log(_ operation: TupleChange.Operation, _ forward: [UInt8], _ condition: [UInt8]) throws(StoreError) {
             var value: [UInt8] = [operation == .write ? 1 : 2]
@@ -34,6 +35,7 @@ extension TupleTables {
             try writer.delete(forward, in: .forward)
             try writer.delete(KeyLayout.reverseKey(store: store, key), in: .reverse)
             try log(.delete, forward, existing)
+            deleted += 1
         }
         for tuple in batch.writes {
             let forward = try KeyLayout.forwardKey(store: store, tuple.key)
@@ -50,9 +52,9 @@ extension TupleTables {
             try writer.put(KeyLayout.reverseKey(store: store, tuple.key), condition, in: .reverse)
             try log(.write, forward, condition)
         }
-        guard sequence > 0 else { return current }
+        guard sequence > 0 else { return WriteOutcome(revision: current, written: 0, deleted: 0) }
         try writer.put(KeyLayout.metaKey(store: store, "revision"), bytes(next), in: .meta)
-        return Revision(rawValue: next)
+        return WriteOutcome(revision: Revision(rawValue: next), written: Int(sequence) - deleted, deleted: deleted)
     }
 
     private static func rejectDuplicates(in batch: WriteBatch) throws(StoreError) {

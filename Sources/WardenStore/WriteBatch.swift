@@ -39,3 +39,17 @@ public struct WriteBatch: Hashable, Sendable {
     /// Whether the batch changes nothing.
     public var isEmpty: Bool { writes.isEmpty && deletes.isEmpty }
 }
+
+/// What a committed ``WriteBatch`` changed: the revision after it, and how many tuples it wrote and deleted
+/// (tuples skipped by `.ignore` are not counted).
+public struct WriteOutcome: Hashable, Sendable {
+    public var revision: Revision
+    public var written: Int
+    public var deleted: Int
+
+    public init(revision: Revision, written: Int, deleted: Int) {
+        self.revision = revision
+        self.written = written
+        self.deleted = deleted
+    }
+}

@@ -35,8 +35,66 @@ struct StoreCLITests {
         #expect(try Self.run(["model", "write", modelPath] + s).status == 0)
         let imported = try Self.run(["tuple", "import", good, bad, "--batch-size", "2"] + s)
         #expect(imported.status == 2)
-        #expect(imported.stderr == "\(bad): tuple 2: Invalid tuple 'warehouse:y#owner@user:y'. Reason: relation 'warehouse#owner' not found\nnothing was written\n")
+        #expect(imported.stderr == "\(bad):2: error: Invalid tuple 'warehouse:y#owner@user:y'. Reason: relation 'warehouse#owner' not found\nnothing was written\n")
         #expect(try Self.run(["tuple", "export"] + s).stdout == "")
+    }
+
+    @Test("finding 5: a bad line is named FILE:LINE in JSONL (blank lines counted) and CSV; a malformed line too")
+    func importNamesLines() throws {
+        let data = try TemporaryDirectory()
+        let modelPath = try CLITests.temporaryFile("model.fga", Self.model)
+        let s = ["--data", data.path, "--store", "retail"]
+        #expect(try Self.run(["store", "create", "retail", "--data", data.path]).status == 0)
+        #expect(try Self.run(["model", "write", modelPath] + s).status == 0)
+        let jsonl = try CLITests.temporaryFile(
+            "lines.jsonl",
+            #"{"user":"user:a","relation":"manager","object":"warehouse:a"}"# + "\n\n  \n"
+                + #"{"user":"user:b","relation":"manager","object":"product:b"}"# + "\n")
+        let first = try Self.run(["tuple", "import", jsonl] + s)
+        #expect(first.status == 2)
+        #expect(first.stderr.hasPrefix("\(jsonl):4: error: Invalid tuple 'product:b#manager@user:b'."))
+        let csv = try CLITests.temporaryFile(
+            "rows.csv",
+            "user_type,user_id,user_relation,relation,object_type,object_id,condition_name,condition_context\n"
+                + "user,a,,manager,warehouse,a,,\n"
+                + "user,\"b,c\",,manager,warehouse,b,,\n"
+                + "user,d,,owner,warehouse,d,,\n"
+                + "user,\"e\nf\",,manager,warehouse,e,,\n")
+        let second = try Self.run(["tuple", "import", csv] + s)
+        #expect(second.status == 2)
+        #expect(second.stderr.hasPrefix("\(csv):4: error: Invalid tuple 'warehouse:d#owner@user:d'."))
+        // A quoted field may span lines; the record is named by the line it starts on.
+        let spanning = try CLITests.temporaryFile(
+            "spanning.csv",
+            "user_type,user_id,user_relation,relation,object_type,object_id,condition_name,condition_context\n"
+                + "user,a,,manager,warehouse,a,,\nuser,\"e\nf\",,manager,warehouse,e,,\n")
+        #expect(try Self.run(["tuple", "import", spanning] + s).stderr.hasPrefix("\(spanning):3: error: invalid reference 'user:e\\u{A}f'"))
+        let malformed = try CLITests.temporaryFile("broken.jsonl", #"{"user":"user:a","relation":"manager","object":"warehouse:a"}"# + "\n{\"user\":\n")
+        let third = try Self.run(["tuple", "import", malformed] + s)
+        #expect(third.status == 2)
+        #expect(third.stderr.hasPrefix("\(malformed):2: error: "))
+        #expect(try Self.run(["tuple", "export"] + s).stdout == "")
+    }
+
+    @Test("finding 5: --on-duplicate ignore resumes an interrupted import and counts exactly what it wrote")
+    func importResumes() throws {
+        let data = try TemporaryDirectory()
+        let modelPath = try CLITests.temporaryFile("model.fga", Self.model)
+        let s = ["--data", data.path, "--store", "retail"]
+        #expect(try Self.run(["store", "create", "retail", "--data", data.path]).status == 0)
+        #expect(try Self.run(["model", "write", modelPath] + s).status == 0)
+        let lines = (1...8).map { #"{"user":"user:u\#($0)","relation":"manager","object":"warehouse:w"}"# }
+        let part = try CLITests.temporaryFile("part.jsonl", lines.prefix(5).joined(separator: "\n"))
+        let whole = try CLITests.temporaryFile("whole.jsonl", lines.joined(separator: "\n"))
+        #expect(try Self.run(["tuple", "import", part, "--batch-size", "2"] + s).stdout.hasPrefix("imported 5 tuples in "))
+        let again = try Self.run(["tuple", "import", whole, "--batch-size", "2"] + s)
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("cannot write a tuple which already exists"))
+        let resumed = try Self.run(["tuple", "import", whole, "--batch-size", "2", "--on-duplicate", "ignore"] + s)
+        #expect(resumed.status == 0)
+        #expect(resumed.stdout.hasPrefix("imported 3 tuples, 5 already present in "))
+        let stored = try Self.run(["tuple", "export"] + s).stdout.split(separator: "\n").map(String.init)
+        #expect(Set(stored) == Set(lines))
     }
 
     @Test("create a store, write a model and tuples, check, list, read, export")

@@ -1,14 +1,17 @@
-/// A tuple an import refuses before writing anything: its position among the imported tuples and the reason.
+/// A tuple an import refuses before writing anything: where it is and OpenFGA's reason.
 public struct ImportProblem: Error, Hashable, Sendable, CustomStringConvertible {
-    /// 0-based position of the tuple among all tuples given.
-    public var index: Int
+    /// The tuple's file (or the label of an in-memory source).
+    public var file: String
+    /// 1-based line in the file (for an in-memory source, the tuple's 1-based position).
+    public var line: Int
     /// OpenFGA's reason, as ``InvalidTupleError`` words it.
     public var reason: String
 
-    public init(index: Int, reason: String) {
-        self.index = index
+    public init(file: String, line: Int, reason: String) {
+        self.file = file
+        self.line = line
         self.reason = reason
     }
 
-    public var description: String { "tuple \(index + 1): \(reason)" }
+    public var description: String { "\(file):\(line): \(reason)" }
 }

@@ -9,40 +9,23 @@ extension TupleFile {
     ]
 
     static func parseCSV(_ text: String, file: String) throws(Failure) -> [RelationshipTuple] {
-        let rows = csvRows(text)
-        guard let header = rows.first else { return [] }
-        let names = header.map { $0.trimmingCharacters(in: .whitespaces) }
-        var column: [String: Int] = [:]
-        for (index, name) in names.enumerated() { column[name] = index }
-        for required in ["user_type", "user_id", "relation", "object_type", "object_id"] where column[required] == nil {
-            throw Failure(file: file, line: 1, message: "the header has no '\(required)' column")
-        }
+        var reader = CSVTupleReader(file: file)
         var tuples: [RelationshipTuple] = []
-        for (offset, row) in rows.dropFirst().enumerated() where !(row.count == 1 && row[0].isEmpty) {
-            let line = offset + 2
-            func field(_ name: String) -> String {
-                guard let index = column[name], index < row.count else { return "" }
-                return row[index]
-            }
-            var user = "\(field("user_type")):\(field("user_id"))"
-            if !field("user_relation").isEmpty { user += "#\(field("user_relation"))" }
-            do {
-                let key = try TupleKey(
-                    object: "\(field("object_type")):\(field("object_id"))", relation: field("relation"), user: user)
-                var condition: TupleCondition?
-                if !field("condition_name").isEmpty {
-                    let contextText = field("condition_context")
-                    condition = TupleCondition(
-                        name: field("condition_name"), context: contextText.isEmpty ? nil : try JSONValue.parse(contextText))
-                }
-                tuples.append(RelationshipTuple(key, condition: condition))
-            } catch let error as Diagnostic {
-                throw Failure(file: file, line: line, message: error.message)
-            } catch {
-                throw Failure(file: file, line: line, message: "\(error)")
-            }
+        for record in csvRecords(text) {
+            if let tuple = try reader.tuple(fromRecord: record.text, line: record.lineOffset + 1) { tuples.append(tuple) }
         }
         return tuples
+    }
+
+    /// Splits CSV text into records (a quoted field may span lines), each with its first line's offset (0-based).
+    static func csvRecords(_ text: String) -> [(text: String, lineOffset: Int)] {
+        var records: [(String, Int)] = []
+        var assembler = CSVRecordAssembler()
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if let record = assembler.add(String(line), line: index) { records.append((record.text, record.line)) }
+        }
+        if let rest = assembler.finish() { records.append((rest.text, rest.line)) }
+        return records
     }
 
     /// RFC 4180 rows: quoted fields may hold commas, quotes (doubled) and newlines.
@@ -113,6 +96,78 @@ extension TupleFile {
             case .wildcard(let type): (self.type, id, relation) = (type, "*", "")
             case .userset(let object, let relation): (type, id, self.relation) = (object.type, object.id, relation)
             }
+        }
+    }
+}
+
+/// Joins physical lines into CSV records: a line that leaves a quoted field open continues on the next.
+struct CSVRecordAssembler {
+    private var pending: String?
+    private var pendingLine = 0
+    private var open = false
+
+    /// Adds a physical line (0-based `line`); returns a finished record and the line it began on.
+    mutating func add(_ text: String, line: Int) -> (text: String, line: Int)? {
+        if pending == nil {
+            pending = text
+            pendingLine = line
+        } else {
+            pending! += "\n" + text
+        }
+        if text.utf8.reduce(0, { $1 == UInt8(ascii: "\"") ? $0 + 1 : $0 }) % 2 == 1 { open.toggle() }
+        guard !open, let record = pending else { return nil }
+        pending = nil
+        return (record, pendingLine)
+    }
+
+    /// The unfinished record at the end of the input, if any.
+    mutating func finish() -> (text: String, line: Int)? {
+        defer { pending = nil }
+        return pending.map { ($0, pendingLine) }
+    }
+}
+
+/// Reads CSV records as tuples: the first record is the header naming the columns.
+struct CSVTupleReader {
+    let file: String
+    private var column: [String: Int]?
+
+    init(file: String) {
+        self.file = file
+    }
+
+    /// The tuple of one record (nil for the header and blank records); `line` is 1-based.
+    mutating func tuple(fromRecord record: String, line: Int) throws(TupleFile.Failure) -> RelationshipTuple? {
+        guard let row = TupleFile.csvRows(record).first, !(row.count == 1 && row[0].isEmpty) else { return nil }
+        guard let column else {
+            var names: [String: Int] = [:]
+            for (index, name) in row.enumerated() { names[name.trimmingCharacters(in: .whitespaces)] = index }
+            for required in ["user_type", "user_id", "relation", "object_type", "object_id"] where names[required] == nil {
+                throw TupleFile.Failure(file: file, line: line, message: "the header has no '\(required)' column")
+            }
+            self.column = names
+            return nil
+        }
+        func field(_ name: String) -> String {
+            guard let index = column[name], index < row.count else { return "" }
+            return row[index]
+        }
+        var user = "\(field("user_type")):\(field("user_id"))"
+        if !field("user_relation").isEmpty { user += "#\(field("user_relation"))" }
+        do {
+            let key = try TupleKey(
+                object: "\(field("object_type")):\(field("object_id"))", relation: field("relation"), user: user)
+            var condition: TupleCondition?
+            if !field("condition_name").isEmpty {
+                let contextText = field("condition_context")
+                condition = TupleCondition(
+                    name: field("condition_name"), context: contextText.isEmpty ? nil : try JSONValue.parse(contextText))
+            }
+            return RelationshipTuple(key, condition: condition)
+        } catch let error as Diagnostic {
+            throw TupleFile.Failure(file: file, line: line, message: error.message)
+        } catch {
+            throw TupleFile.Failure(file: file, line: line, message: "\(error)")
         }
     }
 }

@@ -40,6 +40,11 @@ public enum TupleFile {
     }
 
     private static func parseList(_ text: String, file: String) throws(Failure) -> [RelationshipTuple] {
+        try parseListWithLines(text, file: file).map(\.tuple)
+    }
+
+    /// A YAML or JSON list of tuples, each with the line its entry starts on.
+    static func parseListWithLines(_ text: String, file: String) throws(Failure) -> [(line: Int, tuple: RelationshipTuple)] {
         let node: Node?
         do {
             node = try SafeYAML.compose(text)
@@ -50,11 +55,11 @@ public enum TupleFile {
         guard case .sequence(let entries) = node else {
             throw Failure(file: file, line: 1, message: "expected a list of tuples")
         }
-        var tuples: [RelationshipTuple] = []
+        var tuples: [(line: Int, tuple: RelationshipTuple)] = []
         for entry in entries {
-            let line = entry.mark.map(\.line)
+            let line = entry.mark?.line ?? 1
             do {
-                tuples.append(try tuple(from: JSONValue(yaml: entry)))
+                tuples.append((line, try tuple(from: JSONValue(yaml: entry))))
             } catch let error as Diagnostic {
                 throw Failure(file: file, line: line, message: error.message)
             } catch {
@@ -67,17 +72,22 @@ public enum TupleFile {
     private static func parseLines(_ text: String, file: String) throws(Failure) -> [RelationshipTuple] {
         var tuples: [RelationshipTuple] = []
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            guard !trimmed.isEmpty else { continue }
-            do {
-                tuples.append(try tuple(from: JSONValue.parse(trimmed)))
-            } catch let error as Diagnostic {
-                throw Failure(file: file, line: index + 1, message: error.message)
-            } catch {
-                throw Failure(file: file, line: index + 1, message: "\(error)")
-            }
+            if let tuple = try jsonLineTuple(String(line), file: file, line: index + 1) { tuples.append(tuple) }
         }
         return tuples
+    }
+
+    /// The tuple on one JSONL line (nil for a blank line); `line` is 1-based.
+    static func jsonLineTuple(_ text: String, file: String, line: Int) throws(Failure) -> RelationshipTuple? {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { return nil }
+        do {
+            return try tuple(from: JSONValue.parse(trimmed))
+        } catch let error as Diagnostic {
+            throw Failure(file: file, line: line, message: error.message)
+        } catch {
+            throw Failure(file: file, line: line, message: "\(error)")
+        }
     }
 
     /// Refuses a key the format does not know, or one given twice (whatever the file format: JSON, JSONL, YAML).

@@ -83,8 +83,7 @@ public final class MemoryTupleStore: TupleStore, @unchecked Sendable {
         try current().get(Array(name.utf8), in: .documents)
     }
 
-    @discardableResult
-    public func write(_ batch: WriteBatch, store: String) throws(StoreError) -> Revision {
+    public func apply(_ batch: WriteBatch, store: String) throws(StoreError) -> WriteOutcome {
         try mutate { writer throws(StoreError) in
             try TupleTables.apply(batch, store: TupleTables.storeRecord(id: store, in: writer).number, now: Date(), in: writer)
         }

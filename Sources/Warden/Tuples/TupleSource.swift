@@ -1,0 +1,58 @@
+import WardenModel
+
+/// Tuples an import reads, each with where it came from. An import reads its sources twice — once to validate
+/// every tuple, once to write — so a source must give the same tuples each time.
+public protocol TupleSource {
+    /// The file name (or label) errors name.
+    var name: String { get }
+    /// Calls `body` with each tuple and its 1-based line (or position), in order.
+    func forEach(_ body: (Int, RelationshipTuple) throws -> Void) throws
+}
+
+/// A tuple file in any of ``TupleFile``'s formats, streamed from disk (JSONL and CSV in bounded memory).
+public struct TupleFileSource: TupleSource {
+    public let path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    public var name: String { path }
+
+    public func forEach(_ body: (Int, RelationshipTuple) throws -> Void) throws {
+        try TupleFile.forEach(path: path, body)
+    }
+}
+
+/// Tuples already in memory (tests, scenarios, embedding services); positions count from 1.
+public struct TupleArraySource: TupleSource {
+    public let name: String
+    public let tuples: [RelationshipTuple]
+
+    public init(_ tuples: [RelationshipTuple], name: String = "tuples") {
+        self.tuples = tuples
+        self.name = name
+    }
+
+    public func forEach(_ body: (Int, RelationshipTuple) throws -> Void) throws {
+        for (index, tuple) in tuples.enumerated() { try body(index + 1, tuple) }
+    }
+}
+
+/// What an import did: tuples read from the sources, written, and skipped because they already existed
+/// (`--on-duplicate ignore`, so a re-run resumes).
+public struct ImportSummary: Hashable, Sendable {
+    /// Tuples in the sources (all validated before the first write).
+    public var total = 0
+    /// Tuples committed so far, written or skipped.
+    public var read = 0
+    /// Tuples actually added to the store.
+    public var written = 0
+    public var skipped: Int { read - written }
+
+    public init(total: Int = 0, read: Int = 0, written: Int = 0) {
+        self.total = total
+        self.read = read
+        self.written = written
+    }
+}
