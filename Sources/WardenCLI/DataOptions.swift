@@ -8,14 +8,17 @@ struct DataOptions: ParsableArguments {
     @Option(name: .customLong("data"), help: "The data directory (LMDB).")
     var directory = "./warden-data"
 
-    /// Opens the data directory, reporting a damaged one as bad input.
-    func open() throws -> Warden {
-        try Self.open(directory)
+    /// Opens the data directory, reporting a damaged one as bad input. A query opens it `readOnly`: nothing is
+    /// created or written, so it works on a read-only mount and for a user who may only read the data.
+    func open(readOnly: Bool = false) throws -> Warden {
+        try Self.open(directory, readOnly: readOnly)
     }
 
     /// Opens the data directory at `path`, reporting a damaged one as bad input.
-    static func open(_ path: String) throws -> Warden {
-        try reporting { try Warden(dataDirectory: path) }
+    static func open(_ path: String, readOnly: Bool = false) throws -> Warden {
+        var configuration = Warden.Configuration()
+        configuration.lmdb.readOnly = readOnly
+        return try reporting { try Warden(dataDirectory: path, configuration: configuration) }
     }
 }
 
@@ -26,9 +29,9 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "The store's id or name.")
     var store: String
 
-    /// Opens the data directory and finds the store.
-    func open() throws -> (Warden, StoreInfo) {
-        let warden = try data.open()
+    /// Opens the data directory (see ``DataOptions/open(readOnly:)``) and finds the store.
+    func open(readOnly: Bool = false) throws -> (Warden, StoreInfo) {
+        let warden = try data.open(readOnly: readOnly)
         let info = try reporting { try warden.resolveStore(store) }
         return (warden, info)
     }

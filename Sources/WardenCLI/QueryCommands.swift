@@ -44,7 +44,7 @@ struct QuerySource: ParsableArguments {
         _ body: (CheckEngine, CompiledModel, any TupleSnapshot, String?) throws -> Result
     ) throws -> Result {
         if let store {
-            let warden = try DataOptions.open(directory)
+            let warden = try DataOptions.open(directory, readOnly: true)
             let info = try reporting { try warden.resolveStore(store) }
             let compiled = try reporting { try warden.model(store: info.id) }
             return try Self.read(warden.tuples, info.id) { snapshot in try body(warden.engine, compiled, snapshot, info.id) }

@@ -35,7 +35,7 @@ struct StoreListCommand: ParsableCommand {
     @Option(help: "text or json.") var output: OutputFormat = .text
 
     func run() throws {
-        let stores = try reporting { try data.open().listStores() }
+        let stores = try reporting { try data.open(readOnly: true).listStores() }
         switch output {
         case .text: for store in stores { print("\(store.id)  \(store.name)") }
         case .json: print(JSONValue.object([("stores", .array(stores.map(StoreJSON.json)))]).formatted())
@@ -86,7 +86,7 @@ struct ModelListCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let (warden, info) = try store.open()
+        let (warden, info) = try store.open(readOnly: true)
         for model in try reporting({ try warden.listModels(store: info.id) }) { print(model.id) }
     }
 }

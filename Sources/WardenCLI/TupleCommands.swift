@@ -109,7 +109,7 @@ struct TupleReadCommand: ParsableCommand {
         }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         if let user { filter.user = try reporting { try UserRef(parsing: user) } }
-        let (warden, info) = try store.open()
+        let (warden, info) = try store.open(readOnly: true)
         var found: [RelationshipTuple] = []
         var token: ContinuationToken?
         repeat {
@@ -181,7 +181,7 @@ struct TupleExportCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let (warden, info) = try store.open()
+        let (warden, info) = try store.open(readOnly: true)
         var all: [RelationshipTuple] = []
         var token: ContinuationToken?
         repeat {
@@ -203,7 +203,7 @@ struct TupleChangesCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let (warden, info) = try store.open()
+        let (warden, info) = try store.open(readOnly: true)
         let page = try reporting {
             try warden.changes(store: info.id, objectType: type, after: after.map(ContinuationToken.init(text:)), limit: limit)
         }

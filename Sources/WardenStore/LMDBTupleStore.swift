@@ -21,7 +21,7 @@ public final class LMDBTupleStore: TupleStore, @unchecked Sendable {
     ///   when it cannot be created or opened.
     public init(path: String, configuration: LMDBEnvironment.Configuration = .init()) throws(StoreError) {
         do {
-            try DataDirectory.create(path)
+            if !configuration.readOnly { try DataDirectory.create(path) }
         } catch {
             throw StoreError(.storage, "cannot create data directory '\(path)': \(error.localizedDescription)")
         }

@@ -14,8 +14,13 @@ struct CLITests {
     static let binary = Fixtures.repositoryRoot.appendingPathComponent(".build/debug/warden")
 
     static func run(_ arguments: [String]) throws -> Result {
+        try run(program: binary, arguments)
+    }
+
+    /// Runs any program and collects its exit status and output.
+    static func run(program: URL, _ arguments: [String]) throws -> Result {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = program
         process.arguments = arguments
         let out = Pipe()
         let err = Pipe()

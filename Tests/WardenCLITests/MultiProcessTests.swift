@@ -89,5 +89,80 @@ struct MultiProcessTests {
         #expect(opener.terminationStatus == 0)
         #expect(printed == expected.stdout)
     }
-}
 
+    /// Runs warden with the data directory `data` visible read-only at `mountPoint` (a private bind mount in a
+    /// new mount namespace); nil when this machine does not allow mounting (the test then says it skipped).
+    static func runOnReadOnlyMount(data: String, mountPoint: String, _ arguments: [String]) throws -> CLITests.Result? {
+        let script = #"mount --bind "$1" "$2" && mount -o remount,bind,ro "$2" || exit 99; shift 2; exec "$@""#
+        let result = try CLITests.run(
+            program: URL(fileURLWithPath: "/usr/bin/unshare"),
+            ["-m", "/bin/sh", "-c", script, "sh", data, mountPoint, CLITests.binary.path] + arguments)
+        return result.status == 99 || result.stderr.contains("unshare:") ? nil : result
+    }
+
+    @Test("finding 8: on a read-only mount, queries answer (nothing is created or written); a write says why not")
+    func readOnlyMount() throws {
+        let data = try TemporaryDirectory()
+        let mountPoint = try TemporaryDirectory()
+        let modelPath = try CLITests.temporaryFile("model.fga", Self.model)
+        let common = ["--data", data.path, "--store", "docs"]
+        #expect(try CLITests.run(["store", "create", "docs", "--data", data.path]).status == 0)
+        #expect(try CLITests.run(["model", "write", modelPath] + common).status == 0)
+        #expect(try CLITests.run(["tuple", "write", "user:anne", "viewer", "document:1"] + common).status == 0)
+        let readOnly = ["--data", mountPoint.path, "--store", "docs"]
+        guard let check = try Self.runOnReadOnlyMount(
+            data: data.path, mountPoint: mountPoint.path, ["check", "user:anne", "viewer", "document:1"] + readOnly)
+        else {
+            print("SKIPPED: this machine does not allow a private read-only bind mount (unshare -m); read-only test not run")
+            return
+        }
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout == "allowed\n")
+        let listed = try #require(try Self.runOnReadOnlyMount(
+            data: data.path, mountPoint: mountPoint.path, ["list-objects", "user:anne", "viewer", "document"] + readOnly))
+        #expect(listed.stdout == "document:1\n")
+        let read = try #require(try Self.runOnReadOnlyMount(
+            data: data.path, mountPoint: mountPoint.path, ["tuple", "export"] + readOnly))
+        #expect(read.stdout == #"{"user":"user:anne","relation":"viewer","object":"document:1"}"# + "\n")
+        let stores = try #require(try Self.runOnReadOnlyMount(
+            data: data.path, mountPoint: mountPoint.path, ["store", "list", "--data", mountPoint.path]))
+        #expect(stores.status == 0 && stores.stdout.contains("docs"))
+        let write = try #require(try Self.runOnReadOnlyMount(
+            data: data.path, mountPoint: mountPoint.path, ["tuple", "write", "user:bob", "viewer", "document:1"] + readOnly))
+        #expect(write.status == 2)
+        #expect(write.stderr.hasPrefix("error: "))
+        // A query on a directory with no data creates nothing.
+        let empty = try TemporaryDirectory()
+        let missing = try CLITests.run(["check", "user:anne", "viewer", "document:1", "--data", empty.path + "/none", "--store", "docs"])
+        #expect(missing.status == 2)
+        #expect(!FileManager.default.fileExists(atPath: empty.path + "/none"))
+    }
+
+    @Test("finding 8: a scan that meets keys out of order (a damaged page) fails the export instead of cutting it short")
+    func outOfOrderKeysFailExport() throws {
+        let data = try TemporaryDirectory()
+        let modelPath = try CLITests.temporaryFile("model.fga", Self.model)
+        let common = ["--data", data.path, "--store", "docs"]
+        #expect(try CLITests.run(["store", "create", "docs", "--data", data.path]).status == 0)
+        #expect(try CLITests.run(["model", "write", modelPath] + common).status == 0)
+        let lines = (100..<200).map { #"{"user":"user:u\#($0)","relation":"viewer","object":"document:d\#($0)"}"# }
+        let tuplesPath = try CLITests.temporaryFile("tuples.jsonl", lines.joined(separator: "\n"))
+        #expect(try CLITests.run(["tuple", "import", tuplesPath] + common).status == 0)
+        #expect(try CLITests.run(["tuple", "export"] + common).stdout.split(separator: "\n").count == 100)
+        // Damage the file the way a bad disk page would: one id's bytes changed in place, so it sorts before its
+        // neighbours. LMDB keeps no checksums; only the order tells.
+        let file = URL(fileURLWithPath: data.path + "/data.mdb")
+        var bytes = try Data(contentsOf: file)
+        let original = Data("d150".utf8)
+        var damaged = 0
+        while let range = bytes.range(of: original) {
+            bytes.replaceSubrange(range, with: Data([UInt8(ascii: "d"), 0, 0, 0]))
+            damaged += 1
+        }
+        #expect(damaged > 0)
+        try bytes.write(to: file)
+        let export = try CLITests.run(["tuple", "export"] + common)
+        #expect(export.status == 2)
+        #expect(export.stderr.contains("keys out of order: the data file is damaged"))
+    }
+}

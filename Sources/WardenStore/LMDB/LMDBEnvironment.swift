@@ -18,6 +18,10 @@ public final class LMDBEnvironment: @unchecked Sendable {
         public var maximumDatabases: UInt32 = 16
         /// The most concurrent read transactions.
         public var maximumReaders: UInt32 = 256
+        /// Opens an existing environment for reading only (`MDB_RDONLY`): nothing is created or written, so a
+        /// query works on a read-only mount (where LMDB also does without its lock file) and for a user who may
+        /// read the data but not change it. Writes fail with `EACCES`.
+        public var readOnly = false
 
         public init() {}
     }
@@ -36,16 +40,22 @@ public final class LMDBEnvironment: @unchecked Sendable {
     /// Opens (creating when needed) the environment in the directory `path`.
     /// - Throws: ``LMDBError`` when the directory cannot be created or opened, or is not an LMDB environment.
     public init(path: String, configuration: Configuration = Configuration()) throws(LMDBError) {
-        do {
-            try DataDirectory.create(path)
-        } catch {
-            throw LMDBError(rawCode: EACCES, operation: "create directory '\(path)'")
+        let dataFile = (path as NSString).appendingPathComponent("data.mdb")
+        if configuration.readOnly {
+            guard FileManager.default.fileExists(atPath: dataFile) else {
+                throw LMDBError(rawCode: ENOENT, operation: "open \(path)", detail: "there is no Warden data here")
+            }
+        } else {
+            do {
+                try DataDirectory.create(path)
+            } catch {
+                throw LMDBError(rawCode: EACCES, operation: "create directory '\(path)'")
+            }
         }
         let openingLock = DataDirectory.lockForOpening(path)
         defer { openingLock.release() }
         // LMDB would take an empty data file for a new environment and initialise it: a file emptied by accident
         // (or by a full disk) must be reported, never silently replaced by an empty store and fresh signing keys.
-        let dataFile = (path as NSString).appendingPathComponent("data.mdb")
         if let size = (try? FileManager.default.attributesOfItem(atPath: dataFile))?[.size] as? Int, size == 0 {
             throw LMDBError(
                 rawCode: MDB_INVALID, operation: "open \(dataFile)",
@@ -60,8 +70,9 @@ public final class LMDBEnvironment: @unchecked Sendable {
             try LMDBError.check(mdb_env_set_mapsize(environment, configuration.mapSize), "mdb_env_set_mapsize")
             // Owner-only files: the data directory holds the signing keys. The mode is umask-independent in the
             // direction that matters (a umask only removes bits), and files made by older versions are tightened.
-            try LMDBError.check(mdb_env_open(environment, path, UInt32(MDB_NOTLS), 0o600), "mdb_env_open '\(path)'")
-            DataDirectory.restrict(path)
+            let flags = UInt32(MDB_NOTLS) | (configuration.readOnly ? UInt32(MDB_RDONLY) : 0)
+            try LMDBError.check(mdb_env_open(environment, path, flags, 0o600), "mdb_env_open '\(path)'")
+            if !configuration.readOnly { DataDirectory.restrict(path) }
         } catch {
             mdb_env_close(environment)
             throw error
@@ -103,14 +114,29 @@ public final class LMDBEnvironment: @unchecked Sendable {
         mapSizeLock.withLock { currentMapSize }
     }
 
-    /// Opens (creating when needed) the named database `name`.
+    /// Opens the named database `name`, creating it when needed (in a write transaction); a read-only
+    /// environment opens it in a read transaction, and a missing one is `.notFound`.
     /// - Throws: ``LMDBError`` (`.databasesFull` past `maximumDatabases`).
     public func database(named name: String) throws -> LMDBDatabase {
-        try write { transaction in
-            var dbi = MDB_dbi()
-            try LMDBError.check(mdb_dbi_open(transaction.handle, name, UInt32(MDB_CREATE), &dbi), "mdb_dbi_open '\(name)'")
-            return LMDBDatabase(handle: dbi, name: name)
+        guard configuration.readOnly else {
+            return try write { transaction in
+                var dbi = MDB_dbi()
+                try LMDBError.check(mdb_dbi_open(transaction.handle, name, UInt32(MDB_CREATE), &dbi), "mdb_dbi_open '\(name)'")
+                return LMDBDatabase(handle: dbi, name: name)
+            }
         }
+        // A handle opened in a read transaction is usable by later transactions once that one commits.
+        resizeLock.lockShared()
+        defer { resizeLock.unlock() }
+        let transaction = try LMDBTransaction.begin(in: self, readOnly: true)
+        var dbi = MDB_dbi()
+        let opened = mdb_dbi_open(transaction.handle, name, 0, &dbi)
+        guard opened == MDB_SUCCESS else {
+            transaction.abort()
+            throw LMDBError(rawCode: opened, operation: "mdb_dbi_open '\(name)'")
+        }
+        try transaction.commit()
+        return LMDBDatabase(handle: dbi, name: name)
     }
 
     /// Runs `body` in a read-only transaction: one consistent snapshot. The transaction must not escape `body`.

@@ -93,13 +93,42 @@ public struct LMDBTransaction {
             key = MDB_val(mv_size: seekBytes.count, mv_data: UnsafeMutableRawPointer(mutating: seekBytes.baseAddress))
             return mdb_cursor_get(cursor, &key, &value, seek.isEmpty ? MDB_FIRST : MDB_SET_RANGE)
         }
+        // Keys must come in strictly increasing order: a damaged page that breaks the order would otherwise end
+        // the scan early (or repeat keys) and an export would silently miss tuples. Comparing with the previous
+        // key is safe: LMDB keeps returned keys valid until the next update, and a scan makes none.
+        var previous = UnsafeRawBufferPointer(start: nil, count: 0)
+        var first = true
         while result == MDB_SUCCESS {
             let keyBytes = UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size)
+            if first {
+                let ordered = seek.withUnsafeBytes { Self.compare($0, keyBytes) <= 0 }
+                guard ordered else { throw Self.outOfOrder(database) }
+                first = false
+            } else if Self.compare(previous, keyBytes) >= 0 {
+                throw Self.outOfOrder(database)
+            }
+            previous = keyBytes
             guard keyBytes.starts(with: prefix) else { return }
             guard try body(keyBytes, UnsafeRawBufferPointer(start: value.mv_data, count: value.mv_size)) else { return }
             result = mdb_cursor_get(cursor, &key, &value, MDB_NEXT)
         }
         if result != MDB_NOTFOUND { try LMDBError.check(result, "mdb_cursor_get") }
+    }
+
+    /// Byte order, as LMDB's default comparison: negative, zero or positive.
+    static func compare(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Int {
+        let common = min(left.count, right.count)
+        if common > 0, let l = left.baseAddress, let r = right.baseAddress {
+            let order = memcmp(l, r, common)
+            if order != 0 { return Int(order) }
+        }
+        return left.count - right.count
+    }
+
+    private static func outOfOrder(_ database: LMDBDatabase) -> LMDBError {
+        LMDBError(
+            rawCode: MDB_CORRUPTED, operation: "scan '\(database.name)'",
+            detail: "keys out of order: the data file is damaged (run `warden doctor`, restore from a backup)")
     }
 
     /// The number of entries in `database`.
