@@ -18,6 +18,14 @@ struct DataOptions: ParsableArguments {
     static func open(_ path: String, readOnly: Bool = false) throws -> Warden {
         var configuration = Warden.Configuration()
         configuration.lmdb.readOnly = readOnly
+        if let text = ProcessInfo.processInfo.environment["WARDEN_MAP_SIZE"] {
+            // The initial LMDB map size in bytes (the map doubles as data grows): for operators who know their
+            // data's size, and for tests that want the map to grow often.
+            guard let size = Int(text), (1 << 16)...(1 << 40) ~= size else {
+                throw ValidationError("WARDEN_MAP_SIZE must be a number of bytes from 65536 to 1099511627776, not '\(text)'")
+            }
+            configuration.lmdb.mapSize = size
+        }
         return try reporting { try Warden(dataDirectory: path, configuration: configuration) }
     }
 }

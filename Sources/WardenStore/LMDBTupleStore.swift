@@ -8,7 +8,9 @@ import Foundation
 public final class LMDBTupleStore: TupleStore, @unchecked Sendable {
     public typealias Snapshot = KeyValueSnapshot<LMDBTableReader>
 
-    private let environment: LMDBEnvironment
+    let environment: LMDBEnvironment
+    /// The data directory.
+    public let path: String
     private let databases: [LMDBDatabase]
     private let ids = ULIDGenerator()
     /// Store id → (number, the data version at which the store record was last seen). A read whose snapshot has
@@ -20,6 +22,7 @@ public final class LMDBTupleStore: TupleStore, @unchecked Sendable {
     /// - Throws: ``StoreError`` `.corrupted` when the directory holds a damaged or foreign data file, `.storage`
     ///   when it cannot be created or opened.
     public init(path: String, configuration: LMDBEnvironment.Configuration = .init()) throws(StoreError) {
+        self.path = path
         do {
             if !configuration.readOnly { try DataDirectory.create(path) }
         } catch {
@@ -37,7 +40,7 @@ public final class LMDBTupleStore: TupleStore, @unchecked Sendable {
         }
     }
 
-    private func readTables<Result>(_ body: (LMDBTableReader) throws -> Result) throws -> Result {
+    func readTables<Result>(_ body: (LMDBTableReader) throws -> Result) throws -> Result {
         do {
             return try environment.read { transaction in
                 try body(LMDBTableReader(transaction: transaction, databases: databases))
@@ -67,7 +70,7 @@ public final class LMDBTupleStore: TupleStore, @unchecked Sendable {
         }
     }
 
-    private func typed<Result>(_ body: () throws -> Result) throws(StoreError) -> Result {
+    func typed<Result>(_ body: () throws -> Result) throws(StoreError) -> Result {
         do {
             return try body()
         } catch let error as StoreError {

@@ -165,4 +165,25 @@ struct MultiProcessTests {
         #expect(export.status == 2)
         #expect(export.stderr.contains("keys out of order: the data file is damaged"))
     }
+
+    @Test("doctor: a consistent directory exits 0 with its facts; a data file others may read exits 1 and says so")
+    func doctor() throws {
+        let data = try TemporaryDirectory()
+        let modelPath = try CLITests.temporaryFile("model.fga", Self.model)
+        let common = ["--data", data.path, "--store", "docs"]
+        #expect(try CLITests.run(["store", "create", "docs", "--data", data.path]).status == 0)
+        #expect(try CLITests.run(["model", "write", modelPath] + common).status == 0)
+        #expect(try CLITests.run(["tuple", "write", "user:anne", "viewer", "document:1"] + common).status == 0)
+        let healthy = try CLITests.run(["doctor", "--data", data.path])
+        #expect(healthy.status == 0)
+        let lines = healthy.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "data directory  \(data.path)")
+        #expect(lines.contains("permissions     directory 0755, data.mdb 0600, lock.mdb 0600"))
+        #expect(lines.contains { $0.hasPrefix("store           docs (") && $0.hasSuffix("): 1 tuples at revision 1") })
+        #expect(lines.last == "consistent: every table in key order; forward index, reverse index and changelog agree")
+        chmod(data.path + "/data.mdb", 0o644)
+        let exposed = try CLITests.run(["doctor", "--data", data.path])
+        #expect(exposed.status == 1)
+        #expect(exposed.stderr == "problem: \(data.path)/data.mdb is 644: others may read the signing keys (want 0600)\n")
+    }
 }

@@ -170,58 +170,6 @@ struct StoreCLITests {
         let usage = try Self.run(["check", "user:bob", "can_write", "product:p1"])
         #expect(usage.status == 64)
     }
-
-    /// A writer importing in batches is killed with SIGKILL at a random moment, five times over one data
-    /// directory; each time every acknowledged batch must be there, and no partial batch.
-    @Test("a SIGKILLed writer loses no acknowledged batch and leaves no partial one")
-    func crashSafety() throws {
-        let data = try TemporaryDirectory()
-        let modelPath = try CLITests.temporaryFile("model.fga", Self.model)
-        let s = ["--data", data.path, "--store", "crash"]
-        #expect(try Self.run(["store", "create", "crash", "--data", data.path]).status == 0)
-        #expect(try Self.run(["model", "write", modelPath] + s).status == 0)
-        var generator = SystemRandomNumberGenerator()
-        let batch = 50
-        var expectedBefore = 0
-        for round in 0..<5 {
-            let lines = (0..<20_000).map { "{\"user\":\"user:u\($0)\",\"relation\":\"manager\",\"object\":\"warehouse:r\(round)\"}" }
-            let file = try CLITests.temporaryFile("round\(round).jsonl", lines.joined(separator: "\n"))
-            let process = Process()
-            process.executableURL = CLITests.binary
-            process.arguments = ["tuple", "import", file, "--batch-size", "\(batch)", "--log-batches"] + s
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            // Kill after a random number of acknowledged batches, then a random few hundred microseconds more, so
-            // the kill lands anywhere inside the next batch's write.
-            let killAfter = Int.random(in: 1...300, using: &generator)
-            var received = Data()
-            while received.split(separator: UInt8(ascii: "\n")).count < killAfter {
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                received.append(chunk)
-            }
-            usleep(UInt32.random(in: 0...3_000, using: &generator))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            received.append(output.fileHandleForReading.readDataToEndOfFile())
-            let acknowledged = String(decoding: received, as: UTF8.self)
-                .split(separator: "\n").compactMap { line in line.hasPrefix("committed ") ? Int(line.dropFirst(10)) : nil }.last ?? 0
-            #expect(acknowledged > 0 && acknowledged < lines.count, "round \(round): the kill did not land mid-import")
-
-            let read = try Self.run(["tuple", "read", "--object", "warehouse:r\(round)", "--output", "jsonl"] + s)
-            #expect(read.status == 0)
-            let stored = Set(read.stdout.split(separator: "\n").map(String.init))
-            #expect(stored.count >= acknowledged, "round \(round): \(stored.count) stored, \(acknowledged) acknowledged")
-            #expect(stored.count % batch == 0, "round \(round): a partial batch of \(stored.count % batch) tuples")
-            #expect(stored == Set(lines.prefix(stored.count)), "round \(round): stored tuples are not the first \(stored.count)")
-            let everything = try Self.run(["tuple", "read", "--output", "jsonl"] + s)
-            let total = everything.stdout.split(separator: "\n").count
-            #expect(total == expectedBefore + stored.count, "round \(round): earlier rounds' tuples changed")
-            expectedBefore = total
-        }
-    }
 }
 
 /// The token layer on the command line: scopes with reasons, refusals as OAuth errors, lint, mint and verify.

@@ -42,4 +42,31 @@ enum DataDirectory {
             if descriptor >= 0 { close(descriptor) }
         }
     }
+
+    /// The mode of the directory and its files, and a sentence for each that others may read or that belongs to
+    /// someone else.
+    static func permissions(_ path: String) -> (facts: [(name: String, mode: String)], problems: [String]) {
+        var facts: [(String, String)] = []
+        var problems: [String] = []
+        for (name, file) in [("directory", path), ("data.mdb", path + "/data.mdb"), ("lock.mdb", path + "/lock.mdb")] {
+            var info = stat()
+            guard stat(file, &info) == 0 else {
+                if name != "lock.mdb" { problems.append("\(file) cannot be examined") }
+                continue
+            }
+            let mode = info.st_mode & 0o777
+            facts.append((name, "0" + String(mode, radix: 8)))
+            // Files must be the owner's alone; a directory is a problem when others may replace files in it
+            // (one Warden did not create, such as a home directory, keeps its mode otherwise).
+            if name == "directory", mode & 0o022 != 0 {
+                problems.append("\(file) is \(String(mode, radix: 8)): others may replace the data files (want 0700)")
+            } else if name != "directory", mode & 0o077 != 0 {
+                problems.append("\(file) is \(String(mode, radix: 8)): others may read the signing keys (want 0600)")
+            }
+            if info.st_uid != getuid() {
+                problems.append("\(file) belongs to user \(info.st_uid), not to this user (\(getuid()))")
+            }
+        }
+        return (facts, problems)
+    }
 }

@@ -224,6 +224,42 @@ public final class LMDBEnvironment: @unchecked Sendable {
         mapSizeLock.withLock { currentMapSize = newSize }
     }
 
+    /// What `warden doctor` reports about the environment: how full the map is and who is reading.
+    public struct Facts: Sendable {
+        public var mapSize: Int
+        public var usedBytes: Int
+        public var lastTransactionID: UInt64
+        /// Reader slots in use (by live transactions of any process), and the most there may be.
+        public var readers: Int
+        public var maximumReaders: Int
+        /// Slots of dead processes cleared now (`mdb_reader_check`); nil where the lock file is not writable.
+        public var staleReadersCleared: Int?
+    }
+
+    /// The environment's current facts; clears reader slots left by dead processes.
+    public func facts() -> Facts {
+        var info = MDB_envinfo()
+        mdb_env_info(handle, &info)
+        var stat = MDB_stat()
+        mdb_env_stat(handle, &stat)
+        var dead: Int32 = 0
+        let checked = mdb_reader_check(handle, &dead) == MDB_SUCCESS
+        final class Lines { var count = 0 }
+        let lines = Lines()
+        mdb_reader_list(handle, { message, context in
+            guard let message, let context else { return 0 }
+            let text = String(cString: message)
+            if !text.contains("pid") && !text.contains("no active readers") {
+                Unmanaged<Lines>.fromOpaque(context).takeUnretainedValue().count += 1
+            }
+            return 0
+        }, Unmanaged.passUnretained(lines).toOpaque())
+        return Facts(
+            mapSize: info.me_mapsize, usedBytes: (Int(info.me_last_pgno) + 1) * Int(stat.ms_psize),
+            lastTransactionID: UInt64(info.me_last_txnid), readers: lines.count,
+            maximumReaders: Int(info.me_maxreaders), staleReadersCleared: checked ? Int(dead) : nil)
+    }
+
     /// Flushes buffers to disk (commits already sync unless configured otherwise).
     public func sync() throws(LMDBError) {
         try LMDBError.check(mdb_env_sync(handle, 1), "mdb_env_sync")

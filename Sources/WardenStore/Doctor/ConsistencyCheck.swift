@@ -1,0 +1,141 @@
+import WardenModel
+
+/// What a consistency check of a data file found: per-table key counts, per-store tuple counts, and problems.
+/// Empty `problems` means every table is in key order and, for every store, the forward index, the reverse
+/// index and the changelog say the same thing.
+public struct ConsistencyReport: Sendable {
+    /// Keys per table, in ``Table`` order.
+    public var keys: [(table: String, count: Int)] = []
+    /// Tuples and revision per store, in store-id order.
+    public var stores: [(info: StoreInfo, tuples: Int, revision: Revision)] = []
+    /// One sentence per problem found.
+    public var problems: [String] = []
+}
+
+/// Checks a whole data file over any ``OrderedKeyValueReader``: every key of every table in strictly increasing
+/// order (the scan itself refuses a key out of order), every forward entry mirrored by exactly one reverse entry
+/// with the same condition, and the changelog, replayed, giving exactly the forward index and the store's
+/// revision. Memory grows with the number of distinct tuples in the changelog of the largest store.
+enum ConsistencyCheck {
+    static func run(in reader: some OrderedKeyValueReader) -> ConsistencyReport {
+        var report = ConsistencyReport()
+        for table in Table.allCases {
+            var count = 0
+            do {
+                try reader.scan(prefix: [], from: nil, in: table) { _, _ in
+                    count += 1
+                    return true
+                }
+            } catch {
+                report.problems.append("table '\(table.databaseName)': \(error.message)")
+            }
+            report.keys.append((table.databaseName, count))
+        }
+        guard report.problems.isEmpty else { return report }
+        do {
+            var numbers: Set<UInt32> = []
+            for info in try TupleTables.listStores(in: reader) {
+                let number = try TupleTables.storeRecord(id: info.id, in: reader).number
+                numbers.insert(number)
+                let (tuples, revision) = try check(store: number, named: info.id, in: reader, problems: &report.problems)
+                report.stores.append((info, tuples, revision))
+            }
+            try findOrphans(knowing: numbers, in: reader, problems: &report.problems)
+        } catch {
+            report.problems.append(error.message)
+        }
+        return report
+    }
+
+    private static func check(
+        store number: UInt32, named id: String, in reader: some OrderedKeyValueReader, problems: inout [String]
+    ) throws(StoreError) -> (Int, Revision) {
+        let prefix = KeyLayout.prefix(store: number)
+        // Forward ↔ reverse: each forward entry has its reverse twin with the same value, and the counts agree.
+        var forwardCount = 0
+        var mismatch: String?
+        var failure: StoreError?
+        try reader.scan(prefix: prefix, from: nil, in: .forward) { key, value in
+            forwardCount += 1
+            do throws(StoreError) {
+                let tuple = try KeyLayout.decode(key, in: .forward)
+                let twin = try reader.get(try KeyLayout.reverseKey(store: number, tuple), in: .reverse)
+                if twin == nil || twin! != Array(value) {
+                    mismatch = mismatch ?? "store '\(id)': tuple '\(tuple)' is in the forward index but "
+                        + (twin == nil ? "missing from the reverse index" : "has a different condition there")
+                }
+            } catch {
+                failure = error
+                return false
+            }
+            return true
+        }
+        if let failure { throw failure }
+        if let mismatch { problems.append(mismatch) }
+        var reverseCount = 0
+        try reader.scan(prefix: prefix, from: nil, in: .reverse) { _, _ in
+            reverseCount += 1
+            return true
+        }
+        if reverseCount != forwardCount {
+            problems.append("store '\(id)': the forward index holds \(forwardCount) tuples, the reverse index \(reverseCount)")
+        }
+        // The changelog, replayed, must give the forward index and the store's revision.
+        var replayed: [[UInt8]: [UInt8]] = [:]
+        var lastRevision: UInt64 = 0
+        try reader.scan(prefix: prefix, from: nil, in: .changes) { key, value in
+            do throws(StoreError) {
+                var keyDecoder = KeyDecoder(key, skipping: 4)
+                lastRevision = try keyDecoder.uint64()
+                var decoder = KeyDecoder(value)
+                let isWrite = try decoder.byte() == 1
+                _ = try decoder.uint64()
+                let forward = try KeyLayout.forwardKey(store: number, try KeyLayout.decodeForward(&decoder))
+                if isWrite { replayed[forward] = Array(decoder.remaining) } else { replayed[forward] = nil }
+            } catch {
+                failure = error
+                return false
+            }
+            return true
+        }
+        if let failure { throw failure }
+        var disagreements = 0
+        var example: String?
+        try reader.scan(prefix: prefix, from: nil, in: .forward) { key, value in
+            if replayed.removeValue(forKey: Array(key)) != Array(value) {
+                disagreements += 1
+                if example == nil { example = (try? KeyLayout.decode(key, in: .forward)).map { "'\($0)'" } }
+            }
+            return true
+        }
+        disagreements += replayed.count
+        if disagreements > 0 {
+            problems.append(
+                "store '\(id)': the changelog disagrees with the tuples on \(disagreements) tuple(s)"
+                    + (example.map { ", e.g. \($0)" } ?? ""))
+        }
+        let revision = try TupleTables.revision(store: number, in: reader)
+        if revision.rawValue != lastRevision {
+            problems.append("store '\(id)': its revision is \(revision) but its last change is at \(lastRevision)")
+        }
+        return (forwardCount, revision)
+    }
+
+    /// Keys of a store number no store record names (the meta counter of store 0 is Warden's own).
+    private static func findOrphans(
+        knowing numbers: Set<UInt32>, in reader: some OrderedKeyValueReader, problems: inout [String]
+    ) throws(StoreError) {
+        for table in [Table.meta, .models, .forward, .reverse, .changes] {
+            var orphans: Set<UInt32> = []
+            try reader.scan(prefix: [], from: nil, in: table) { key, _ in
+                guard key.count >= 4 else { return true }
+                let number = key.prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+                if number != 0, !numbers.contains(number) { orphans.insert(number) }
+                return true
+            }
+            if !orphans.isEmpty {
+                problems.append("table '\(table.databaseName)' holds keys of \(orphans.count) store(s) that no longer exist")
+            }
+        }
+    }
+}

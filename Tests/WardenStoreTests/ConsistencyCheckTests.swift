@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+import WardenModel
+import WardenTestSupport
+@testable import WardenStore
+
+/// `warden doctor`'s consistency check: a healthy file passes; each kind of damage is named.
+@Suite("Consistency check (warden doctor)")
+struct ConsistencyCheckTests {
+    static func populated() throws -> (TemporaryDirectory, LMDBTupleStore, String) {
+        let data = try TemporaryDirectory()
+        let store = try LMDBTupleStore(path: data.path)
+        let id = try store.createStore(name: "docs").id
+        let tuples = try (0..<50).map { RelationshipTuple(try TupleKey(object: "document:d\($0)", relation: "viewer", user: "user:u\($0)")) }
+        try store.write(WriteBatch(writes: tuples), store: id)
+        try store.write(WriteBatch(deletes: [tuples[7].key]), store: id)
+        return (data, store, id)
+    }
+
+    /// Changes the raw tables behind the store's back, as damage would.
+    static func damage(_ store: LMDBTupleStore, _ body: (LMDBTransaction, (Table) throws -> LMDBDatabase) throws -> Void) throws {
+        var handles: [Table: LMDBDatabase] = [:]
+        for table in Table.allCases { handles[table] = try store.environment.database(named: table.databaseName) }
+        try store.environment.write { transaction in
+            try body(transaction) { table in handles[table]! }
+        }
+    }
+
+    @Test("a healthy file: every table in order, indexes and changelog agree, tuples and revision counted")
+    func healthy() throws {
+        let (_, store, _) = try Self.populated()
+        let report = try store.checkConsistency()
+        #expect(report.problems.isEmpty)
+        #expect(report.stores.map(\.tuples) == [49])
+        #expect(report.stores.map(\.revision) == [Revision(rawValue: 2)])
+        #expect(report.keys.first { $0.table == "changes" }?.count == 51)
+    }
+
+    @Test("a reverse entry lost: the forward and reverse indexes disagree")
+    func reverseEntryLost() throws {
+        let (_, store, _) = try Self.populated()
+        try Self.damage(store) { transaction, database in
+            let key = try KeyLayout.reverseKey(store: 1, try TupleKey(object: "document:d3", relation: "viewer", user: "user:u3"))
+            #expect(try transaction.delete(key, in: database(.reverse)))
+        }
+        let problems = try store.checkConsistency().problems
+        #expect(problems == [
+            "store '\(try store.listStores()[0].id)': tuple 'document:d3#viewer@user:u3' is in the forward index but missing from the reverse index",
+            "store '\(try store.listStores()[0].id)': the forward index holds 49 tuples, the reverse index 48",
+        ])
+    }
+
+    @Test("a tuple written without its change record: the changelog disagrees")
+    func changeLost() throws {
+        let (_, store, id) = try Self.populated()
+        try Self.damage(store) { transaction, database in
+            let tuple = try TupleKey(object: "document:extra", relation: "viewer", user: "user:x")
+            try transaction.put(try KeyLayout.forwardKey(store: 1, tuple), [UInt8](), in: database(.forward))
+            try transaction.put(try KeyLayout.reverseKey(store: 1, tuple), [UInt8](), in: database(.reverse))
+        }
+        #expect(try store.checkConsistency().problems == [
+            "store '\(id)': the changelog disagrees with the tuples on 1 tuple(s), e.g. 'document:extra#viewer@user:x'"
+        ])
+    }
+
+    @Test("keys of a deleted store left behind are named")
+    func orphans() throws {
+        let (_, store, _) = try Self.populated()
+        try Self.damage(store) { transaction, database in
+            try transaction.put(KeyLayout.prefix(store: 9) + [1, 2, 3], [UInt8](), in: database(.forward))
+        }
+        #expect(try store.checkConsistency().problems == ["table 'tuples' holds keys of 1 store(s) that no longer exist"])
+    }
+
+    @Test("files others may read are reported")
+    func permissions() throws {
+        let (data, store, _) = try Self.populated()
+        #expect(store.permissions().problems.isEmpty)
+        chmod(data.path + "/data.mdb", 0o644)
+        chmod(data.path, 0o777)
+        #expect(store.permissions().problems == [
+            "\(data.path) is 777: others may replace the data files (want 0700)",
+            "\(data.path)/data.mdb is 644: others may read the signing keys (want 0600)",
+        ])
+    }
+}
