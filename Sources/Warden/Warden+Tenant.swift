@@ -19,16 +19,22 @@ extension Warden {
     }
 
     /// The signing keys, generated (and stored) on first use. Creation happens inside one write transaction, so
-    /// two processes minting their first token at once end up with one key ring, never two.
+    /// two processes minting their first token at once end up with one key ring, never two. With a key
+    /// passphrase they are stored encrypted, and a plain ring left from before is sealed now.
+    /// - Throws: ``KeyRingSealing/Failure`` when the keys are encrypted and no passphrase (or a wrong one) is set.
     public func keyRing() throws -> KeyRing {
         if let bytes = try tuples.document(named: "signing-keys") {
-            return try JSONDecoder().decode(KeyRing.self, from: Data(bytes))
+            let needsSealing = keySealing != nil && !KeyRingSealing.isSealed(bytes)
+            if !needsSealing { return try decodeRing(bytes) }
         }
         let stored = try tuples.updateDocument(named: "signing-keys") { existing throws(StoreError) in
-            if let existing { return existing }
-            return try Self.encoded { try KeyRing.generate() }
+            if let existing {
+                guard keySealing != nil, !KeyRingSealing.isSealed(existing) else { return existing }
+                return try encoded { try decodeRing(existing) }
+            }
+            return try encoded { try KeyRing.generate() }
         }
-        return try JSONDecoder().decode(KeyRing.self, from: Data(stored))
+        return try decodeRing(stored)
     }
 
     /// Starts signing with a new key; the previous one keeps verifying for `overlap` seconds. Read and rewrite
@@ -36,25 +42,37 @@ extension Warden {
     public func rotateKeys(overlap: TimeInterval = 86_400) throws -> KeyRing {
         _ = try keyRing()
         let stored = try tuples.updateDocument(named: "signing-keys") { existing throws(StoreError) in
-            try Self.encoded {
-                var ring = try JSONDecoder().decode(KeyRing.self, from: Data(existing ?? []))
+            try encoded {
+                var ring = try decodeRing(existing ?? [])
                 try ring.rotate(overlap: overlap)
                 return ring
             }
         }
-        let ring = try JSONDecoder().decode(KeyRing.self, from: Data(stored))
+        let ring = try decodeRing(stored)
         // Tokens verified with the old keys are verified again: a key retired without overlap stops them now.
         tokenState.lock.withLock { tokenState.verifier = nil }
         tokenState.cache.removeAll()
         return ring
     }
 
-    /// The key ring `make` builds, as stored JSON; any failure becomes a store error so the transaction aborts.
-    private static func encoded(_ make: () throws -> KeyRing) throws(StoreError) -> [UInt8] {
+    /// The key ring in stored bytes, opened with the passphrase when sealed.
+    private func decodeRing(_ stored: [UInt8]) throws -> KeyRing {
+        if KeyRingSealing.isSealed(stored), keySealing == nil {
+            throw KeyRingSealing.Failure(
+                description: "the signing keys are encrypted: set WARDEN_KEY_PASSPHRASE (or WARDEN_KEY_PASSPHRASE_FILE)")
+        }
+        let plain = try keySealing?.open(stored) ?? stored
+        return try JSONDecoder().decode(KeyRing.self, from: Data(plain))
+    }
+
+    /// The key ring `make` builds, as stored bytes (sealed when a passphrase is set); any failure becomes a store
+    /// error so the transaction aborts.
+    private func encoded(_ make: () throws -> KeyRing) throws(StoreError) -> [UInt8] {
         do {
-            return Array(try JSONEncoder().encode(try make()))
+            let plain = Array(try JSONEncoder().encode(try make()))
+            return try keySealing?.seal(plain) ?? plain
         } catch {
-            throw StoreError(.storage, "cannot build the signing keys: \(error)")
+            throw StoreError(.storage, "cannot store the signing keys: \(error)")
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import WardenConditions
 import WardenEngine
 import WardenModel
+import WardenScopes
 import WardenStore
 
 /// Warden embedded in a Swift service: one data directory (LMDB) holding stores, models and tuples, and the engine
@@ -23,8 +24,10 @@ public final class Warden: Sendable {
         public var engine = CheckEngine.Configuration()
         /// Check outcomes kept across requests (0 turns the cross-request cache off).
         public var cacheCapacity = 100_000
-        /// LMDB settings (initial and maximum map size).
+        /// LMDB settings (initial and maximum map size, read-only).
         public var lmdb = LMDBEnvironment.Configuration()
+        /// When set, the token signing keys are kept encrypted under this passphrase (see ``KeyRingSealing``).
+        public var keyPassphrase: [UInt8]?
         public init() {}
     }
 
@@ -34,11 +37,14 @@ public final class Warden: Sendable {
     public let engine: CheckEngine
     let models = CompiledModelCache()
     let tokenState = TokenState()
+    /// Encrypts the signing keys at rest, when a passphrase was configured.
+    let keySealing: KeyRingSealing?
 
     /// Opens (creating when needed) the data directory.
     /// - Throws: ``StoreError`` when the directory cannot be created or holds a damaged file.
     public init(dataDirectory: String, configuration: Configuration = Configuration()) throws {
         tuples = try LMDBTupleStore(path: dataDirectory, configuration: configuration.lmdb)
+        keySealing = try configuration.keyPassphrase.map { passphrase throws in try KeyRingSealing(passphrase: passphrase) }
         engine = CheckEngine(
             configuration: configuration.engine, conditions: CELConditions(),
             cache: configuration.cacheCapacity > 0 ? CheckCache(capacity: configuration.cacheCapacity) : nil)

@@ -26,7 +26,26 @@ struct DataOptions: ParsableArguments {
             }
             configuration.lmdb.mapSize = size
         }
+        configuration.keyPassphrase = try keyPassphrase()
         return try reporting { try Warden(dataDirectory: path, configuration: configuration) }
+    }
+
+    /// The signing keys' passphrase: `WARDEN_KEY_PASSPHRASE`, or the first line of the file
+    /// `WARDEN_KEY_PASSPHRASE_FILE` names (a key file kept outside the data directory); nil when neither is set.
+    static func keyPassphrase() throws -> [UInt8]? {
+        let environment = ProcessInfo.processInfo.environment
+        switch (environment["WARDEN_KEY_PASSPHRASE"], environment["WARDEN_KEY_PASSPHRASE_FILE"]) {
+        case (nil, nil): return nil
+        case (let passphrase?, nil): return Array(passphrase.utf8)
+        case (nil, let path?):
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                StandardError.write("error: cannot read the key passphrase file '\(path)'")
+                throw WardenExit.badInput
+            }
+            return Array((text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "").utf8)
+        case (_?, _?):
+            throw ValidationError("set WARDEN_KEY_PASSPHRASE or WARDEN_KEY_PASSPHRASE_FILE, not both")
+        }
     }
 }
 

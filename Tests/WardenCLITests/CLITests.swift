@@ -13,15 +13,16 @@ struct CLITests {
 
     static let binary = Fixtures.repositoryRoot.appendingPathComponent(".build/debug/warden")
 
-    static func run(_ arguments: [String]) throws -> Result {
-        try run(program: binary, arguments)
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        try run(program: binary, arguments, environment: environment)
     }
 
-    /// Runs any program and collects its exit status and output.
-    static func run(program: URL, _ arguments: [String]) throws -> Result {
+    /// Runs any program (with `environment` added to this process's) and collects its exit status and output.
+    static func run(program: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = program
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

@@ -217,6 +217,29 @@ struct TokenCLITests {
         #expect(try CLITests.run(["tenant", "lint", Self.tenant]).status == 0)
     }
 
+    @Test("finding 1: WARDEN_KEY_PASSPHRASE_FILE encrypts the signing keys; without it they do not open")
+    func passphraseFile() throws {
+        let data = try TemporaryDirectory()
+        let keyFile = try CLITests.temporaryFile("passphrase", "correct horse battery staple\n")
+        let sealed = ["WARDEN_KEY_PASSPHRASE_FILE": keyFile]
+        let minted = try CLITests.run([
+            "token", "mint", "--data", data.path, "--tenant", Self.tenant, "--user", "dr-kim", "--client", "web-portal",
+            "--audience", "https://api.health.example", "--scope", "read:patient_history",
+        ], environment: sealed)
+        #expect(minted.status == 0)
+        let token = minted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let verify = ["token", "verify", token, "--audience", "https://api.health.example", "--data", data.path]
+        #expect(try CLITests.run(verify, environment: sealed).status == 0)
+        let refused = try CLITests.run(verify)
+        #expect(refused.status == 2)
+        #expect(refused.stderr == "error: the signing keys are encrypted: set WARDEN_KEY_PASSPHRASE (or WARDEN_KEY_PASSPHRASE_FILE)\n")
+        let wrong = try CLITests.run(verify, environment: ["WARDEN_KEY_PASSPHRASE": "correct horse"])
+        #expect(wrong.stderr == "error: the key passphrase does not open the signing keys (wrong passphrase, or damaged keys)\n")
+        let both = try CLITests.run(verify, environment: sealed.merging(["WARDEN_KEY_PASSPHRASE": "x"]) { $1 })
+        #expect(both.status == 2)
+        #expect(both.stderr == "error: set WARDEN_KEY_PASSPHRASE or WARDEN_KEY_PASSPHRASE_FILE, not both\n")
+    }
+
     @Test("mint then verify through the data directory's keys; a wrong audience exits 1")
     func mintAndVerify() throws {
         let data = try TemporaryDirectory()

@@ -3,6 +3,7 @@ import Testing
 import Warden
 import WardenConditions
 import WardenModel
+import WardenScopes
 import WardenStore
 import WardenTestSupport
 
@@ -33,6 +34,60 @@ struct HardeningTests {
         chmod(data.path + "/data.mdb", 0o644)
         _ = try LMDBTupleStore(path: data.path)
         #expect(try Self.mode(data.path + "/data.mdb") == 0o600)
+    }
+
+    static func opened(_ path: String, passphrase: String?) throws -> Warden {
+        var configuration = Warden.Configuration()
+        configuration.keyPassphrase = passphrase.map { Array($0.utf8) }
+        return try Warden(dataDirectory: path, configuration: configuration)
+    }
+
+    @Test("finding 1: with a passphrase the signing keys are encrypted at rest; without it, or with a wrong one, they do not open")
+    func keysEncryptedAtRest() throws {
+        let data = try TemporaryDirectory()
+        let active: String
+        do {
+            let warden = try Self.opened(data.path, passphrase: "correct horse")
+            active = try #require(try warden.keyRing().active?.id)
+        }
+        let file = try Data(contentsOf: URL(fileURLWithPath: data.path + "/data.mdb"))
+        #expect(file.range(of: Data("PRIVATE KEY".utf8)) == nil)
+        #expect(file.range(of: Data("warden-keyring-v1".utf8)) != nil)
+        do {
+            let warden = try Self.opened(data.path, passphrase: nil)
+            #expect(throws: KeyRingSealing.Failure(
+                description: "the signing keys are encrypted: set WARDEN_KEY_PASSPHRASE (or WARDEN_KEY_PASSPHRASE_FILE)")
+            ) { try warden.keyRing() }
+        }
+        do {
+            let warden = try Self.opened(data.path, passphrase: "wrong horse")
+            #expect(throws: KeyRingSealing.Failure(
+                description: "the key passphrase does not open the signing keys (wrong passphrase, or damaged keys)")
+            ) { try warden.keyRing() }
+        }
+        do {
+            let warden = try Self.opened(data.path, passphrase: "correct horse")
+            #expect(try warden.keyRing().active?.id == active)
+            let rotated = try warden.rotateKeys(overlap: 60)
+            #expect(rotated.keys.count == 2 && rotated.keys.first?.id == active)
+        }
+        let after = try Data(contentsOf: URL(fileURLWithPath: data.path + "/data.mdb"))
+        #expect(after.range(of: Data("PRIVATE KEY".utf8)) == nil)
+    }
+
+    @Test("finding 1: a key ring stored before a passphrase was set is sealed on its next use")
+    func plainRingSealedLater() throws {
+        let data = try TemporaryDirectory()
+        let active: String
+        do { active = try #require(try Self.opened(data.path, passphrase: nil).keyRing().active?.id) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: data.path + "/data.mdb")).range(of: Data("PRIVATE KEY".utf8)) != nil)
+        do { #expect(try Self.opened(data.path, passphrase: "later").keyRing().active?.id == active) }
+        do {
+            let store = try LMDBTupleStore(path: data.path)
+            let stored = try #require(try store.document(named: "signing-keys"))
+            #expect(KeyRingSealing.isSealed(stored))
+            #expect(String(decoding: stored, as: UTF8.self).contains("PRIVATE KEY") == false)
+        }
     }
 
     @Test("finding 3: CEL duration negation at Int64.min and timestamp arithmetic overflow are errors, not traps",
