@@ -31,6 +31,12 @@ extension Warden {
         for source in sources {
             try source.forEach { line, tuple in
                 summary.total += 1
+                if tuple.key.description.hasInvisibleCharacters {
+                    summary.invisibleCharacters += 1
+                    if summary.invisibleExamples.count < 3 {
+                        summary.invisibleExamples.append("\(source.name):\(line): \(tuple.key.description.quotedForMessage())")
+                    }
+                }
                 do throws(InvalidTupleError) {
                     try model.validator.validate(tuple)
                 } catch {

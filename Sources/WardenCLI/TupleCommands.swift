@@ -47,7 +47,12 @@ struct TupleWriteCommand: ParsableCommand {
         let revision = try reporting {
             try warden.write(WriteBatch(writes: [written], onDuplicate: onDuplicate), store: info.id)
         }
-        print("wrote \(written) (revision \(revision))")
+        if key.description.hasInvisibleCharacters {
+            StandardError.write(
+                "warning: \(key.description.quotedForMessage()) has an id with invisible or direction-changing characters "
+                    + "(it may display as another id)")
+        }
+        print("wrote \(written.description.quotedForMessage(limit: .max)) (revision \(revision))")
     }
 }
 
@@ -74,7 +79,12 @@ enum TupleFormat: String, ExpressibleByArgument, CaseIterable {
 enum TuplePrinter {
     static func print(_ tuples: [RelationshipTuple], as format: TupleFormat) {
         switch format {
-        case .text: for tuple in tuples { Swift.print(tuple.condition.map { "\(tuple.key) with \($0.name)\($0.context.map { " \($0.compact)" } ?? "")" } ?? tuple.key.description) }
+        case .text:
+            // For people: invisible and direction-changing characters escaped (JSON, JSONL and CSV keep the bytes).
+            for tuple in tuples {
+                let key = tuple.key.description.quotedForMessage(limit: .max)
+                Swift.print(tuple.condition.map { "\(key) with \($0.name)\($0.context.map { " \($0.compact)" } ?? "")" } ?? key)
+            }
         case .jsonl: for tuple in tuples { Swift.print(TupleFile.json(tuple).compact) }
         case .json: Swift.print(JSONValue.array(tuples.map(TupleFile.json)).formatted())
         case .yaml:
@@ -164,6 +174,11 @@ struct TupleImportCommand: ParsableCommand {
         } catch {
             try reporting { throw error }
             return
+        }
+        if summary.invisibleCharacters > 0 {
+            StandardError.write(
+                "warning: \(summary.invisibleCharacters) tuple(s) have ids with invisible or direction-changing characters "
+                    + "(they may display as other ids): " + summary.invisibleExamples.joined(separator: "; "))
         }
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

@@ -1,3 +1,5 @@
+import WardenModel
+
 /// Why a check answered as it did: the tree of subproblems, rewrites and tuples the walk visited.
 ///
 /// For an allowed check, ``grantingPath`` keeps only the branches that said yes: the chain of tuples and rewrites
@@ -38,7 +40,8 @@ public struct Explanation: Hashable, Sendable {
         case .cycle: "↺"
         case .error: "!"
         }
-        var line = "\(indent)\(mark) \(subject)"
+        // Ids may hold invisible or direction-changing characters: shown escaped, so a line reads as what it holds.
+        var line = "\(indent)\(mark) \(subject.quotedForMessage(limit: .max))"
         if !rule.isEmpty { line += "  (\(rule))" }
         return ([line] + children.map { $0.rendered(indent: indent + "  ") }).joined(separator: "\n")
     }

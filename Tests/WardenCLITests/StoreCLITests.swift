@@ -97,6 +97,27 @@ struct StoreCLITests {
         #expect(Set(stored) == Set(lines))
     }
 
+    @Test("finding 9: an id with U+202E is accepted (as OpenFGA does) with a warning, and shown escaped in text output")
+    func invisibleCharactersInIDs() throws {
+        let data = try TemporaryDirectory()
+        let modelPath = try CLITests.temporaryFile("model.fga", Self.model)
+        let s = ["--data", data.path, "--store", "retail"]
+        #expect(try Self.run(["store", "create", "retail", "--data", data.path]).status == 0)
+        #expect(try Self.run(["model", "write", modelPath] + s).status == 0)
+        let written = try Self.run(["tuple", "write", "user:anne\u{202E}lla", "manager", "warehouse:w1"] + s)
+        #expect(written.status == 0)
+        #expect(written.stderr == "warning: warehouse:w1#manager@user:anne\\u{202E}lla has an id with invisible or direction-changing characters (it may display as another id)\n")
+        #expect(written.stdout.hasPrefix("wrote warehouse:w1#manager@user:anne\\u{202E}lla (revision "))
+        #expect(try Self.run(["tuple", "read"] + s).stdout == "warehouse:w1#manager@user:anne\\u{202E}lla\n")
+        #expect(try Self.run(["tuple", "read", "--output", "jsonl"] + s).stdout.contains("anne\u{202E}lla"))
+        let explained = try Self.run(["check", "user:anne\u{202E}lla", "manager", "warehouse:w1", "--explain"] + s)
+        #expect(explained.stdout.contains("✓ warehouse:w1#manager@user:anne\\u{202E}lla"))
+        let file = try CLITests.temporaryFile("z.jsonl", #"{"user":"user:zw\#u{200B}j","relation":"manager","object":"warehouse:w2"}"#)
+        let imported = try Self.run(["tuple", "import", file] + s)
+        #expect(imported.status == 0)
+        #expect(imported.stderr == "warning: 1 tuple(s) have ids with invisible or direction-changing characters (they may display as other ids): \(file):1: warehouse:w2#manager@user:zw\\u{200B}j\n")
+    }
+
     @Test("create a store, write a model and tuples, check, list, read, export")
     func workflow() throws {
         let data = try TemporaryDirectory()

@@ -28,4 +28,19 @@ struct LintNoiseTests {
                 + "whose user access is Allow via client grant: their token requests for it are refused",
         ])
     }
+
+    @Test("finding 9: a user id or role name holding U+202E or U+200B is a warning, quoted with the character escaped")
+    func invisibleCharacters() {
+        let api = ResourceServer(
+            identifier: "https://a.example", name: "a", permissions: [Permission(value: "read:things")], rbacEnabled: true,
+            userPolicy: .allowAll)
+        let role = Role(name: "reader\u{200B}", permissions: [APIPermission(api: api.identifier, permission: "read:things")])
+        let users = [DirectoryUser(id: "alice\u{202E}evil", roles: [role.name]), DirectoryUser(id: "bob", roles: [role.name])]
+        let findings = TenantLinter.lint(Directory(resourceServers: [api], roles: [role], users: users))
+        #expect(findings.filter { $0.rule == .invisibleCharacters }.map(\.message) == [
+            "user 'alice\\u{202E}evil' holds an invisible or direction-changing character: it may display as another user",
+            "role 'reader\\u{200B}' holds an invisible or direction-changing character: it may display as another role",
+        ])
+        #expect(findings.allSatisfy { $0.rule != .invisibleCharacters || $0.severity == .warning })
+    }
 }

@@ -49,6 +49,10 @@ public struct ImportSummary: Hashable, Sendable {
     /// Tuples actually added to the store.
     public var written = 0
     public var skipped: Int { read - written }
+    /// Tuples whose ids hold an invisible or direction-changing character (accepted, as OpenFGA accepts them,
+    /// but one may display as another), and the first few as `FILE:LINE: tuple` with those characters escaped.
+    public var invisibleCharacters = 0
+    public var invisibleExamples: [String] = []
 
     public init(total: Int = 0, read: Int = 0, written: Int = 0) {
         self.total = total

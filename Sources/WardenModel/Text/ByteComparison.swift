@@ -59,6 +59,17 @@ extension String {
         return (before, after)
     }
 
+    /// Whether `scalar` is invisible or changes the direction of what follows (U+200B–U+200F, U+202A–U+202E,
+    /// U+2066–U+2069, U+FEFF): an id holding one may display as another id.
+    public static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        return (0x200B...0x200F).contains(value) || (0x202A...0x202E).contains(value)
+            || (0x2066...0x2069).contains(value) || value == 0xFEFF
+    }
+
+    /// Whether the string holds an invisible or direction-changing character (see ``isInvisible(_:)``).
+    public var hasInvisibleCharacters: Bool { unicodeScalars.contains(where: Self.isInvisible) }
+
     /// The string as an error message may quote it: at most `limit` characters (then `…` and the full size), with
     /// control characters and invisible or direction-changing ones (U+200B–U+200F, U+202A–U+202E, U+2066–U+2069,
     /// U+FEFF) escaped as `\u{…}`, so a message can neither be flooded nor display something else than it holds.
@@ -70,11 +81,8 @@ extension String {
                 shown += "… (\(utf8.count) bytes)"
                 break
             }
-            let value = scalar.value
-            let invisible = (0x200B...0x200F).contains(value) || (0x202A...0x202E).contains(value)
-                || (0x2066...0x2069).contains(value) || value == 0xFEFF
-            if invisible || scalar.properties.generalCategory == .control {
-                shown += "\\u{" + String(value, radix: 16, uppercase: true) + "}"
+            if Self.isInvisible(scalar) || scalar.properties.generalCategory == .control {
+                shown += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
             } else {
                 shown.unicodeScalars.append(scalar)
             }

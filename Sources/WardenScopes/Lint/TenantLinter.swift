@@ -1,3 +1,4 @@
+import WardenModel
 /// A problem the linter found in a tenant: how bad, which rule, and a sentence naming what and where.
 public struct Finding: Hashable, Sendable, CustomStringConvertible {
     public enum Severity: String, Hashable, Sendable, Comparable {
@@ -16,6 +17,7 @@ public struct Finding: Hashable, Sendable, CustomStringConvertible {
         case roleWithoutPermissions = "role-without-permissions"
         case unusedPermission = "unused-permission"
         case undefinedPermission = "undefined-permission"
+        case invisibleCharacters = "invisible-characters"
     }
 
     public var severity: Severity
@@ -118,6 +120,16 @@ public enum TenantLinter {
             for scope in grant.scopes where !(directory.resourceServer(grant.audience)?.defines(scope) ?? false) {
                 add(.error, .undefinedPermission, "the client grant of '\(grant.clientID)' names \(scope) on \(grant.audience), which the API does not define")
             }
+        }
+        // OpenFGA and Auth0 accept these names, but U+202E or U+200B lets one display as another.
+        let names: [(String, String)] =
+            directory.users.map { ("user", $0.id) } + directory.roles.map { ("role", $0.name) }
+            + directory.applications.flatMap { [("application", $0.name), ("client id", $0.clientID)] }
+            + directory.resourceServers.map { ("API", $0.identifier) }
+        for (kind, name) in names where name.hasInvisibleCharacters {
+            add(
+                .warning, .invisibleCharacters,
+                "\(kind) '\(name.quotedForMessage())' holds an invisible or direction-changing character: it may display as another \(kind)")
         }
         return findings.sorted { $0.severity < $1.severity }
     }
