@@ -55,10 +55,10 @@ public struct PermissionBindings: Hashable, Sendable {
     /// - Throws: ``Failure`` naming the entry that is malformed.
     public static func load(path: String) throws(Failure) -> PermissionBindings {
         let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+        do throws(TextFile.Failure) {
+            text = try TextFile.read(path)
         } catch {
-            throw Failure(file: path, message: "cannot read the file: \(error.localizedDescription)")
+            throw Failure(file: path, message: error.line.map { "line \($0): \(error.message)" } ?? error.message)
         }
         return try parse(text, file: path)
     }

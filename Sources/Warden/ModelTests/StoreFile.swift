@@ -61,10 +61,12 @@ public struct StoreFile: Sendable {
     /// - Throws: ``Failure`` naming the file and the problem (a model error carries its own line and column).
     public static func load(path: String) throws(Failure) -> StoreFile {
         let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+        do throws(TextFile.Failure) {
+            text = try TextFile.read(path)
         } catch {
-            throw Failure(file: path, message: "test file does not exist or cannot be read")
+            // fga's wording for a file that is not there; the line of an invalid byte otherwise.
+            guard let line = error.line else { throw Failure(file: path, message: "test file does not exist or cannot be read") }
+            throw Failure(file: path, message: error.message, line: line)
         }
         return try parse(text, path: path)
     }

@@ -62,7 +62,7 @@ public struct ScenarioFile: Sendable {
         func fail(_ message: String) -> Failure { Failure(file: path, message: message) }
         let document: JSONValue
         do {
-            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let text = try TextFile.read(path)
             guard let node = try SafeYAML.compose(text) else { throw fail("the file is empty") }
             document = try JSONValue(yaml: node)
         } catch let failure as Failure {

@@ -23,10 +23,10 @@ extension TupleFile {
             try record(assembler.finish())
         default:
             let text: String
-            do {
-                text = try String(contentsOfFile: path, encoding: .utf8)
+            do throws(TextFile.Failure) {
+                text = try TextFile.read(path)
             } catch {
-                throw Failure(file: path, line: nil, message: "cannot read the file: \(error.localizedDescription)")
+                throw Failure(file: path, line: error.line, message: error.message)
             }
             for (line, tuple) in try parseListWithLines(text, file: path) { try body(line, tuple) }
         }

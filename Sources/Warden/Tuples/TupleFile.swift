@@ -22,10 +22,10 @@ public enum TupleFile {
     /// - Throws: ``Failure`` naming the file and the line or entry of the first bad tuple.
     public static func load(path: String) throws(Failure) -> [RelationshipTuple] {
         let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+        do throws(TextFile.Failure) {
+            text = try TextFile.read(path)
         } catch {
-            throw Failure(file: path, line: nil, message: "cannot read the file: \(error.localizedDescription)")
+            throw Failure(file: path, line: error.line, message: error.message)
         }
         return try parse(text, file: path)
     }

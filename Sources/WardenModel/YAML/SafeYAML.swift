@@ -64,6 +64,13 @@ public enum SafeYAML {
             return Problem(
                 line: context.mark.line, column: context.mark.column,
                 message: "a key appears twice in one mapping: \(duplicates.joined(separator: ", "))")
+        case .reader(let problem, let offset?, _, let yaml):
+            // libyaml's reader (invalid UTF-8, control characters) gives a byte offset: turn it into line:column.
+            let prefix = yaml.utf8.prefix(max(0, offset))
+            let line = prefix.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+            let lineStart = prefix.lastIndex(of: UInt8(ascii: "\n")).map { prefix.index(after: $0) } ?? prefix.startIndex
+            let column = String(decoding: prefix[lineStart...], as: UTF8.self).unicodeScalars.count + 1
+            return Problem(line: line, column: column, message: "YAML syntax error: \(problem)")
         default:
             return Problem(line: 0, column: 0, message: "not valid YAML: \(error)")
         }

@@ -16,10 +16,10 @@ public enum TenantFile {
     /// - Throws: ``Failure`` naming the field that is wrong.
     public static func load(path: String) throws(Failure) -> Directory {
         let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+        do throws(TextFile.Failure) {
+            text = try TextFile.read(path)
         } catch {
-            throw Failure(file: path, message: "cannot read the file: \(error.localizedDescription)")
+            throw Failure(file: path, message: error.line.map { "line \($0): \(error.message)" } ?? error.message)
         }
         return try parse(text, file: path)
     }
