@@ -20,6 +20,14 @@ struct QuerySource: ParsableArguments {
     func validate() throws {
         if (store == nil) == (model == nil) { throw ValidationError("give either --store (with --data) or --model") }
         if store != nil, !tuples.isEmpty { throw ValidationError("--tuples goes with --model, not --store") }
+        try Self.validateContext(context)
+    }
+
+    /// `--context` must be a JSON object (a malformed one is reported with its position when parsed).
+    static func validateContext(_ context: String?) throws {
+        if let context, let parsed = try? JSONValue.parse(context, anyValue: true) {
+            guard case .object = parsed else { throw ValidationError("--context is a JSON object, as in '{\"ip\": \"10.0.0.1\"}'") }
+        }
     }
 
     /// The request context and contextual tuples.
@@ -136,6 +144,11 @@ struct ListObjectsCommand: ParsableCommand {
     @Option(help: "Resume after a previous, incomplete answer.") var continuation: String?
     @Option(help: "text or json.") var output: OutputFormat = .text
     @OptionGroup var source: QuerySource
+
+    func validate() throws {
+        if maxResults < 1 { throw ValidationError("--max-results must be at least 1") }
+        if let timeout, timeout < 0 { throw ValidationError("--timeout is a number of milliseconds, 0 or more") }
+    }
 
     func run() throws {
         let (context, contextual) = try source.requestExtras()

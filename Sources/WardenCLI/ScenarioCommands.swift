@@ -60,6 +60,10 @@ struct AuthorizeCommand: AsyncParsableCommand {
     @Option(help: "Request context for conditions, a JSON object.") var context: String?
     @OptionGroup var store: StoreOptions
 
+    func validate() throws {
+        try QuerySource.validateContext(context)
+    }
+
     func run() async throws {
         let loaded = try reporting { try PermissionBindings.load(path: bindings) }
         let parsedObject = try reporting { try ObjectRef(parsing: object) }

@@ -217,6 +217,10 @@ struct TupleChangesCommand: ParsableCommand {
     @Option(help: "Most changes to print.") var limit = 100
     @OptionGroup var store: StoreOptions
 
+    func validate() throws {
+        if limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
     func run() throws {
         let (warden, info) = try store.open(readOnly: true)
         let page = try reporting {

@@ -157,6 +157,21 @@ struct CLITests {
         #expect(mermaid.stdout.contains("n_folder__parent -->|\"direct\"| n_folder"))
     }
 
+    @Test("finding 3: every numeric and JSON argument is bounds-checked: a usage error naming the rule", arguments: [
+        (["list-objects", "user:a", "viewer", "doc", "--store", "s", "--timeout=-5"], "--timeout is a number of milliseconds, 0 or more"),
+        (["list-objects", "user:a", "viewer", "doc", "--store", "s", "--max-results=0"], "--max-results must be at least 1"),
+        (["tuple", "changes", "--store", "s", "--limit=0"], "--limit must be at least 1"),
+        (["tuple", "read", "--store", "s", "--limit=0"], "--limit must be at least 1"),
+        (["tuple", "import", "x.jsonl", "--store", "s", "--batch-size=0"], "--batch-size must be at least 1"),
+        (["check", "user:a", "viewer", "doc:1", "--store", "s", "--context", "[1]"], #"--context is a JSON object, as in '{"ip": "10.0.0.1"}'"#),
+        (["authorize", "t", "read:x", "doc:1", "--bindings", "b.yaml", "--store", "s", "--context", "3"], #"--context is a JSON object, as in '{"ip": "10.0.0.1"}'"#),
+    ])
+    func boundsChecked(arguments: [String], message: String) throws {
+        let result = try Self.run(arguments)
+        #expect(result.status == 64)
+        #expect(result.stderr.hasPrefix("Error: \(message)\n"), "\(result.stderr)")
+    }
+
     @Test("bad usage exits 64; a missing file exits 2 naming it")
     func usageAndMissingFile() throws {
         #expect(try Self.run(["model", "validate"]).status == 64)
