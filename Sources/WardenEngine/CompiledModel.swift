@@ -9,8 +9,10 @@ public struct CompiledModel: Sendable {
     /// The model as written.
     public let model: AuthorizationModel
     let relations: [String: [String: CompiledRelation]]
-    /// Whether every type and relation name is ASCII (what the DSL allows), which makes byte checks a length check.
-    let asciiNames: Bool
+    /// Every relation by (type, relation) compared byte for byte: one lookup per check step.
+    private let exactRelations: [ExactRelationName: CompiledRelation]
+    /// Every type name, compared byte for byte.
+    private let exactTypes: Set<ByteString>
     let conditions: [String: ConditionDefinition]
     /// Validates tuples against this model (writes and contextual tuples).
     public let validator: TupleValidator
@@ -28,9 +30,6 @@ public struct CompiledModel: Sendable {
         self.id = id
         self.model = model
         self.validator = TupleValidator(model: model, contextCheck: ConditionValidation.contextProblem)
-        self.asciiNames = model.typeDefinitions.allSatisfy { type in
-            type.name.utf8.allSatisfy { $0 < 0x80 } && type.relations.allSatisfy { $0.name.utf8.allSatisfy { $0 < 0x80 } }
-        }
         self.conditions = Dictionary(model.conditions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var relations: [String: [String: CompiledRelation]] = [:]
         var directEdges: [String: [RelationRef]] = [:]
@@ -41,6 +40,12 @@ public struct CompiledModel: Sendable {
             for relation in type.relations { byName[relation.name] = CompiledRelation(relation, on: type) }
             relations[type.name] = byName
         }
+        var exactRelations: [ExactRelationName: CompiledRelation] = [:]
+        for (type, byName) in relations {
+            for (name, relation) in byName { exactRelations[ExactRelationName(type: type, relation: name)] = relation }
+        }
+        self.exactRelations = exactRelations
+        self.exactTypes = Set(relations.keys.map(ByteString.init))
         for type in model.typeDefinitions {
             for relation in type.relations {
                 let here = RelationRef(type: type.name, relation: relation.name)
@@ -125,29 +130,13 @@ public struct CompiledModel: Sendable {
         for child in rewrite.children { walk(child, visit) }
     }
 
+    /// The relation `name` of `type`, matched byte for byte (the Kelvin sign does not find `K`).
     func relation(_ type: String, _ name: String) -> CompiledRelation? {
-        guard let byName = relationsOfType(type), let index = byName.index(forKey: name),
-            isSameName(byName[index].key, name)
-        else { return nil }
-        return byName[index].value
+        exactRelations[ExactRelationName(type: type, relation: name)]
     }
 
     /// Whether the model defines `type` (byte for byte).
-    public func hasType(_ type: String) -> Bool { relationsOfType(type) != nil }
-
-    /// The relations of `type`. Dictionary lookups match canonically equivalent strings (the Kelvin sign matches
-    /// "K"), so the key found is compared with the one asked for, by bytes.
-    private func relationsOfType(_ type: String) -> [String: CompiledRelation]? {
-        guard let index = relations.index(forKey: type), isSameName(relations[index].key, type) else { return nil }
-        return relations[index].value
-    }
-
-    /// Whether a model name matches a requested one byte for byte. With ASCII model names that is a length check:
-    /// a string canonically equivalent to an ASCII one, and as long, is that string (a non-ASCII scalar takes at
-    /// least two bytes and stands for at most one ASCII character).
-    private func isSameName(_ modelName: String, _ requested: String) -> Bool {
-        asciiNames ? modelName.utf8.count == requested.utf8.count : modelName.bytesEqual(requested)
-    }
+    public func hasType(_ type: String) -> Bool { exactTypes.contains(ByteString(type)) }
 
     /// Whether a stored tuple still counts under this model: some type restriction of its relation admits its
     /// user, with the same condition (OpenFGA ignores tuples a newer model no longer allows).
@@ -159,13 +148,30 @@ public struct CompiledModel: Sendable {
 }
 
 /// A relation on a type, `document#viewer`.
+/// A (type, relation) name pair whose identity is its bytes: a dictionary key that never matches a canonically
+/// equivalent spelling.
+private struct ExactRelationName: Hashable, Sendable {
+    let type: String
+    let relation: String
+
+    static func == (lhs: ExactRelationName, rhs: ExactRelationName) -> Bool {
+        lhs.type.bytesEqual(rhs.type) && lhs.relation.bytesEqual(rhs.relation)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(type)
+        hasher.combine(relation)
+    }
+}
+
 struct RelationRef: Hashable, Sendable {
     var type: String
     var relation: String
 }
 
-/// One relation, ready to evaluate.
-struct CompiledRelation: Sendable {
+/// One relation, ready to evaluate. A class: a check looks relations up many times, and handing out one
+/// reference costs a retain where copying the fields cost one per field.
+final class CompiledRelation: Sendable {
     let name: String
     /// How OpenFGA's recursive fast path answers it, when it does.
     let fastPath: RecursiveFastPath?
