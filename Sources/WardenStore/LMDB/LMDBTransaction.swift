@@ -1,5 +1,6 @@
 import CLMDB
 import Foundation
+import WardenModel
 
 /// One LMDB transaction, read-only or read-write, lent to a closure by ``LMDBEnvironment``.
 ///
@@ -101,10 +102,10 @@ public struct LMDBTransaction {
         while result == MDB_SUCCESS {
             let keyBytes = UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size)
             if first {
-                let ordered = seek.withUnsafeBytes { Self.compare($0, keyBytes) <= 0 }
+                let ordered = seek.withUnsafeBytes { ByteOrder.compare($0, keyBytes) <= 0 }
                 guard ordered else { throw Self.outOfOrder(database) }
                 first = false
-            } else if Self.compare(previous, keyBytes) >= 0 {
+            } else if ByteOrder.compare(previous, keyBytes) >= 0 {
                 throw Self.outOfOrder(database)
             }
             previous = keyBytes
@@ -113,16 +114,6 @@ public struct LMDBTransaction {
             result = mdb_cursor_get(cursor, &key, &value, MDB_NEXT)
         }
         if result != MDB_NOTFOUND { try LMDBError.check(result, "mdb_cursor_get") }
-    }
-
-    /// Byte order, as LMDB's default comparison: negative, zero or positive.
-    static func compare(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Int {
-        let common = min(left.count, right.count)
-        if common > 0, let l = left.baseAddress, let r = right.baseAddress {
-            let order = memcmp(l, r, common)
-            if order != 0 { return Int(order) }
-        }
-        return left.count - right.count
     }
 
     private static func outOfOrder(_ database: LMDBDatabase) -> LMDBError {
