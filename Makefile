@@ -2,7 +2,7 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: deps build test run bench clean
+.PHONY: deps sdk build test run bench clean
 
 # Installs the system packages Warden links against (LMDB) when they are missing.
 deps:
@@ -14,7 +14,16 @@ deps:
 build: deps
 	$(SWIFT) build
 
-test: deps
+# OpenFGA's official Python SDK, in a virtual environment under .build, for the server test.
+SDK_VENV := .build/sdk-venv
+sdk:
+	@if [ ! -x $(SDK_VENV)/bin/python ]; then \
+		echo "installing openfga-sdk 0.10.5 into $(SDK_VENV)"; \
+		python3 -m venv $(SDK_VENV) 2>/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv && python3 -m venv $(SDK_VENV); }; \
+		$(SDK_VENV)/bin/pip install -q openfga-sdk==0.10.5; \
+	fi
+
+test: deps sdk
 	$(SWIFT) test
 
 # The main job on the embedded LMDB default: validate and test each example in models/, load it into a store in

@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "WardenEngine", targets: ["WardenEngine"]),
         .library(name: "WardenScopes", targets: ["WardenScopes"]),
         .library(name: "Warden", targets: ["Warden"]),
+        .library(name: "WardenWire", targets: ["WardenWire"]),
+        .library(name: "WardenServer", targets: ["WardenServer"]),
         .executable(name: "warden", targets: ["WardenCLI"]),
     ],
     dependencies: [
@@ -23,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
         .package(url: "https://github.com/apple/swift-crypto", "4.1.0"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // Debian's liblmdb-dev: `lmdb.h` and `-llmdb` (Debian ships lmdb.pc).
@@ -67,6 +70,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "WardenWire",
+            dependencies: ["Warden", "WardenModel", "WardenStore", "WardenEngine"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WardenServer",
+            dependencies: ["WardenWire", "Warden", "WardenModel", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "WardenCLI",
             dependencies: [
@@ -76,6 +89,7 @@ let package = Package(
                 "WardenEngine",
                 "WardenScopes",
                 "Warden",
+                "WardenServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -123,6 +137,11 @@ let package = Package(
             dependencies: [
                 "Warden", "WardenStore", "WardenModel", "WardenEngine", "WardenScopes", "WardenConditions", "WardenTestSupport",
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WardenWireTests",
+            dependencies: ["WardenWire", "Warden", "WardenModel", "WardenTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -172,6 +172,37 @@ struct CLITests {
         #expect(result.stderr.hasPrefix("Error: \(message)\n"), "\(result.stderr)")
     }
 
+    /// The virtual environment `make test` creates with OpenFGA's Python SDK (`openfga-sdk`).
+    static let sdkPython = Fixtures.repositoryRoot.appendingPathComponent(".build/sdk-venv/bin/python")
+
+    @Test("serve: OpenFGA's official Python SDK, unmodified, drives every endpoint and its error paths")
+    func officialSDKDrivesServe() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.sdkPython.path) else {
+            print("SKIPPED: .build/sdk-venv is absent (make test creates it); the OpenFGA SDK test did not run")
+            return
+        }
+        let data = try TemporaryDirectory()
+        let modelJSON = try Self.run(["model", "transform", Fixtures.repositoryRoot.appendingPathComponent("models/warehouse/model.fga").path, "--to", "json"])
+        let modelPath = try Self.temporaryFile("model.json", modelJSON.stdout)
+        let port = Int.random(in: 20_000...60_000)
+        let server = Process()
+        server.executableURL = Self.binary
+        server.arguments = ["serve", "--data", data.path, "--addr", "127.0.0.1:\(port)"]
+        server.standardError = FileHandle.nullDevice
+        server.standardOutput = FileHandle.nullDevice
+        try server.run()
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        let script = Fixtures.repositoryRoot.appendingPathComponent("Tests/Server/sdk_test.py").path
+        let result = try Self.run(program: Self.sdkPython, [script, "http://127.0.0.1:\(port)", modelPath])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let steps = result.stdout.split(separator: "\n").filter { $0.hasPrefix("ok: ") }
+        #expect(steps.count == 18, "\(result.stdout)")
+        #expect(steps.last == "ok: delete store")
+    }
+
     @Test("bad usage exits 64; a missing file exits 2 naming it")
     func usageAndMissingFile() throws {
         #expect(try Self.run(["model", "validate"]).status == 64)

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import Warden
+import WardenServer
+
+/// `warden serve`: OpenFGA's REST API on a data directory, until SIGTERM or SIGINT (in-flight requests finish).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Serve OpenFGA's REST API (stores, models, write, read, changes, check, batch-check, list-objects, list-users) over HTTP.")
+
+    @OptionGroup var data: DataOptions
+    @Option(help: "HOST:PORT to listen on (loopback by default).") var addr = "127.0.0.1:8080"
+
+    func validate() throws {
+        guard let (_, port) = Self.split(addr) else { throw ValidationError("--addr is HOST:PORT, as in 127.0.0.1:8080") }
+        guard (0...65535).contains(port) else { throw ValidationError("--addr's port must be 0 to 65535") }
+    }
+
+    static func split(_ address: String) -> (String, Int)? {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else { return nil }
+        let host = String(address[..<colon])
+        return host.isEmpty ? nil : (host, port)
+    }
+
+    func run() async throws {
+        let (host, port) = Self.split(addr)!
+        let warden = try data.open()
+        StandardError.write("warden: serving OpenFGA's API on http://\(host):\(port) (data: \(data.directory))")
+        try await WardenServer.run(warden: warden, host: host, port: port)
+    }
+}

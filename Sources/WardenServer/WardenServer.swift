@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import Warden
+import WardenModel
+import WardenWire
+
+/// `warden serve`: OpenFGA's REST API over HTTP (Hummingbird 2), on one data directory. Every route hands the
+/// method, path, query and JSON body to ``OpenFGAAPI``; this file is only the transport.
+public enum WardenServer {
+    /// Largest request body accepted (OpenFGA's requests are small; a write holds at most 100 tuples).
+    public static let maximumBodyBytes = 4 << 20
+
+    /// The Hummingbird application serving `warden` on `host:port`.
+    public static func application(warden: Warden, host: String, port: Int) -> some ApplicationProtocol {
+        let api = OpenFGAAPI(warden: warden)
+        let router = Router()
+        router.get("/healthz") { _, _ -> Response in
+            json(200, .object([("status", .string("SERVING"))]))
+        }
+        for method in [HTTPRequest.Method.get, .post, .delete, .put] {
+            router.on("/stores", method: method) { request, context in await handle(api, request, context) }
+            router.on("/stores/**", method: method) { request, context in await handle(api, request, context) }
+        }
+        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "warden"))
+    }
+
+    /// Serves until SIGTERM or SIGINT; in-flight requests finish first (Hummingbird's service lifecycle).
+    public static func run(warden: Warden, host: String, port: Int) async throws {
+        try await application(warden: warden, host: host, port: port).runService()
+    }
+
+    static func handle(_ api: OpenFGAAPI, _ request: Request, _ context: some RequestContext) async -> Response {
+        let body: JSONValue?
+        do {
+            let buffer = try await request.body.collect(upTo: maximumBodyBytes)
+            let text = String(buffer: buffer)
+            body = text.isEmpty ? nil : try JSONValue.parse(text, anyValue: true)
+        } catch let diagnostic as Diagnostic {
+            return json(400, WireError.validation("the body is not valid JSON: \(diagnostic.message)").json)
+        } catch {
+            return json(413, WireError(status: 413, code: "request_too_large", message: "the request body exceeds \(maximumBodyBytes) bytes").json)
+        }
+        let path = request.uri.path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+        var query: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
+        let answer = api.handle(method: request.method.rawValue, path: path, query: query, body: body)
+        return json(answer.status, answer.body)
+    }
+
+    static func json(_ status: Int, _ body: JSONValue?) -> Response {
+        guard let body else { return Response(status: .init(code: status)) }
+        return Response(
+            status: .init(code: status), headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: body.compact)))
+    }
+}

@@ -1,0 +1,76 @@
+import Testing
+import Warden
+import WardenModel
+import WardenTestSupport
+import WardenWire
+
+/// OpenFGA's REST API called in-process (no HTTP): routes, limits and the error table, with exact bodies.
+@Suite("OpenFGA API (wire layer)")
+struct OpenFGAAPITests {
+    static func api() throws -> (TemporaryDirectory, OpenFGAAPI, String) {
+        let data = try TemporaryDirectory()
+        let warden = try Warden(dataDirectory: data.path)
+        let api = OpenFGAAPI(warden: warden)
+        let created = api.handle(method: "POST", path: ["stores"], body: .object([("name", .string("wire"))]))
+        guard case .object(let members)? = created.body, case .string(let id)? = members.first(where: { $0.0 == "id" })?.1 else {
+            Issue.record("no store id in \(String(describing: created.body))")
+            return (data, api, "")
+        }
+        let model = try DSLParser.parseModel("model\n  schema 1.1\ntype user\ntype doc\n  relations\n    define viewer: [user]\n")
+        let written = api.handle(method: "POST", path: ["stores", id, "authorization-models"], body: ModelJSON.encode(model))
+        #expect(written.status == 201)
+        return (data, api, id)
+    }
+
+    static func tuple(_ index: Int) -> JSONValue {
+        .object([("user", .string("user:u\(index)")), ("relation", .string("viewer")), ("object", .string("doc:d\(index)"))])
+    }
+
+    @Test("an unknown store is 404 store_id_not_found; an unknown endpoint is 404 undefined_endpoint")
+    func notFound() throws {
+        let (_, api, _) = try Self.api()
+        let store = api.handle(method: "POST", path: ["stores", "01HZZZZZZZZZZZZZZZZZZZZZZZ", "check"], body: .object([]))
+        #expect(store.status == 404)
+        #expect(store.body?.compact == #"{"code":"store_id_not_found","message":"store not found"}"#)
+        let endpoint = api.handle(method: "PATCH", path: ["stores"], body: nil)
+        #expect(endpoint.status == 404)
+        #expect(endpoint.body?.compact == #"{"code":"undefined_endpoint","message":"no endpoint PATCH /stores"}"#)
+    }
+
+    @Test("OpenFGA's limits: 100 tuples per write, 50 checks per batch, page sizes 1 to 100")
+    func limits() throws {
+        let (_, api, id) = try Self.api()
+        let tooMany = JSONValue.object([("writes", .object([("tuple_keys", .array((0..<101).map(Self.tuple)))]))])
+        let write = api.handle(method: "POST", path: ["stores", id, "write"], body: tooMany)
+        #expect(write.status == 400)
+        #expect(write.body?.compact == #"{"code":"validation_error","message":"the number of write operations exceeds the allowed limit of 100"}"#)
+        let hundred = JSONValue.object([("writes", .object([("tuple_keys", .array((0..<100).map(Self.tuple)))]))])
+        #expect(api.handle(method: "POST", path: ["stores", id, "write"], body: hundred).status == 200)
+        let checks = (0..<51).map { index in
+            JSONValue.object([("tuple_key", Self.tuple(index)), ("correlation_id", .string("\(index)"))])
+        }
+        #expect(api.handle(method: "POST", path: ["stores", id, "batch-check"], body: .object([("checks", .array(checks))])).status == 400)
+        let page = api.handle(method: "POST", path: ["stores", id, "read"], body: .object([("page_size", .number("101"))]))
+        #expect(page.status == 400)
+        let read = api.handle(method: "POST", path: ["stores", id, "read"], body: .object([("page_size", .number("60"))]))
+        guard case .object(let members)? = read.body, case .array(let tuples)? = members.first(where: { $0.0 == "tuples" })?.1 else {
+            Issue.record("no tuples in \(String(describing: read.body))")
+            return
+        }
+        #expect(tuples.count == 60)
+        #expect(members.first { $0.0 == "continuation_token" }?.1 != .string(""))
+    }
+
+    @Test("a body of the wrong shape, a duplicate tuple and a bad user are 400 with OpenFGA's codes")
+    func validation() throws {
+        let (_, api, id) = try Self.api()
+        #expect(api.handle(method: "POST", path: ["stores", id, "check"], body: .array([])).body?.compact
+            == #"{"code":"validation_error","message":"the request body must be a JSON object"}"#)
+        let twice = JSONValue.object([("writes", .object([("tuple_keys", .array([Self.tuple(1), Self.tuple(1)]))]))])
+        let duplicate = api.handle(method: "POST", path: ["stores", id, "write"], body: twice)
+        #expect(duplicate.status == 400)
+        #expect(duplicate.body?.compact.contains(#""code":"write_failed_due_to_invalid_input""#) == true)
+        let badUser = JSONValue.object([("tuple_key", .object([("user", .string("anne")), ("relation", .string("viewer")), ("object", .string("doc:1"))]))])
+        #expect(api.handle(method: "POST", path: ["stores", id, "check"], body: badUser).status == 400)
+    }
+}
