@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
         .package(url: "https://github.com/apple/swift-crypto", "4.1.0"..<"5.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Debian's liblmdb-dev: `lmdb.h` and `-llmdb` (Debian ships lmdb.pc).
@@ -77,7 +79,10 @@ let package = Package(
         ),
         .target(
             name: "WardenServer",
-            dependencies: ["WardenWire", "Warden", "WardenModel", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "WardenWire", "Warden", "WardenModel", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import Logging
+import NIOPosix
 import Warden
 import WardenModel
 import WardenWire
@@ -14,8 +16,13 @@ public enum WardenServer {
     public static func application(warden: Warden, host: String, port: Int) -> some ApplicationProtocol {
         let api = OpenFGAAPI(warden: warden)
         let router = Router()
+        router.add(middleware: LogRequestsMiddleware(.info))
         router.get("/healthz") { _, _ -> Response in
             json(200, .object([("status", .string("SERVING"))]))
+        }
+        // The data directory is open before the server listens: ready as soon as it answers.
+        router.get("/readyz") { _, _ -> Response in
+            json(200, .object([("status", .string("READY"))]))
         }
         for method in [HTTPRequest.Method.get, .post, .delete, .put] {
             router.on("/stores", method: method) { request, context in await handle(api, request, context) }
@@ -41,9 +48,22 @@ public enum WardenServer {
             return json(413, WireError(status: 413, code: "request_too_large", message: "the request body exceeds \(maximumBodyBytes) bytes").json)
         }
         let path = request.uri.path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
-        var query: [String: String] = [:]
-        for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
-        let answer = api.handle(method: request.method.rawValue, path: path, query: query, body: body)
+        var parameters: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters { parameters[String(key)] = String(value) }
+        let query = parameters
+        let method = request.method.rawValue
+        // A write waits for LMDB's commit (a disk sync): it runs on NIO's blocking pool, never on the threads that
+        // serve requests. Reads take microseconds and run in place.
+        let answer: OpenFGAAPI.Answer
+        if OpenFGAAPI.isWrite(method: method, path: path) {
+            do {
+                answer = try await NIOThreadPool.singleton.runIfActive { api.handle(method: method, path: path, query: query, body: body) }
+            } catch {
+                return json(503, WireError(status: 503, code: "unavailable", message: "the server is shutting down").json)
+            }
+        } else {
+            answer = api.handle(method: method, path: path, query: query, body: body)
+        }
         return json(answer.status, answer.body)
     }
 

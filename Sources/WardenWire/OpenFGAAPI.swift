@@ -60,6 +60,9 @@ public struct OpenFGAAPI: Sendable {
         case ("POST", ["batch-check"]): return try batchCheck(id, WireFields(body))
         case ("POST", ["list-objects"]): return try listObjects(id, WireFields(body))
         case ("POST", ["list-users"]): return try listUsers(id, WireFields(body))
+        case ("POST", ["expand"]): return try expand(id, WireFields(body))
+        case ("PUT", let rest) where rest.count == 2 && rest[0] == "assertions": return try writeAssertions(id, rest[1], WireFields(body))
+        case ("GET", let rest) where rest.count == 2 && rest[0] == "assertions": return try readAssertions(id, rest[1])
         default: throw WireError.notFound("no endpoint \(method) /\(path.joined(separator: "/"))")
         }
     }
@@ -247,5 +250,61 @@ public struct OpenFGAAPI: Sendable {
             filters: filters, context: try fields.context(), contextualTuples: try WireTuples.contextual(fields))
         let users = try warden.listUsers(request, store: info.id, modelID: try fields.string("authorization_model_id"))
         return Answer(status: 200, body: .object([("users", .array(users.map(WireTuples.listUser)))]))
+    }
+
+    private func expand(_ id: String, _ fields: WireFields) throws -> Answer {
+        let info = try store(id)
+        guard let key = try fields.object("tuple_key") else { throw WireError.validation("'tuple_key' is required") }
+        let tree = try warden.expand(
+            relation: try key.required("relation"), object: try ObjectRef(parsing: try key.required("object")), store: info.id,
+            modelID: try fields.string("authorization_model_id"))
+        return Answer(status: 200, body: .object([("tree", .object([("root", tree.json)]))]))
+    }
+
+    // MARK: Assertions
+
+    /// Assertions are kept as a document per (store, model), as OpenFGA keeps them beside the model.
+    private func assertionsDocument(_ store: String, _ model: String) -> String { "assertions:\(store):\(model)" }
+
+    private func writeAssertions(_ id: String, _ modelID: String, _ fields: WireFields) throws -> Answer {
+        let info = try store(id)
+        let model = try warden.model(store: info.id, id: modelID)
+        let assertions = try fields.array("assertions")
+        guard assertions.count <= 100 else { throw WireError.validation("at most 100 assertions") }
+        for assertion in assertions {
+            let item = try WireFields(assertion)
+            guard let raw = item.members["tuple_key"] else { throw WireError.validation("an assertion needs a 'tuple_key'") }
+            // An assertion is a check to run later: its type and relation must exist, as a check's must.
+            let key = try WireTuples.key(raw)
+            let type = model.model.typeDefinitions.first { $0.name.bytesEqual(key.object.type) }
+            guard let type else { throw WireError(status: 400, code: "type_not_found", message: "type '\(key.object.type)' not found") }
+            guard type.relations.contains(where: { $0.name.bytesEqual(key.relation) }) else {
+                throw WireError(status: 400, code: "relation_not_found", message: "relation '\(type.name)#\(key.relation)' not found")
+            }
+            guard case .bool? = item.members["expectation"] else { throw WireError.validation("an assertion needs a boolean 'expectation'") }
+            for contextual in try WireTuples.contextual(item) { try model.validator.validate(contextual) }
+        }
+        try warden.tuples.putDocument(Array(JSONValue.array(assertions).compact.utf8), named: assertionsDocument(info.id, model.id))
+        return Answer(status: 204, body: nil)
+    }
+
+    private func readAssertions(_ id: String, _ modelID: String) throws -> Answer {
+        let info = try store(id)
+        let model = try warden.model(store: info.id, id: modelID)
+        var assertions = JSONValue.array([])
+        if let bytes = try warden.tuples.document(named: assertionsDocument(info.id, model.id)) {
+            assertions = try JSONValue.parse(String(decoding: bytes, as: UTF8.self), anyValue: true)
+        }
+        return Answer(status: 200, body: .object([("authorization_model_id", .string(model.id)), ("assertions", assertions)]))
+    }
+
+    /// Whether a request changes data (and so may wait on a disk sync): the transport runs those off its
+    /// request threads.
+    public static func isWrite(method: String, path: [String]) -> Bool {
+        switch method {
+        case "PUT", "DELETE": return true
+        case "POST": return path.count == 1 || path.last == "write" || path.last == "authorization-models"
+        default: return false
+        }
     }
 }

@@ -15,7 +15,9 @@ from openfga_sdk.client import ClientConfiguration
 from openfga_sdk.client.models import (
     ClientBatchCheckItem,
     ClientBatchCheckRequest,
+    ClientAssertion,
     ClientCheckRequest,
+    ClientExpandRequest,
     ClientListObjectsRequest,
     ClientReadChangesRequest,
     ClientTuple,
@@ -99,6 +101,17 @@ def main():
         object=FgaObject(type="product", id="espresso"), relation="can_write", user_filters=[UserTypeFilter(type="user")]))
     names = sorted(f"{u.object.type}:{u.object.id}" for u in users.users)
     expect(names == ["user:anne"], "list users", names)
+
+    tree = fga.expand(ClientExpandRequest(relation="manager", object="warehouse:berlin")).tree
+    expect(tree.root.name == "warehouse:berlin#manager" and tree.root.leaf.users.users == ["user:anne"], "expand")
+
+    fga.write_assertions([
+        ClientAssertion(user="user:anne", relation="can_write", object="product:espresso", expectation=True),
+        ClientAssertion(user="user:bob", relation="can_write", object="product:espresso", expectation=False),
+    ])
+    expect(True, "write assertions")
+    stored = fga.read_assertions().assertions
+    expect([(a.tuple_key.user, a.expectation) for a in stored] == [("user:anne", True), ("user:bob", False)], "read assertions")
 
     read = fga.read(ReadRequestTupleKey(object="product:"))
     expect(sorted(t.key.object for t in read.tuples) == ["product:espresso", "product:grinder"], "read")

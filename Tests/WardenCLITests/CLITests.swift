@@ -199,7 +199,7 @@ struct CLITests {
         let result = try Self.run(program: Self.sdkPython, [script, "http://127.0.0.1:\(port)", modelPath])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let steps = result.stdout.split(separator: "\n").filter { $0.hasPrefix("ok: ") }
-        #expect(steps.count == 18, "\(result.stdout)")
+        #expect(steps.count == 21, "\(result.stdout)")
         #expect(steps.last == "ok: delete store")
     }
 
