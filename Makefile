@@ -4,11 +4,11 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
 .PHONY: deps sdk build test run bench clean
 
-# Installs the system packages Warden links against (LMDB) when they are missing.
+# Installs the system packages Warden links against (LMDB) and curl (make run asks the server with it) when missing.
 deps:
-	@if [ ! -f /usr/include/lmdb.h ]; then \
-		echo "installing liblmdb-dev"; \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq liblmdb-dev pkg-config; \
+	@if [ ! -f /usr/include/lmdb.h ] || ! command -v curl >/dev/null; then \
+		echo "installing liblmdb-dev and curl"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq liblmdb-dev pkg-config curl; \
 	fi
 
 build: deps

@@ -34,3 +34,29 @@ for folder in models/*; do
   [ -f "$folder/tenant.yaml" ] && "$warden" tenant lint "$folder/tenant.yaml"
 done
 "$warden" scenario test models/warehouse models/care-unit --verbose
+
+echo
+echo "=== the server: warden serve on the same data, asked over HTTP with curl (OpenFGA's REST API)"
+port=${WARDEN_PORT:-18080}
+"$warden" serve --data "$data" --addr "127.0.0.1:$port" 2>/dev/null &
+server=$!
+trap 'kill -TERM $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+api="http://127.0.0.1:$port"
+store=$("$warden" store list --data "$data" | awk '$2 == "warehouse" { print $1 }')
+post() {
+  echo "--- POST $1 $2"
+  curl -s -X POST "$api/stores/$store/$1" -H 'content-type: application/json' -d "$2"
+  echo
+}
+post check '{"tuple_key":{"user":"user:auth0|anne","relation":"can_write","object":"product:espresso-machine"}}'
+post write '{"writes":{"tuple_keys":[{"user":"user:auth0|anne","relation":"manager","object":"warehouse:lyon"}]}}'
+post check '{"tuple_key":{"user":"user:auth0|anne","relation":"can_write","object":"product:croissant-oven"}}'
+post list-objects '{"user":"user:auth0|anne","relation":"can_write","type":"product"}'
+post write '{"deletes":{"tuple_keys":[{"user":"user:auth0|anne","relation":"manager","object":"warehouse:lyon"}]}}'
+post check '{"tuple_key":{"user":"user:auth0|anne","relation":"can_write","object":"product:croissant-oven"}}'
+post check '{"tuple_key":{"user":"user:anne","relation":"owner","object":"product:espresso-machine"}}'
+kill -TERM $server
+wait $server 2>/dev/null || true
+trap - EXIT
+echo "server stopped"

@@ -203,6 +203,53 @@ struct CLITests {
         #expect(steps.last == "ok: delete store")
     }
 
+    @Test("serve: SIGTERM while a client writes loses no acknowledged write, and the server exits 0")
+    func gracefulShutdownKeepsAcknowledgedWrites() throws {
+        let data = try TemporaryDirectory()
+        let model = try Self.temporaryFile("model.fga", "model\n  schema 1.1\ntype user\ntype document\n  relations\n    define viewer: [user]\n")
+        #expect(try Self.run(["store", "create", "docs", "--data", data.path]).status == 0)
+        #expect(try Self.run(["model", "write", model, "--data", data.path, "--store", "docs"]).status == 0)
+        let storeID = try #require(try Self.run(["store", "list", "--data", data.path]).stdout.split(separator: " ").first.map(String.init))
+        let port = Int.random(in: 20_000...60_000)
+        let server = Process()
+        server.executableURL = Self.binary
+        server.arguments = ["serve", "--data", data.path, "--addr", "127.0.0.1:\(port)"]
+        server.standardError = FileHandle.nullDevice
+        server.standardOutput = FileHandle.nullDevice
+        try server.run()
+        // Wait until it listens: the writer would otherwise stop at once.
+        var listening = false
+        for _ in 0..<100 where !listening {
+            listening = (try? Self.run(program: URL(fileURLWithPath: "/usr/bin/curl"), ["-sf", "http://127.0.0.1:\(port)/healthz"]))?.status == 0
+            if !listening { usleep(100_000) }
+        }
+        #expect(listening)
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        writer.arguments = ["python3", Fixtures.repositoryRoot.appendingPathComponent("Tests/Server/writer.py").path, "http://127.0.0.1:\(port)", storeID]
+        let output = Pipe()
+        writer.standardOutput = output
+        try writer.run()
+        var received = Data()
+        while received.split(separator: UInt8(ascii: "\n")).count < 200 {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            received.append(chunk)
+        }
+        kill(server.processIdentifier, SIGTERM)
+        server.waitUntilExit()
+        received.append(output.fileHandleForReading.readDataToEndOfFile())
+        writer.waitUntilExit()
+        #expect(server.terminationStatus == 0)
+        let acknowledged = String(decoding: received, as: UTF8.self).split(separator: "\n").compactMap { line in
+            line.hasPrefix("acked ") ? Int(line.dropFirst(6)) : nil
+        }
+        #expect(acknowledged.count >= 200)
+        let stored = Set(try Self.run(["tuple", "read", "--data", data.path, "--store", "docs", "--output", "jsonl"]).stdout.split(separator: "\n").map(String.init))
+        let missing = acknowledged.filter { !stored.contains(#"{"user":"user:w\#($0)","relation":"viewer","object":"document:d"}"#) }
+        #expect(missing.isEmpty, "acknowledged but missing: \(missing.prefix(5))")
+    }
+
     @Test("bad usage exits 64; a missing file exits 2 naming it")
     func usageAndMissingFile() throws {
         #expect(try Self.run(["model", "validate"]).status == 64)
