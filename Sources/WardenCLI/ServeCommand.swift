@@ -10,10 +10,14 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var data: DataOptions
     @Option(help: "HOST:PORT to listen on (loopback by default).") var addr = "127.0.0.1:8080"
+    @Option(help: "trace, debug, info, notice, warning, error or critical; debug logs every request.") var logLevel = "info"
 
     func validate() throws {
         guard let (_, port) = Self.split(addr) else { throw ValidationError("--addr is HOST:PORT, as in 127.0.0.1:8080") }
         guard (0...65535).contains(port) else { throw ValidationError("--addr's port must be 0 to 65535") }
+        guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
+            throw ValidationError("--log-level is one of trace, debug, info, notice, warning, error, critical")
+        }
     }
 
     static func split(_ address: String) -> (String, Int)? {
@@ -26,6 +30,6 @@ struct ServeCommand: AsyncParsableCommand {
         let (host, port) = Self.split(addr)!
         let warden = try data.open()
         StandardError.write("warden: serving OpenFGA's API on http://\(host):\(port) (data: \(data.directory))")
-        try await WardenServer.run(warden: warden, host: host, port: port)
+        try await WardenServer.run(warden: warden, host: host, port: port, logLevel: logLevel)
     }
 }
