@@ -94,6 +94,7 @@ let package = Package(
                 "WardenEngine",
                 "WardenScopes",
                 "Warden",
+                "WardenWire",
                 "WardenServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Warden
 import WardenEngine
+import WardenWire
 
 /// `warden model test --tests GLOB…`: runs OpenFGA `.fga.yaml` store files unchanged.
 struct ModelTestCommand: ParsableCommand {
@@ -21,8 +22,14 @@ struct ModelTestCommand: ParsableCommand {
     @Flag(help: "Also run every check with the test's tuples sent as contextual tuples.")
     var contextual = false
 
+    @Option(help: "Run the tests over HTTP against this OpenFGA-compatible server (warden serve, or OpenFGA) instead of the embedded engine.")
+    var server: String?
+
     func validate() throws {
         if patterns.isEmpty { throw ValidationError("give at least one --tests file or pattern") }
+        if let server, URL(string: server)?.scheme?.hasPrefix("http") != true {
+            throw ValidationError("--server is a URL, as in http://127.0.0.1:8080")
+        }
     }
 
     func run() throws {
@@ -35,7 +42,9 @@ struct ModelTestCommand: ParsableCommand {
             }
             paths += matches
         }
-        var runner = ModelTestRunner(engine: WardenDefaults.engine())
+        var runner = server.flatMap(URL.init(string:)).map {
+            ModelTestRunner(backend: OpenFGATestBackend(transport: HTTPTransport(baseURL: $0)))
+        } ?? ModelTestRunner(engine: WardenDefaults.engine())
         runner.alsoAsContextualTuples = contextual
         let report = runner.run(paths: paths)
         print(report.text)

@@ -172,6 +172,29 @@ struct CLITests {
         #expect(result.stderr.hasPrefix("Error: \(message)\n"), "\(result.stderr)")
     }
 
+    /// Starts `warden serve` on a random loopback port and waits until it answers /healthz.
+    static func startServer(data: String) throws -> (server: Process, url: String) {
+        let port = Int.random(in: 20_000...60_000)
+        let server = Process()
+        server.executableURL = binary
+        server.arguments = ["serve", "--data", data, "--addr", "127.0.0.1:\(port)"]
+        server.standardError = FileHandle.nullDevice
+        server.standardOutput = FileHandle.nullDevice
+        try server.run()
+        let url = "http://127.0.0.1:\(port)"
+        for _ in 0..<100 {
+            if (try? run(program: URL(fileURLWithPath: "/usr/bin/curl"), ["-sf", url + "/healthz"]))?.status == 0 { break }
+            usleep(100_000)
+        }
+        return (server, url)
+    }
+
+    /// Stops a server started by ``startServer(data:)`` (SIGTERM) and waits for it.
+    static func stop(_ server: Process) {
+        server.terminate()
+        server.waitUntilExit()
+    }
+
     /// The virtual environment `make test` creates with OpenFGA's Python SDK (`openfga-sdk`).
     static let sdkPython = Fixtures.repositoryRoot.appendingPathComponent(".build/sdk-venv/bin/python")
 
@@ -184,23 +207,30 @@ struct CLITests {
         let data = try TemporaryDirectory()
         let modelJSON = try Self.run(["model", "transform", Fixtures.repositoryRoot.appendingPathComponent("models/warehouse/model.fga").path, "--to", "json"])
         let modelPath = try Self.temporaryFile("model.json", modelJSON.stdout)
-        let port = Int.random(in: 20_000...60_000)
-        let server = Process()
-        server.executableURL = Self.binary
-        server.arguments = ["serve", "--data", data.path, "--addr", "127.0.0.1:\(port)"]
-        server.standardError = FileHandle.nullDevice
-        server.standardOutput = FileHandle.nullDevice
-        try server.run()
-        defer {
-            server.terminate()
-            server.waitUntilExit()
-        }
+        let (server, url) = try Self.startServer(data: data.path)
+        defer { Self.stop(server) }
         let script = Fixtures.repositoryRoot.appendingPathComponent("Tests/Server/sdk_test.py").path
-        let result = try Self.run(program: Self.sdkPython, [script, "http://127.0.0.1:\(port)", modelPath])
+        let result = try Self.run(program: Self.sdkPython, [script, url, modelPath])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let steps = result.stdout.split(separator: "\n").filter { $0.hasPrefix("ok: ") }
         #expect(steps.count == 21, "\(result.stdout)")
         #expect(steps.last == "ok: delete store")
+    }
+
+    @Test("serve: OpenFGA's check suites pass over HTTP exactly as in process (the wire layer cannot drift)")
+    func conformanceOverHTTP() throws {
+        guard Fixtures.corpusPresent(for: "the conformance suites over HTTP"), let corpus = Fixtures.conformance else { return }
+        let pattern = corpus.appendingPathComponent("check").path + "/**/*.fga.yaml"
+        let inProcess = try Self.run(["model", "test", "--tests", pattern])
+        let data = try TemporaryDirectory()
+        let (server, url) = try Self.startServer(data: data.path)
+        defer { Self.stop(server) }
+        let overHTTP = try Self.run(["model", "test", "--tests", pattern, "--server", url, "--contextual"])
+        #expect(overHTTP.status == 0, "\(overHTTP.stdout.suffix(2000))")
+        #expect(inProcess.status == 0)
+        let summary = { (text: String) in text.split(separator: "\n").filter { $0.hasPrefix("Tests ") || $0.hasPrefix("ListObjects ") || $0.hasPrefix("ListUsers ") } }
+        #expect(summary(overHTTP.stdout) == summary(inProcess.stdout))
+        #expect(summary(overHTTP.stdout).first?.hasPrefix("Tests 371/371") == true, "\(summary(overHTTP.stdout))")
     }
 
     @Test("serve: SIGTERM while a client writes loses no acknowledged write, and the server exits 0")
@@ -210,23 +240,10 @@ struct CLITests {
         #expect(try Self.run(["store", "create", "docs", "--data", data.path]).status == 0)
         #expect(try Self.run(["model", "write", model, "--data", data.path, "--store", "docs"]).status == 0)
         let storeID = try #require(try Self.run(["store", "list", "--data", data.path]).stdout.split(separator: " ").first.map(String.init))
-        let port = Int.random(in: 20_000...60_000)
-        let server = Process()
-        server.executableURL = Self.binary
-        server.arguments = ["serve", "--data", data.path, "--addr", "127.0.0.1:\(port)"]
-        server.standardError = FileHandle.nullDevice
-        server.standardOutput = FileHandle.nullDevice
-        try server.run()
-        // Wait until it listens: the writer would otherwise stop at once.
-        var listening = false
-        for _ in 0..<100 where !listening {
-            listening = (try? Self.run(program: URL(fileURLWithPath: "/usr/bin/curl"), ["-sf", "http://127.0.0.1:\(port)/healthz"]))?.status == 0
-            if !listening { usleep(100_000) }
-        }
-        #expect(listening)
+        let (server, url) = try Self.startServer(data: data.path)
         let writer = Process()
         writer.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        writer.arguments = ["python3", Fixtures.repositoryRoot.appendingPathComponent("Tests/Server/writer.py").path, "http://127.0.0.1:\(port)", storeID]
+        writer.arguments = ["python3", Fixtures.repositoryRoot.appendingPathComponent("Tests/Server/writer.py").path, url, storeID]
         let output = Pipe()
         writer.standardOutput = output
         try writer.run()

@@ -2,16 +2,21 @@ import WardenEngine
 import WardenModel
 import WardenStore
 
-/// Runs `.fga.yaml` store files: each test in a fresh in-memory store holding the file's tuples plus the test's
-/// own, every assertion answered by the engine. The CLI's `warden model test` and the test suite share it.
-public struct ModelTestRunner: Sendable {
-    public let engine: CheckEngine
+/// Runs `.fga.yaml` store files: each test in a fresh store holding the file's tuples plus the test's own, every
+/// assertion answered by the backend (the embedded engine by default, or an OpenFGA-compatible API). The CLI's
+/// `warden model test` and the test suite share it.
+public struct ModelTestRunner {
+    public let backend: any ModelTestBackend
     /// Also run every check with the test's tuples sent as contextual tuples instead of stored (as OpenFGA's own
     /// harness does); both runs must agree with the expectation.
     public var alsoAsContextualTuples = false
 
     public init(engine: CheckEngine = CheckEngine()) {
-        self.engine = engine
+        self.backend = EngineTestBackend(engine: engine)
+    }
+
+    public init(backend: any ModelTestBackend) {
+        self.backend = backend
     }
 
     /// Runs the files at `paths`; unreadable or invalid files become ``ModelTestReport/fileErrors``.
@@ -37,26 +42,18 @@ public struct ModelTestRunner: Sendable {
         for test in file.tests {
             var result = ModelTestReport.TestResult(file: file.path, name: test.name)
             let tuples = file.tuples + test.tuples
-            let store = MemoryTupleStore()
-            let storeID = try store.createStore(name: "test").id
             if let invalid = invalidTuple(in: tuples, model: model) {
                 result.failures.append("cannot write tuples: \(invalid)")
                 results.append(result)
                 continue
             }
-            try store.write(WriteBatch(writes: tuples, onDuplicate: .ignore), store: storeID)
-            try store.read(store: storeID) { snapshot in
-                runChecks(test, model, snapshot, &result)
-                if alsoAsContextualTuples {
-                    let empty = MemoryTupleStore()
-                    let emptyID = try empty.createStore(name: "contextual").id
-                    try empty.read(store: emptyID) { bare in
-                        runChecks(test, model, bare, &result, contextual: tuples)
-                    }
-                }
-                runListObjects(test, model, snapshot, &result)
-                runListUsers(test, model, snapshot, &result)
+            let session = try backend.session(model: file.model, tuples: tuples)
+            runChecks(test, session, &result)
+            if alsoAsContextualTuples {
+                runChecks(test, try backend.session(model: file.model, tuples: []), &result, contextual: tuples)
             }
+            runListObjects(test, session, &result)
+            runListUsers(test, session, &result)
             results.append(result)
         }
         return results
@@ -74,8 +71,8 @@ public struct ModelTestRunner: Sendable {
     }
 
     private func runChecks(
-        _ test: StoreFile.Test, _ model: CompiledModel, _ snapshot: some TupleSnapshot,
-        _ result: inout ModelTestReport.TestResult, contextual: [RelationshipTuple] = []
+        _ test: StoreFile.Test, _ session: any ModelTestSession, _ result: inout ModelTestReport.TestResult,
+        contextual: [RelationshipTuple] = []
     ) {
         for check in test.checks {
             for (relation, expected) in check.assertions {
@@ -89,7 +86,7 @@ public struct ModelTestRunner: Sendable {
                         user: try UserRef(parsing: check.user), relation: relation,
                         object: try ObjectRef(parsing: check.object), context: check.context,
                         contextualTuples: contextual)
-                    got = String(try engine.check(request, model: model, snapshot: snapshot).allowed)
+                    got = String(try session.check(request))
                 } catch {
                     got = "error: \(error)"
                 }
@@ -101,8 +98,7 @@ public struct ModelTestRunner: Sendable {
     }
 
     private func runListObjects(
-        _ test: StoreFile.Test, _ model: CompiledModel, _ snapshot: some TupleSnapshot,
-        _ result: inout ModelTestReport.TestResult
+        _ test: StoreFile.Test, _ session: any ModelTestSession, _ result: inout ModelTestReport.TestResult
     ) {
         for list in test.listObjects {
             for (relation, expected) in list.assertions {
@@ -113,7 +109,7 @@ public struct ModelTestRunner: Sendable {
                     let request = ListObjectsRequest(
                         user: try UserRef(parsing: list.user), relation: relation, objectType: list.type,
                         context: list.context, maximumResults: Int.max)
-                    got = try engine.listObjects(request, model: model, snapshot: snapshot).objects
+                    got = try session.listObjects(request)
                 } catch {
                     got = nil
                     failure = "error: \(error)"
@@ -129,8 +125,7 @@ public struct ModelTestRunner: Sendable {
     }
 
     private func runListUsers(
-        _ test: StoreFile.Test, _ model: CompiledModel, _ snapshot: some TupleSnapshot,
-        _ result: inout ModelTestReport.TestResult
+        _ test: StoreFile.Test, _ session: any ModelTestSession, _ result: inout ModelTestReport.TestResult
     ) {
         for list in test.listUsers {
             let filterText = list.filters.map { filter in filter.relation.map { "\(filter.type)#\($0)" } ?? filter.type }.joined(separator: ",")
@@ -143,7 +138,7 @@ public struct ModelTestRunner: Sendable {
                         object: try ObjectRef(parsing: list.object), relation: relation,
                         filters: list.filters.map { ListUsersRequest.Filter(type: $0.type, relation: $0.relation) },
                         context: list.context)
-                    got = try engine.listUsers(request, model: model, snapshot: snapshot).map(\.description)
+                    got = try session.listUsers(request)
                 } catch {
                     got = nil
                     failure = "error: \(error)"
