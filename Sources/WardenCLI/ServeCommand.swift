@@ -11,10 +11,16 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var data: DataOptions
     @Option(help: "HOST:PORT to listen on (loopback by default).") var addr = "127.0.0.1:8080"
     @Option(help: "trace, debug, info, notice, warning, error or critical; debug logs every request.") var logLevel = "info"
+    @Flag(help: "Listen on a non-loopback address although callers are not authenticated yet.") var insecureBindAny = false
 
     func validate() throws {
         guard let (_, port) = Self.split(addr) else { throw ValidationError("--addr is HOST:PORT, as in 127.0.0.1:8080") }
         guard (0...65535).contains(port) else { throw ValidationError("--addr's port must be 0 to 65535") }
+        // Callers are not authenticated yet: anyone who can reach the port may read and write every store.
+        let host = Self.split(addr)!.0
+        guard ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host) || insecureBindAny else {
+            throw ValidationError("--addr \(host) is not loopback: callers are not authenticated, so give --insecure-bind-any to listen there")
+        }
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
             throw ValidationError("--log-level is one of trace, debug, info, notice, warning, error, critical")
         }

@@ -165,6 +165,8 @@ struct CLITests {
         (["tuple", "import", "x.jsonl", "--store", "s", "--batch-size=0"], "--batch-size must be at least 1"),
         (["check", "user:a", "viewer", "doc:1", "--store", "s", "--context", "[1]"], #"--context is a JSON object, as in '{"ip": "10.0.0.1"}'"#),
         (["authorize", "t", "read:x", "doc:1", "--bindings", "b.yaml", "--store", "s", "--context", "3"], #"--context is a JSON object, as in '{"ip": "10.0.0.1"}'"#),
+        (["serve", "--addr", "0.0.0.0:8080"], "--addr 0.0.0.0 is not loopback: callers are not authenticated, so give --insecure-bind-any to listen there"),
+        (["serve", "--addr", "8080"], "--addr is HOST:PORT, as in 127.0.0.1:8080"),
     ])
     func boundsChecked(arguments: [String], message: String) throws {
         let result = try Self.run(arguments)
