@@ -11,14 +11,28 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var data: DataOptions
     @Option(help: "HOST:PORT to listen on (loopback by default).") var addr = "127.0.0.1:8080"
     @Option(help: "trace, debug, info, notice, warning, error or critical; debug logs every request.") var logLevel = "info"
-    @Flag(help: "Listen on a non-loopback address although callers are not authenticated yet.") var insecureBindAny = false
+    @Flag(help: "Listen on a non-loopback address with --authn-method none.") var insecureBindAny = false
+    @Option(help: "none, or preshared (API keys from --authn-preshared-keys or WARDEN_AUTHN_PRESHARED_KEYS).")
+    var authnMethod = "none"
+    @Option(help: "Comma-separated API keys callers send as 'Authorization: Bearer KEY' (several, for rotation).")
+    var authnPresharedKeys: String?
+
+    /// The API keys, from the option or the environment (so they stay out of the process list).
+    var apiKeys: [String] {
+        let text = authnPresharedKeys ?? ProcessInfo.processInfo.environment["WARDEN_AUTHN_PRESHARED_KEYS"] ?? ""
+        return text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
 
     func validate() throws {
         guard let (_, port) = Self.split(addr) else { throw ValidationError("--addr is HOST:PORT, as in 127.0.0.1:8080") }
         guard (0...65535).contains(port) else { throw ValidationError("--addr's port must be 0 to 65535") }
-        // Callers are not authenticated yet: anyone who can reach the port may read and write every store.
+        guard ["none", "preshared"].contains(authnMethod) else { throw ValidationError("--authn-method is none or preshared") }
+        if authnMethod == "preshared", apiKeys.isEmpty {
+            throw ValidationError("--authn-method preshared needs keys: --authn-preshared-keys or WARDEN_AUTHN_PRESHARED_KEYS")
+        }
+        // Without authentication anyone who can reach the port may read and write every store.
         let host = Self.split(addr)!.0
-        guard ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host) || insecureBindAny else {
+        guard ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host) || insecureBindAny || authnMethod != "none" else {
             throw ValidationError("--addr \(host) is not loopback: callers are not authenticated, so give --insecure-bind-any to listen there")
         }
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) else {
@@ -36,6 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
         let (host, port) = Self.split(addr)!
         let warden = try data.open()
         StandardError.write("warden: serving OpenFGA's API on http://\(host):\(port) (data: \(data.directory))")
-        try await WardenServer.run(warden: warden, host: host, port: port, logLevel: logLevel)
+        try await WardenServer.run(
+            warden: warden, host: host, port: port, logLevel: logLevel, apiKeys: authnMethod == "preshared" ? apiKeys : [])
     }
 }

@@ -14,10 +14,11 @@ public enum WardenServer {
 
     /// The Hummingbird application serving `warden` on `host:port`.
     public static func application(
-        warden: Warden, host: String, port: Int, logLevel: Logger.Level = .info
+        warden: Warden, host: String, port: Int, logLevel: Logger.Level = .info, apiKeys: [String] = []
     ) -> some ApplicationProtocol {
         let api = OpenFGAAPI(warden: warden)
         let router = Router()
+        let authenticator = PresharedKeys(keys: apiKeys)
         // One line per request (id, method, path) at debug: at info it costs a third of the check throughput.
         router.add(middleware: LogRequestsMiddleware(.debug))
         router.get("/healthz") { _, _ -> Response in
@@ -28,8 +29,14 @@ public enum WardenServer {
             json(200, .object([("status", .string("READY"))]))
         }
         for method in [HTTPRequest.Method.get, .post, .delete, .put] {
-            router.on("/stores", method: method) { request, context in await handle(api, request, context) }
-            router.on("/stores/**", method: method) { request, context in await handle(api, request, context) }
+            router.on("/stores", method: method) { request, context in
+                if let refusal = authenticator.refusal(request) { return refusal }
+                return await handle(api, request, context)
+            }
+            router.on("/stores/**", method: method) { request, context in
+                if let refusal = authenticator.refusal(request) { return refusal }
+                return await handle(api, request, context)
+            }
         }
         var logger = Logger(label: "warden")
         logger.logLevel = logLevel
@@ -38,9 +45,9 @@ public enum WardenServer {
     }
 
     /// Serves until SIGTERM or SIGINT; in-flight requests finish first (Hummingbird's service lifecycle).
-    public static func run(warden: Warden, host: String, port: Int, logLevel: String = "info") async throws {
+    public static func run(warden: Warden, host: String, port: Int, logLevel: String = "info", apiKeys: [String] = []) async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        try await application(warden: warden, host: host, port: port, logLevel: level).runService()
+        try await application(warden: warden, host: host, port: port, logLevel: level, apiKeys: apiKeys).runService()
     }
 
     static func handle(_ api: OpenFGAAPI, _ request: Request, _ context: some RequestContext) async -> Response {

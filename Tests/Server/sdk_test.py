@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Drives `warden serve` with OpenFGA's official Python SDK (openfga-sdk), unmodified.
 
-    python3 Tests/Server/sdk_test.py http://127.0.0.1:PORT MODEL.json
+    python3 Tests/Server/sdk_test.py http://127.0.0.1:PORT MODEL.json [API_KEY]
 
 Prints one "ok: …" line per step and exits 0, or exits 1 naming the first step that failed.
 """
@@ -12,6 +12,7 @@ import urllib.request
 
 from openfga_sdk import CreateStoreRequest
 from openfga_sdk.client import ClientConfiguration
+from openfga_sdk.credentials import CredentialConfiguration, Credentials
 from openfga_sdk.client.models import (
     ClientBatchCheckItem,
     ClientBatchCheckRequest,
@@ -53,10 +54,12 @@ def wait_until_serving(url):
 
 def main():
     url, model_path = sys.argv[1], sys.argv[2]
+    key = sys.argv[3] if len(sys.argv) > 3 else None
+    credentials = Credentials(method="api_token", configuration=CredentialConfiguration(api_token=key)) if key else None
     wait_until_serving(url)
     with open(model_path) as file:
         model = json.load(file)
-    fga = OpenFgaClient(ClientConfiguration(api_url=url))
+    fga = OpenFgaClient(ClientConfiguration(api_url=url, credentials=credentials))
 
     store = fga.create_store(CreateStoreRequest(name="sdk-store"))
     expect(len(store.id) == 26 and store.name == "sdk-store", "create store", store)
@@ -129,7 +132,7 @@ def main():
     except ValidationException as error:
         expect(error.status == 400 and error.code == "validation_error", "invalid tuple refused (400)", error.code)
 
-    missing = OpenFgaClient(ClientConfiguration(api_url=url, store_id="01HZZZZZZZZZZZZZZZZZZZZZZZ"))
+    missing = OpenFgaClient(ClientConfiguration(api_url=url, store_id="01HZZZZZZZZZZZZZZZZZZZZZZZ", credentials=credentials))
     try:
         missing.check(ClientCheckRequest(user="user:anne", relation="can_write", object="product:espresso"))
         expect(False, "unknown store")

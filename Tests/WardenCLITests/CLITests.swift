@@ -175,11 +175,12 @@ struct CLITests {
     }
 
     /// Starts `warden serve` on a random loopback port and waits until it answers /healthz.
-    static func startServer(data: String) throws -> (server: Process, url: String) {
+    static func startServer(data: String, _ extra: [String] = [], environment: [String: String] = [:]) throws -> (server: Process, url: String) {
         let port = Int.random(in: 20_000...60_000)
         let server = Process()
         server.executableURL = binary
-        server.arguments = ["serve", "--data", data, "--addr", "127.0.0.1:\(port)"]
+        server.arguments = ["serve", "--data", data, "--addr", "127.0.0.1:\(port)"] + extra
+        if !environment.isEmpty { server.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         server.standardError = FileHandle.nullDevice
         server.standardOutput = FileHandle.nullDevice
         try server.run()
@@ -209,14 +210,36 @@ struct CLITests {
         let data = try TemporaryDirectory()
         let modelJSON = try Self.run(["model", "transform", Fixtures.repositoryRoot.appendingPathComponent("models/warehouse/model.fga").path, "--to", "json"])
         let modelPath = try Self.temporaryFile("model.json", modelJSON.stdout)
-        let (server, url) = try Self.startServer(data: data.path)
+        // With preshared API keys, as a deployment would run it: the SDK sends its key as a bearer token.
+        let (server, url) = try Self.startServer(
+            data: data.path, ["--authn-method", "preshared"], environment: ["WARDEN_AUTHN_PRESHARED_KEYS": "old-key,sdk-key"])
         defer { Self.stop(server) }
         let script = Fixtures.repositoryRoot.appendingPathComponent("Tests/Server/sdk_test.py").path
-        let result = try Self.run(program: Self.sdkPython, [script, url, modelPath])
+        let result = try Self.run(program: Self.sdkPython, [script, url, modelPath, "sdk-key"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let steps = result.stdout.split(separator: "\n").filter { $0.hasPrefix("ok: ") }
         #expect(steps.count == 21, "\(result.stdout)")
         #expect(steps.last == "ok: delete store")
+    }
+
+    @Test("serve: preshared keys: no key, a wrong key or a near miss is 401 in OpenFGA's words; /healthz needs none")
+    func presharedKeys() throws {
+        let data = try TemporaryDirectory()
+        let (server, url) = try Self.startServer(data: data.path, ["--authn-method", "preshared", "--authn-preshared-keys", "first,second-key"])
+        defer { Self.stop(server) }
+        func get(_ path: String, _ key: String?) throws -> String {
+            let header = key.map { ["-H", "Authorization: Bearer \($0)"] } ?? []
+            return try Self.run(program: URL(fileURLWithPath: "/usr/bin/curl"), ["-s", "-w", " %{http_code}"] + header + [url + path]).stdout
+        }
+        #expect(try get("/stores", nil) == #"{"code":"bearer_token_missing","message":"missing bearer token"} 401"#)
+        #expect(try get("/stores", "second-ke") == #"{"code":"unauthenticated","message":"unauthenticated"} 401"#)
+        #expect(try get("/stores", "second-keyx") == #"{"code":"unauthenticated","message":"unauthenticated"} 401"#)
+        #expect(try get("/stores", "first") == #"{"stores":[],"continuation_token":""} 200"#)
+        #expect(try get("/stores", "second-key") == #"{"stores":[],"continuation_token":""} 200"#)
+        #expect(try get("/healthz", nil) == #"{"status":"SERVING"} 200"#)
+        let noKeys = try Self.run(["serve", "--authn-method", "preshared"])
+        #expect(noKeys.status == 64)
+        #expect(noKeys.stderr.hasPrefix("Error: --authn-method preshared needs keys"))
     }
 
     @Test("serve: OpenFGA's check suites pass over HTTP exactly as in process (the wire layer cannot drift)")
