@@ -14,6 +14,9 @@ public struct OpenFGAAPI: Sendable {
     public static let maximumWrites = 100
     public static let maximumBatchChecks = 50
     public static let maximumPageSize = 100
+    public static let maximumListResults = 1000
+    /// OpenFGA's ListObjects deadline.
+    public static let listDeadline: Duration = .seconds(3)
 
     public init(warden: Warden) {
         self.warden = warden
@@ -229,12 +232,18 @@ public struct OpenFGAAPI: Sendable {
 
     private func listObjects(_ id: String, _ fields: WireFields) throws -> Answer {
         let info = try store(id)
+        // OpenFGA stops at 1,000 objects or its 3-second deadline and says nothing; Warden says so with a
+        // continuation token (a field OpenFGA's clients ignore), which a follow-up request may send back.
         let request = ListObjectsRequest(
             user: try UserRef(parsing: try fields.required("user")), relation: try fields.required("relation"),
             objectType: try fields.required("type"), context: try fields.context(), contextualTuples: try WireTuples.contextual(fields),
-            maximumResults: 1000)
-        let result = try warden.listObjects(request, store: info.id, modelID: try fields.string("authorization_model_id"))
-        return Answer(status: 200, body: .object([("objects", .array(result.objects.map(JSONValue.string)))]))
+            maximumResults: Self.maximumListResults, continuation: try fields.string("continuation_token").flatMap { $0.isEmpty ? nil : $0 })
+        let result = try warden.listObjects(
+            request, store: info.id, modelID: try fields.string("authorization_model_id"),
+            deadline: ContinuousClock.now + Self.listDeadline)
+        var members: [(String, JSONValue)] = [("objects", .array(result.objects.map(JSONValue.string)))]
+        if !result.isComplete, let token = result.continuation { members.append(("continuation_token", .string(token))) }
+        return Answer(status: 200, body: .object(members))
     }
 
     private func listUsers(_ id: String, _ fields: WireFields) throws -> Answer {

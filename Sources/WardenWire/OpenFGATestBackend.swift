@@ -68,14 +68,23 @@ struct OpenFGATestSession: ModelTestSession {
         return allowed
     }
 
+    /// Every object, following Warden's continuation tokens past 1,000 (OpenFGA sends none).
     func listObjects(_ request: ListObjectsRequest) throws -> [String] {
-        let body = JSONValue.object([
-            ("user", .string(request.user.description)), ("relation", .string(request.relation)),
-            ("type", .string(request.objectType)),
-        ] + extras(request.context, request.contextualTuples))
-        guard case .array(let objects)? = OpenFGATestBackend.field(try backend.call("POST", ["stores", store, "list-objects"], body), "objects")
-        else { return [] }
-        return objects.compactMap { if case .string(let text) = $0 { text } else { nil } }
+        var found: [String] = []
+        var token: String?
+        repeat {
+            var members: [(String, JSONValue)] = [
+                ("user", .string(request.user.description)), ("relation", .string(request.relation)),
+                ("type", .string(request.objectType)),
+            ] + extras(request.context, request.contextualTuples)
+            if let token { members.append(("continuation_token", .string(token))) }
+            let answer = try backend.call("POST", ["stores", store, "list-objects"], .object(members))
+            if case .array(let objects)? = OpenFGATestBackend.field(answer, "objects") {
+                found += objects.compactMap { if case .string(let text) = $0 { text } else { nil } }
+            }
+            token = if case .string(let next)? = OpenFGATestBackend.field(answer, "continuation_token"), !next.isEmpty { next } else { nil }
+        } while token != nil
+        return found
     }
 
     func listUsers(_ request: ListUsersRequest) throws -> [String] {

@@ -73,4 +73,30 @@ struct OpenFGAAPITests {
         let badUser = JSONValue.object([("tuple_key", .object([("user", .string("anne")), ("relation", .string("viewer")), ("object", .string("doc:1"))]))])
         #expect(api.handle(method: "POST", path: ["stores", id, "check"], body: badUser).status == 400)
     }
+
+    @Test("ListObjects past 1,000 objects says so with a continuation token, and the token brings the rest")
+    func listObjectsContinues() throws {
+        let (_, api, id) = try Self.api()
+        for start in stride(from: 0, to: 1_200, by: 100) {
+            let tuples = (start..<start + 100).map { index in
+                JSONValue.object([("user", .string("user:anne")), ("relation", .string("viewer")), ("object", .string("doc:d\(index)"))])
+            }
+            #expect(api.handle(method: "POST", path: ["stores", id, "write"], body: .object([("writes", .object([("tuple_keys", .array(tuples))]))])).status == 200)
+        }
+        func list(_ token: String?) -> (objects: [String], token: String?) {
+            var body: [(String, JSONValue)] = [("user", .string("user:anne")), ("relation", .string("viewer")), ("type", .string("doc"))]
+            if let token { body.append(("continuation_token", .string(token))) }
+            let answer = api.handle(method: "POST", path: ["stores", id, "list-objects"], body: .object(body))
+            guard case .object(let members)? = answer.body, case .array(let objects)? = members.first(where: { $0.0 == "objects" })?.1 else { return ([], nil) }
+            let next: String? = if case .string(let text)? = members.first(where: { $0.0 == "continuation_token" })?.1 { text } else { nil }
+            return (objects.compactMap { if case .string(let text) = $0 { text } else { nil } }, next)
+        }
+        let first = list(nil)
+        #expect(first.objects.count == 1_000)
+        let token = try #require(first.token)
+        let second = list(token)
+        #expect(second.objects.count == 200)
+        #expect(second.token == nil)
+        #expect(Set(first.objects + second.objects) == Set((0..<1_200).map { "doc:d\($0)" }))
+    }
 }
