@@ -19,6 +19,12 @@ public enum WardenServer {
         let api = OpenFGAAPI(warden: warden)
         let router = Router()
         let authenticator = PresharedKeys(keys: apiKeys)
+        let metrics = ServerMetrics()
+        router.get("/metrics") { _, _ -> Response in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.text())))
+        }
         // One line per request (id, method, path) at debug: at info it costs a third of the check throughput.
         router.add(middleware: LogRequestsMiddleware(.debug))
         router.get("/healthz") { _, _ -> Response in
@@ -31,11 +37,11 @@ public enum WardenServer {
         for method in [HTTPRequest.Method.get, .post, .delete, .put] {
             router.on("/stores", method: method) { request, context in
                 if let refusal = authenticator.refusal(request) { return refusal }
-                return await handle(api, request, context)
+                return await handle(api, request, context, metrics)
             }
             router.on("/stores/**", method: method) { request, context in
                 if let refusal = authenticator.refusal(request) { return refusal }
-                return await handle(api, request, context)
+                return await handle(api, request, context, metrics)
             }
         }
         var logger = Logger(label: "warden")
@@ -50,7 +56,8 @@ public enum WardenServer {
         try await application(warden: warden, host: host, port: port, logLevel: level, apiKeys: apiKeys).runService()
     }
 
-    static func handle(_ api: OpenFGAAPI, _ request: Request, _ context: some RequestContext) async -> Response {
+    static func handle(_ api: OpenFGAAPI, _ request: Request, _ context: some RequestContext, _ metrics: ServerMetrics) async -> Response {
+        let start = ContinuousClock.now
         let body: JSONValue?
         do {
             let buffer = try await request.body.collect(upTo: maximumBodyBytes)
@@ -78,6 +85,7 @@ public enum WardenServer {
         } else {
             answer = api.handle(method: method, path: path, query: query, body: body)
         }
+        metrics.record(method: ServerMetrics.method(method, path), status: answer.status, duration: ContinuousClock.now - start)
         return json(answer.status, answer.body)
     }
 

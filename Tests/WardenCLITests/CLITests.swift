@@ -220,6 +220,11 @@ struct CLITests {
         let steps = result.stdout.split(separator: "\n").filter { $0.hasPrefix("ok: ") }
         #expect(steps.count == 21, "\(result.stdout)")
         #expect(steps.last == "ok: delete store")
+        // The same run, counted on /metrics (Prometheus' text format): four checks answered, one unknown store.
+        let metrics = try Self.run(program: URL(fileURLWithPath: "/usr/bin/curl"), ["-s", url + "/metrics"]).stdout
+        #expect(metrics.contains(#"warden_requests_total{method="check",status="200"} 4"#), "\(metrics.prefix(3000))")
+        #expect(metrics.contains(#"warden_requests_total{method="check",status="404"} 1"#))
+        #expect(metrics.contains(#"warden_request_duration_seconds_count{method="batch-check"} 1"#))
     }
 
     @Test("serve: preshared keys: no key, a wrong key or a near miss is 401 in OpenFGA's words; /healthz needs none")
