@@ -30,10 +30,10 @@ public struct OpenFGATestBackend: ModelTestBackend {
         return members.first { $0.0 == name }?.1
     }
 
-    public func session(model: AuthorizationModel, tuples: [RelationshipTuple]) throws -> any ModelTestSession {
+    public func session(model: CompiledModel, tuples: [RelationshipTuple]) throws -> any ModelTestSession {
         let created = try call("POST", ["stores"], .object([("name", .string("model-test"))]))
         guard case .string(let store)? = Self.field(created, "id") else { throw Refusal(status: 0, body: "no store id") }
-        _ = try call("POST", ["stores", store, "authorization-models"], ModelJSON.encode(model))
+        _ = try call("POST", ["stores", store, "authorization-models"], ModelJSON.encode(model.model))
         for start in stride(from: 0, to: tuples.count, by: OpenFGAAPI.maximumWrites) {
             let batch = tuples[start..<min(start + OpenFGAAPI.maximumWrites, tuples.count)].map(WireTuples.json)
             _ = try call("POST", ["stores", store, "write"], .object([

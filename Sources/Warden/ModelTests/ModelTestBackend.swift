@@ -5,8 +5,8 @@ import WardenStore
 /// Where `.fga.yaml` tests run: the embedded engine on an in-memory store, or any OpenFGA-compatible API (in
 /// process or over HTTP), so the same files check the engine and the wire layer alike.
 public protocol ModelTestBackend {
-    /// A fresh store holding `model` and `tuples`, ready for the test's queries.
-    func session(model: AuthorizationModel, tuples: [RelationshipTuple]) throws -> any ModelTestSession
+    /// A fresh store holding `model` (compiled once per file) and `tuples`, ready for the test's queries.
+    func session(model: CompiledModel, tuples: [RelationshipTuple]) throws -> any ModelTestSession
 }
 
 /// The queries one test asks of its store.
@@ -25,8 +25,7 @@ public struct EngineTestBackend: ModelTestBackend {
         self.engine = engine
     }
 
-    public func session(model: AuthorizationModel, tuples: [RelationshipTuple]) throws -> any ModelTestSession {
-        let compiled = CompiledModel(model)
+    public func session(model compiled: CompiledModel, tuples: [RelationshipTuple]) throws -> any ModelTestSession {
         for tuple in tuples { try compiled.validator.validate(tuple) }
         let store = MemoryTupleStore()
         let id = try store.createStore(name: "test").id

@@ -47,10 +47,10 @@ public struct ModelTestRunner {
                 results.append(result)
                 continue
             }
-            let session = try backend.session(model: file.model, tuples: tuples)
+            let session = try backend.session(model: model, tuples: tuples)
             runChecks(test, session, &result)
             if alsoAsContextualTuples {
-                runChecks(test, try backend.session(model: file.model, tuples: []), &result, contextual: tuples)
+                runChecks(test, try backend.session(model: model, tuples: []), &result, contextual: tuples)
             }
             runListObjects(test, session, &result)
             runListUsers(test, session, &result)
