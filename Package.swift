@@ -153,6 +153,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "WardenServerTests",
+            dependencies: [
+                "WardenServer", "Warden", "WardenModel", "WardenTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "WardenCLITests",
             dependencies: ["WardenTestSupport", "WardenCLI", "WardenStore", "WardenModel"],
             swiftSettings: swiftSettings

@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import Warden
+import WardenModel
+import WardenServer
+import WardenTestSupport
+
+/// The server as Hummingbird tests its own: the same test body through the router in process and through a
+/// live server on a loopback port.
+@Suite("warden serve (Hummingbird)")
+struct ServerTests {
+    static func setup(_ name: String) -> TestingSetup { name == "live" ? .live : .router }
+
+    static func json(_ response: TestResponse) throws -> JSONValue {
+        try JSONValue.parse(String(buffer: response.body), anyValue: true)
+    }
+
+    static func field(_ value: JSONValue, _ name: String) -> JSONValue? {
+        guard case .object(let members) = value else { return nil }
+        return members.first { $0.0 == name }?.1
+    }
+
+    @Test("a key, a store, a model, a tuple, a check and its metric; no key is 401", arguments: ["router", "live"])
+    func roundTrip(mode: String) async throws {
+        let data = try TemporaryDirectory()
+        let warden = try Warden(dataDirectory: data.path)
+        let app = WardenServer.application(warden: warden, host: "127.0.0.1", port: 0, apiKeys: ["test-key"])
+        let model = ModelJSON.encode(try DSLParser.parseModel("model\n  schema 1.1\ntype user\ntype doc\n  relations\n    define viewer: [user]\n"))
+        try await app.test(Self.setup(mode)) { client in
+            let keyed: HTTPFields = [.authorization: "Bearer test-key", .contentType: "application/json"]
+            try await client.execute(uri: "/stores", method: .get) { response in
+                #expect(response.status == .unauthorized)
+                #expect(String(buffer: response.body) == #"{"code":"bearer_token_missing","message":"missing bearer token"}"#)
+            }
+            let created = try await client.execute(
+                uri: "/stores", method: .post, headers: keyed, body: ByteBuffer(string: #"{"name":"hb"}"#))
+            #expect(created.status == .created)
+            guard case .string(let store)? = Self.field(try Self.json(created), "id") else {
+                Issue.record("no store id")
+                return
+            }
+            let written = try await client.execute(
+                uri: "/stores/\(store)/authorization-models", method: .post, headers: keyed, body: ByteBuffer(string: model.compact))
+            #expect(written.status == .created)
+            let write = try await client.execute(
+                uri: "/stores/\(store)/write", method: .post, headers: keyed,
+                body: ByteBuffer(string: #"{"writes":{"tuple_keys":[{"user":"user:anne","relation":"viewer","object":"doc:1"}]}}"#))
+            #expect(write.status == .ok)
+            let check = try await client.execute(
+                uri: "/stores/\(store)/check", method: .post, headers: keyed,
+                body: ByteBuffer(string: #"{"tuple_key":{"user":"user:anne","relation":"viewer","object":"doc:1"}}"#))
+            #expect(String(buffer: check.body) == #"{"allowed":true,"resolution":""}"#)
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(String(buffer: response.body).contains(#"warden_requests_total{method="check",status="200"} 1"#))
+            }
+        }
+    }
+}
