@@ -10,7 +10,7 @@ public struct CompiledModel: Sendable {
     public let model: AuthorizationModel
     let relations: [String: [String: CompiledRelation]]
     /// Every relation by (type, relation) compared byte for byte: one lookup per check step.
-    private let exactRelations: [ExactRelationName: CompiledRelation]
+    private let exactRelations: [RelationRef: CompiledRelation]
     /// Every type name, compared byte for byte.
     private let exactTypes: Set<ByteString>
     let conditions: [String: ConditionDefinition]
@@ -40,9 +40,9 @@ public struct CompiledModel: Sendable {
             for relation in type.relations { byName[relation.name] = CompiledRelation(relation, on: type) }
             relations[type.name] = byName
         }
-        var exactRelations: [ExactRelationName: CompiledRelation] = [:]
+        var exactRelations: [RelationRef: CompiledRelation] = [:]
         for (type, byName) in relations {
-            for (name, relation) in byName { exactRelations[ExactRelationName(type: type, relation: name)] = relation }
+            for (name, relation) in byName { exactRelations[RelationRef(type: type, relation: name)] = relation }
         }
         self.exactRelations = exactRelations
         self.exactTypes = Set(relations.keys.map(ByteString.init))
@@ -132,7 +132,7 @@ public struct CompiledModel: Sendable {
 
     /// The relation `name` of `type`, matched byte for byte (the Kelvin sign does not find `K`).
     func relation(_ type: String, _ name: String) -> CompiledRelation? {
-        exactRelations[ExactRelationName(type: type, relation: name)]
+        exactRelations[RelationRef(type: type, relation: name)]
     }
 
     /// Whether the model defines `type` (byte for byte).
@@ -148,13 +148,13 @@ public struct CompiledModel: Sendable {
 }
 
 /// A relation on a type, `document#viewer`.
-/// A (type, relation) name pair whose identity is its bytes: a dictionary key that never matches a canonically
-/// equivalent spelling.
-private struct ExactRelationName: Hashable, Sendable {
-    let type: String
-    let relation: String
+/// A (type, relation) pair whose identity is its bytes: a dictionary key that never matches a canonically
+/// equivalent spelling (the Kelvin sign does not find `K`).
+struct RelationRef: Hashable, Sendable {
+    var type: String
+    var relation: String
 
-    static func == (lhs: ExactRelationName, rhs: ExactRelationName) -> Bool {
+    static func == (lhs: RelationRef, rhs: RelationRef) -> Bool {
         lhs.type.bytesEqual(rhs.type) && lhs.relation.bytesEqual(rhs.relation)
     }
 
@@ -162,11 +162,6 @@ private struct ExactRelationName: Hashable, Sendable {
         hasher.combine(type)
         hasher.combine(relation)
     }
-}
-
-struct RelationRef: Hashable, Sendable {
-    var type: String
-    var relation: String
 }
 
 /// One relation, ready to evaluate. A class: a check looks relations up many times, and handing out one

@@ -79,12 +79,11 @@ public struct OpenFGAAPI: Sendable {
         ])
     }
 
-    /// The store with this exact id (names are the CLI's convenience, not the API's).
+    /// The store with this exact id (names are the CLI's convenience, not the API's): one key lookup, on every
+    /// request.
     private func store(_ id: String) throws -> StoreInfo {
-        guard let info = try warden.listStores().first(where: { $0.id.bytesEqual(id) }) else {
-            throw StoreError(.storeNotFound, "store '\(id)' not found")
-        }
-        return info
+        guard !id.isEmpty else { throw StoreError(.storeNotFound, "store '' not found") }
+        return try warden.tuples.store(id: id)
     }
 
     private func createStore(_ fields: WireFields) throws -> Answer {

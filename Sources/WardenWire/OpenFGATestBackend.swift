@@ -25,14 +25,9 @@ public struct OpenFGATestBackend: ModelTestBackend {
         return answer ?? .null
     }
 
-    static func field(_ value: JSONValue, _ name: String) -> JSONValue? {
-        guard case .object(let members) = value else { return nil }
-        return members.first { $0.0 == name }?.1
-    }
-
     public func session(model: CompiledModel, tuples: [RelationshipTuple]) throws -> any ModelTestSession {
         let created = try call("POST", ["stores"], .object([("name", .string("model-test"))]))
-        guard case .string(let store)? = Self.field(created, "id") else { throw Refusal(status: 0, body: "no store id") }
+        guard case .string(let store)? = created["id"] else { throw Refusal(status: 0, body: "no store id") }
         _ = try call("POST", ["stores", store, "authorization-models"], ModelJSON.encode(model.model))
         for start in stride(from: 0, to: tuples.count, by: OpenFGAAPI.maximumWrites) {
             let batch = tuples[start..<min(start + OpenFGAAPI.maximumWrites, tuples.count)].map(WireTuples.json)
@@ -64,7 +59,7 @@ struct OpenFGATestSession: ModelTestSession {
         ])
         let answer = try backend.call(
             "POST", ["stores", store, "check"], .object([("tuple_key", key)] + extras(request.context, request.contextualTuples)))
-        guard case .bool(let allowed)? = OpenFGATestBackend.field(answer, "allowed") else { return false }
+        guard case .bool(let allowed)? = answer["allowed"] else { return false }
         return allowed
     }
 
@@ -79,10 +74,10 @@ struct OpenFGATestSession: ModelTestSession {
             ] + extras(request.context, request.contextualTuples)
             if let token { members.append(("continuation_token", .string(token))) }
             let answer = try backend.call("POST", ["stores", store, "list-objects"], .object(members))
-            if case .array(let objects)? = OpenFGATestBackend.field(answer, "objects") {
+            if case .array(let objects)? = answer["objects"] {
                 found += objects.compactMap { if case .string(let text) = $0 { text } else { nil } }
             }
-            token = if case .string(let next)? = OpenFGATestBackend.field(answer, "continuation_token"), !next.isEmpty { next } else { nil }
+            token = if case .string(let next)? = answer["continuation_token"], !next.isEmpty { next } else { nil }
         } while token != nil
         return found
     }
@@ -95,7 +90,7 @@ struct OpenFGATestSession: ModelTestSession {
             ("object", .object([("type", .string(request.object.type)), ("id", .string(request.object.id))])),
             ("relation", .string(request.relation)), ("user_filters", .array(filters)),
         ] + extras(request.context, request.contextualTuples))
-        guard case .array(let users)? = OpenFGATestBackend.field(try backend.call("POST", ["stores", store, "list-users"], body), "users")
+        guard case .array(let users)? = try backend.call("POST", ["stores", store, "list-users"], body)["users"]
         else { return [] }
         return users.compactMap(Self.user)
     }
@@ -104,18 +99,18 @@ struct OpenFGATestSession: ModelTestSession {
     /// `{wildcard: {type}}` → `type:*`.
     static func user(_ value: JSONValue) -> String? {
         func text(_ object: JSONValue?, _ name: String) -> String? {
-            guard let object, case .string(let value)? = OpenFGATestBackend.field(object, name) else { return nil }
+            guard case .string(let value)? = object?[name] else { return nil }
             return value
         }
-        if let object = OpenFGATestBackend.field(value, "object"), let type = text(object, "type"), let id = text(object, "id") {
+        if let object = value["object"], let type = text(object, "type"), let id = text(object, "id") {
             return "\(type):\(id)"
         }
-        if let userset = OpenFGATestBackend.field(value, "userset"), let type = text(userset, "type"), let id = text(userset, "id"),
+        if let userset = value["userset"], let type = text(userset, "type"), let id = text(userset, "id"),
             let relation = text(userset, "relation")
         {
             return "\(type):\(id)#\(relation)"
         }
-        if let wildcard = OpenFGATestBackend.field(value, "wildcard"), let type = text(wildcard, "type") { return "\(type):*" }
+        if let wildcard = value["wildcard"], let type = text(wildcard, "type") { return "\(type):*" }
         return nil
     }
 }

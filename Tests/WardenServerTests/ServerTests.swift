@@ -17,11 +17,6 @@ struct ServerTests {
         try JSONValue.parse(String(buffer: response.body), anyValue: true)
     }
 
-    static func field(_ value: JSONValue, _ name: String) -> JSONValue? {
-        guard case .object(let members) = value else { return nil }
-        return members.first { $0.0 == name }?.1
-    }
-
     @Test("a key, a store, a model, a tuple, a check and its metric; no key is 401", arguments: ["router", "live"])
     func roundTrip(mode: String) async throws {
         let data = try TemporaryDirectory()
@@ -37,7 +32,7 @@ struct ServerTests {
             let created = try await client.execute(
                 uri: "/stores", method: .post, headers: keyed, body: ByteBuffer(string: #"{"name":"hb"}"#))
             #expect(created.status == .created)
-            guard case .string(let store)? = Self.field(try Self.json(created), "id") else {
+            guard case .string(let store)? = try Self.json(created)["id"] else {
                 Issue.record("no store id")
                 return
             }

@@ -15,7 +15,8 @@ public struct ConsistencyReport: Sendable {
 /// Checks a whole data file over any ``OrderedKeyValueReader``: every key of every table in strictly increasing
 /// order (the scan itself refuses a key out of order), every forward entry mirrored by exactly one reverse entry
 /// with the same condition, and the changelog, replayed, giving exactly the forward index and the store's
-/// revision. Memory grows with the number of distinct tuples in the changelog of the largest store.
+/// revision (one pass over each store's forward index). Memory grows with the number of distinct tuples in the
+/// changelog of the largest store.
 enum ConsistencyCheck {
     static func run(in reader: some OrderedKeyValueReader) -> ConsistencyReport {
         var report = ConsistencyReport()
@@ -51,36 +52,8 @@ enum ConsistencyCheck {
         store number: UInt32, named id: String, in reader: some OrderedKeyValueReader, problems: inout [String]
     ) throws(StoreError) -> (Int, Revision) {
         let prefix = KeyLayout.prefix(store: number)
-        // Forward ↔ reverse: each forward entry has its reverse twin with the same value, and the counts agree.
-        var forwardCount = 0
-        var mismatch: String?
         var failure: StoreError?
-        try reader.scan(prefix: prefix, from: nil, in: .forward) { key, value in
-            forwardCount += 1
-            do throws(StoreError) {
-                let tuple = try KeyLayout.decode(key, in: .forward)
-                let twin = try reader.get(try KeyLayout.reverseKey(store: number, tuple), in: .reverse)
-                if twin == nil || twin! != Array(value) {
-                    mismatch = mismatch ?? "store '\(id)': tuple '\(tuple)' is in the forward index but "
-                        + (twin == nil ? "missing from the reverse index" : "has a different condition there")
-                }
-            } catch {
-                failure = error
-                return false
-            }
-            return true
-        }
-        if let failure { throw failure }
-        if let mismatch { problems.append(mismatch) }
-        var reverseCount = 0
-        try reader.scan(prefix: prefix, from: nil, in: .reverse) { _, _ in
-            reverseCount += 1
-            return true
-        }
-        if reverseCount != forwardCount {
-            problems.append("store '\(id)': the forward index holds \(forwardCount) tuples, the reverse index \(reverseCount)")
-        }
-        // The changelog, replayed, must give the forward index and the store's revision.
+        // The changelog, replayed: what the forward index must hold.
         var replayed: [[UInt8]: [UInt8]] = [:]
         var lastRevision: UInt64 = 0
         try reader.scan(prefix: prefix, from: nil, in: .changes) { key, value in
@@ -99,14 +72,40 @@ enum ConsistencyCheck {
             return true
         }
         if let failure { throw failure }
+        // One pass over the forward index: each entry has its reverse twin with the same value, and is what the
+        // changelog says.
+        var forwardCount = 0
+        var mismatch: String?
         var disagreements = 0
         var example: String?
         try reader.scan(prefix: prefix, from: nil, in: .forward) { key, value in
-            if replayed.removeValue(forKey: Array(key)) != Array(value) {
-                disagreements += 1
-                if example == nil { example = (try? KeyLayout.decode(key, in: .forward)).map { "'\($0)'" } }
+            forwardCount += 1
+            do throws(StoreError) {
+                let tuple = try KeyLayout.decode(key, in: .forward)
+                let twin = try reader.get(try KeyLayout.reverseKey(store: number, tuple), in: .reverse)
+                if twin == nil || twin! != Array(value) {
+                    mismatch = mismatch ?? "store '\(id)': tuple '\(tuple)' is in the forward index but "
+                        + (twin == nil ? "missing from the reverse index" : "has a different condition there")
+                }
+                if replayed.removeValue(forKey: Array(key)) != Array(value) {
+                    disagreements += 1
+                    if example == nil { example = "'\(tuple)'" }
+                }
+            } catch {
+                failure = error
+                return false
             }
             return true
+        }
+        if let failure { throw failure }
+        if let mismatch { problems.append(mismatch) }
+        var reverseCount = 0
+        try reader.scan(prefix: prefix, from: nil, in: .reverse) { _, _ in
+            reverseCount += 1
+            return true
+        }
+        if reverseCount != forwardCount {
+            problems.append("store '\(id)': the forward index holds \(forwardCount) tuples, the reverse index \(reverseCount)")
         }
         disagreements += replayed.count
         if disagreements > 0 {
