@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Debian's liblmdb-dev: `lmdb.h` and `-llmdb` (Debian ships lmdb.pc).
@@ -61,7 +62,7 @@ let package = Package(
             name: "WardenScopes",
             dependencies: [
                 "WardenModel", .product(name: "Yams", package: "Yams"), .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -75,15 +76,18 @@ let package = Package(
         ),
         .target(
             name: "WardenWire",
-            dependencies: ["Warden", "WardenModel", "WardenStore", "WardenEngine"],
+            dependencies: ["Warden", "WardenModel", "WardenStore", "WardenEngine", "WardenScopes"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "WardenServer",
             dependencies: [
-                "WardenWire", "Warden", "WardenModel", .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
+                "WardenWire", "Warden", "WardenModel", "WardenEngine", "WardenScopes",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -99,6 +103,7 @@ let package = Package(
                 "WardenWire",
                 "WardenServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -155,7 +160,7 @@ let package = Package(
         .testTarget(
             name: "WardenServerTests",
             dependencies: [
-                "WardenServer", "Warden", "WardenModel", "WardenTestSupport",
+                "WardenServer", "Warden", "WardenModel", "WardenStore", "WardenScopes", "WardenTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

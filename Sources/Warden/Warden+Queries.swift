@@ -4,21 +4,26 @@ import WardenStore
 
 extension Warden {
     /// Answers one check on the store's newest (or the given) model, at the store's current revision.
-    public func check(_ request: CheckRequest, store: String, modelID: String? = nil, explain: Bool = false) throws -> CheckResult {
+    /// - Parameter deadline: fail with ``CheckError`` `.deadlineExceeded` once this instant passes.
+    public func check(
+        _ request: CheckRequest, store: String, modelID: String? = nil, explain: Bool = false, deadline: ContinuousClock.Instant? = nil
+    ) throws -> CheckResult {
         let model = try self.model(store: store, id: modelID)
         if !explain, let cached = engine.cachedResult(for: request, model: model, storeID: store, version: tuples.currentVersion) {
             return cached
         }
         return try tuples.read(store: store) { snapshot in
-            try engine.check(request, model: model, snapshot: snapshot, storeID: store, explain: explain)
+            try engine.check(request, model: model, snapshot: snapshot, storeID: store, explain: explain, deadline: deadline)
         }
     }
 
     /// Answers many checks on one snapshot.
-    public func batchCheck(_ requests: [CheckRequest], store: String, modelID: String? = nil) throws -> [Result<Bool, CheckError>] {
+    public func batchCheck(
+        _ requests: [CheckRequest], store: String, modelID: String? = nil, deadline: ContinuousClock.Instant? = nil
+    ) throws -> [Result<Bool, CheckError>] {
         let model = try self.model(store: store, id: modelID)
         return try tuples.read(store: store) { snapshot in
-            engine.batchCheck(requests, model: model, snapshot: snapshot, storeID: store)
+            engine.batchCheck(requests, model: model, snapshot: snapshot, storeID: store, deadline: deadline)
         }
     }
 

@@ -25,6 +25,8 @@ public final class CheckCache: @unchecked Sendable {
 
     private let lock = NSLock()
     private var entries: [Key: Outcome] = [:]
+    private var lookups: UInt64 = 0
+    private var hits: UInt64 = 0
     /// The most entries kept; past it the cache starts over (old revisions go first in practice).
     public let capacity: Int
 
@@ -33,7 +35,17 @@ public final class CheckCache: @unchecked Sendable {
     }
 
     func outcome(for problem: Subproblem, in scope: Scope) -> Outcome? {
-        lock.withLock { entries[Key(scope: scope, problem: problem)] }
+        lock.withLock {
+            lookups &+= 1
+            let found = entries[Key(scope: scope, problem: problem)]
+            if found != nil { hits &+= 1 }
+            return found
+        }
+    }
+
+    /// Lookups so far and how many found an answer (the hit ratio is `hits / lookups`).
+    public var statistics: (lookups: UInt64, hits: UInt64) {
+        lock.withLock { (lookups, hits) }
     }
 
     func store(_ outcome: Outcome, for problem: Subproblem, in scope: Scope) {

@@ -27,6 +27,15 @@ public struct CheckRequest: Hashable, Sendable {
 public struct CheckResult: Hashable, Sendable {
     public var allowed: Bool
     public var explanation: Explanation?
+    /// The deepest userset or tuple-to-userset level the walk reached (0: answered on the object itself, or from
+    /// the cross-request cache).
+    public var depth: Int = 0
+
+    public init(allowed: Bool, explanation: Explanation? = nil, depth: Int = 0) {
+        self.allowed = allowed
+        self.explanation = explanation
+        self.depth = depth
+    }
 }
 
 /// Answers checks, lists and expands over a snapshot and a compiled model, with OpenFGA's semantics.
@@ -67,10 +76,12 @@ public struct CheckEngine: Sendable {
     ///   - storeID: names the store for the cross-request cache (which is used only with a store id and a request
     ///     without context or contextual tuples).
     ///   - explain: record the walk (slower); the result carries its ``Explanation``.
+    ///   - deadline: fail with `.deadlineExceeded` once this instant passes.
     /// - Throws: ``CheckError``: `.typeNotFound`/`.relationNotFound`/`.validation` for a malformed request,
     ///   `.invalidTuple` for a bad contextual tuple, `.resolutionTooComplex` past the depth limit.
     public func check<Snapshot: TupleSnapshot>(
-        _ request: CheckRequest, model: CompiledModel, snapshot: Snapshot, storeID: String? = nil, explain: Bool = false
+        _ request: CheckRequest, model: CompiledModel, snapshot: Snapshot, storeID: String? = nil, explain: Bool = false,
+        deadline: ContinuousClock.Instant? = nil
     ) throws(CheckError) -> CheckResult {
         try RequestValidation.validateCheck(user: request.user, relation: request.relation, object: request.object, in: model)
         try RequestValidation.validate(contextual: request.contextualTuples, in: model, refusingDuplicates: true)
@@ -78,12 +89,14 @@ public struct CheckEngine: Sendable {
         let problem = Subproblem(object: request.object, relation: request.relation, user: request.user)
         if request.contextualTuples.isEmpty {
             // An explanation shows the whole path, so it does not stop at answers cached by earlier requests.
-            let walk = makeWalk(snapshot, model, request.context, storeID: explain ? nil : storeID, explain: explain)
-            return CheckResult(allowed: try walk.dispatch(problem, depth: 0).allowed, explanation: walk.explanation?.root)
+            let walk = makeWalk(snapshot, model, request.context, storeID: explain ? nil : storeID, explain: explain, deadline: deadline)
+            let allowed = try walk.dispatch(problem, depth: 0).allowed
+            return CheckResult(allowed: allowed, explanation: walk.explanation?.root, depth: walk.deepest)
         }
         let overlay = ContextualSnapshot(base: snapshot, contextualTuples: request.contextualTuples)
-        let walk = makeWalk(overlay, model, request.context, storeID: nil, explain: explain)
-        return CheckResult(allowed: try walk.dispatch(problem, depth: 0).allowed, explanation: walk.explanation?.root)
+        let walk = makeWalk(overlay, model, request.context, storeID: nil, explain: explain, deadline: deadline)
+        let allowed = try walk.dispatch(problem, depth: 0).allowed
+        return CheckResult(allowed: allowed, explanation: walk.explanation?.root, depth: walk.deepest)
     }
 
     /// The cached answer to `request` at data `version`, without opening a snapshot, when the request is
@@ -99,7 +112,8 @@ public struct CheckEngine: Sendable {
     /// Answers many checks on one snapshot, sharing one memo table among those with the same context and
     /// contextual tuples. Each entry gets its own result, duplicates included.
     public func batchCheck<Snapshot: TupleSnapshot>(
-        _ requests: [CheckRequest], model: CompiledModel, snapshot: Snapshot, storeID: String? = nil
+        _ requests: [CheckRequest], model: CompiledModel, snapshot: Snapshot, storeID: String? = nil,
+        deadline: ContinuousClock.Instant? = nil
     ) -> [Result<Bool, CheckError>] {
         var walks: [WalkKey: Walk<ContextualSnapshot<Snapshot>>] = [:]
         return requests.map { request in
@@ -111,7 +125,7 @@ public struct CheckEngine: Sendable {
                 let walk = walks[key] ?? {
                     let overlay = ContextualSnapshot(base: snapshot, contextualTuples: request.contextualTuples)
                     let cacheable = request.contextualTuples.isEmpty ? storeID : nil
-                    return makeWalk(overlay, model, request.context, storeID: cacheable, explain: false)
+                    return makeWalk(overlay, model, request.context, storeID: cacheable, explain: false, deadline: deadline)
                 }()
                 walks[key] = walk
                 let problem = Subproblem(object: request.object, relation: request.relation, user: request.user)
@@ -128,7 +142,8 @@ public struct CheckEngine: Sendable {
     }
 
     func makeWalk<Snapshot: TupleSnapshot>(
-        _ snapshot: Snapshot, _ model: CompiledModel, _ context: JSONValue?, storeID: String?, explain: Bool
+        _ snapshot: Snapshot, _ model: CompiledModel, _ context: JSONValue?, storeID: String?, explain: Bool,
+        deadline: ContinuousClock.Instant? = nil
     ) -> Walk<Snapshot> {
         let scope: CheckCache.Scope? =
             if let storeID, context == nil, cache != nil {
@@ -136,9 +151,11 @@ public struct CheckEngine: Sendable {
             } else {
                 nil
             }
-        return Walk(
+        let walk = Walk(
             snapshot: snapshot, model: model, conditions: conditions, context: context,
             maximumDepth: configuration.maximumDepth, cache: scope == nil ? nil : cache, cacheScope: scope,
             explain: explain)
+        walk.deadline = deadline
+        return walk
     }
 }

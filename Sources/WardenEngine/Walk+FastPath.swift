@@ -57,6 +57,7 @@ extension Walk {
             guard !level.isEmpty else { return .no }
             var next: [ObjectRef] = []
             for object in level where visited.insert(object).inserted {
+                try tick()
                 for reached in try nextLevel(from: object, fastPath, problem.relation) {
                     if try isSeed(reached) { return .yes }
                     next.append(reached)

@@ -15,6 +15,11 @@ final class Walk<Snapshot: TupleSnapshot> {
     let cache: CheckCache?
     let cacheScope: CheckCache.Scope?
     var explanation: ExplanationRecorder?
+    /// The request fails with `.deadlineExceeded` once this instant passes (looked at every 64 subproblems).
+    var deadline: ContinuousClock.Instant?
+    /// The deepest level any subproblem of this request reached (for the server's check-depth metric).
+    private(set) var deepest = 0
+    private var resolved = 0
 
     private enum MemoEntry {
         /// Being resolved at this position of the current path.
@@ -53,6 +58,7 @@ final class Walk<Snapshot: TupleSnapshot> {
         // A relation of direct tuples only cannot recurse: answer it without memo, cache or explanation bookkeeping.
         if relation.isTerminal, cache == nil, explanation == nil {
             guard depth < maximumDepth else { throw CheckError.resolutionTooComplex() }
+            if depth > deepest { deepest = depth }
             return try direct(relation, problem, depth: depth)
         }
         switch memo[problem] {
@@ -70,6 +76,8 @@ final class Walk<Snapshot: TupleSnapshot> {
             return cached
         }
         guard depth < maximumDepth else { throw CheckError.resolutionTooComplex() }
+        if depth > deepest { deepest = depth }
+        try tick()
 
         let position = pathLength
         memo[problem] = .inProgress(position)
@@ -99,6 +107,15 @@ final class Walk<Snapshot: TupleSnapshot> {
             if !outcome.cycle, let cache, let cacheScope { cache.store(outcome, for: problem, in: cacheScope) }
         }
         return outcome
+    }
+
+    /// Counts one unit of work, and every 64 units fails the request if its deadline has passed.
+    @inline(__always)
+    func tick() throws(CheckError) {
+        resolved &+= 1
+        if resolved & 63 == 0, let deadline, ContinuousClock.now >= deadline {
+            throw CheckError(.deadlineExceeded, "the check did not finish before its deadline")
+        }
     }
 
     static func label(_ problem: Subproblem) -> String {

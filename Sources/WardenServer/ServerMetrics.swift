@@ -1,10 +1,28 @@
 import Foundation
 import Prometheus
+import WardenEngine
 
 /// The server's Prometheus metrics, served on `/metrics` in Prometheus' text format: requests per API method and
-/// status, and a latency histogram per API method.
+/// status, a latency histogram per API method, the depth each check reached, and the check cache's hit ratio.
 final class ServerMetrics: @unchecked Sendable {
     let registry = PrometheusCollectorRegistry()
+    /// The engine's cache, read when metrics are scraped.
+    let cache: CheckCache?
+    private let depth: ValueHistogram
+    private let cacheHitRatio: Gauge
+    private let cacheLookups: Gauge
+
+    init(cache: CheckCache?) {
+        self.cache = cache
+        depth = registry.makeValueHistogram(
+            name: "warden_check_depth", buckets: [0, 1, 2, 3, 5, 8, 13, 25],
+            help: "The deepest userset or tuple-to-userset level each check reached")
+        cacheHitRatio = registry.makeGauge(name: "warden_check_cache_hit_ratio", help: "Check cache lookups that found an answer, as a share of all lookups")
+        cacheLookups = registry.makeGauge(name: "warden_check_cache_lookups", help: "Check cache lookups since the server started")
+    }
+
+    /// Records one check's depth.
+    func recordCheck(depth value: Int) { depth.record(Double(value)) }
     /// The metric objects already made, so a request costs one dictionary lookup, not the registry's
     /// name-and-label work.
     private let lock = NSLock()
@@ -50,5 +68,11 @@ final class ServerMetrics: @unchecked Sendable {
     }
 
     /// The Prometheus text exposition.
-    func text() -> String { registry.emitToString() }
+    func text() -> String {
+        if let (lookups, hits) = cache?.statistics {
+            cacheLookups.set(Double(lookups))
+            cacheHitRatio.set(lookups == 0 ? 0 : Double(hits) / Double(lookups))
+        }
+        return registry.emitToString()
+    }
 }

@@ -1,63 +1,128 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOPosix
+import NIOSSL
 import Warden
+import WardenEngine
+import WardenScopes
 import WardenModel
 import WardenWire
 
-/// `warden serve`: OpenFGA's REST API over HTTP (Hummingbird 2), on one data directory. Every route hands the
-/// method, path, query and JSON body to ``OpenFGAAPI``; this file is only the transport.
+/// `warden serve`: OpenFGA's REST API, AuthZEN and the token layer over HTTP (Hummingbird 2), on one data
+/// directory. Each route hands the method, path, query and body to the transport-free APIs of `WardenWire`
+/// (``OpenFGAAPI``, ``AuthZENAPI``, ``TokenAPI``); this file is only the transport.
 public enum WardenServer {
     /// Largest request body accepted (OpenFGA's requests are small; a write holds at most 100 tuples).
     public static let maximumBodyBytes = 4 << 20
 
-    /// The Hummingbird application serving `warden` on `host:port`.
-    public static func application(
-        warden: Warden, host: String, port: Int, logLevel: Logger.Level = .info, apiKeys: [String] = []
-    ) -> some ApplicationProtocol {
-        let api = OpenFGAAPI(warden: warden)
+    /// The APIs one server answers, and what it measures.
+    struct Services: Sendable {
+        let openFGA: OpenFGAAPI
+        let authZEN: AuthZENAPI
+        let tokens: TokenAPI
+        let metrics: ServerMetrics
+        let authenticator: any Authenticating
+        let scheme: String
+        let fallbackAuthority: String
+    }
+
+    /// The Hummingbird application serving `warden` as `configuration` says.
+    /// - Throws: when the TLS files cannot be read, or OIDC needs this directory's keys and they cannot be read.
+    public static func application(warden: Warden, configuration: ServerConfiguration) throws -> some ApplicationProtocol {
+        var logger = Logger(label: "warden")
+        logger.logLevel = configuration.logLevel
+        let metrics = ServerMetrics(cache: warden.engine.cache)
+        var openFGA = OpenFGAAPI(warden: warden, requestTimeout: configuration.requestTimeout)
+        openFGA.observer = { result in metrics.recordCheck(depth: result.depth) }
+        let services = Services(
+            openFGA: openFGA, authZEN: AuthZENAPI(api: openFGA), tokens: TokenAPI(api: openFGA, bindings: configuration.bindings),
+            metrics: metrics, authenticator: try authenticator(configuration.authentication, warden: warden),
+            scheme: configuration.scheme, fallbackAuthority: "\(configuration.host):\(configuration.port)")
+
         let router = Router()
-        let authenticator = PresharedKeys(keys: apiKeys)
-        let metrics = ServerMetrics()
+        // One line per request (id, method, path) at debug: at info it costs a third of the check throughput.
+        router.add(middleware: LogRequestsMiddleware(.debug))
         router.get("/metrics") { _, _ -> Response in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.text())))
         }
-        // One line per request (id, method, path) at debug: at info it costs a third of the check throughput.
-        router.add(middleware: LogRequestsMiddleware(.debug))
-        router.get("/healthz") { _, _ -> Response in
-            json(200, .object([("status", .string("SERVING"))]))
-        }
+        router.get("/healthz") { _, _ -> Response in json(200, .object([("status", .string("SERVING"))])) }
         // The data directory is open before the server listens: ready as soon as it answers.
-        router.get("/readyz") { _, _ -> Response in
-            json(200, .object([("status", .string("READY"))]))
+        router.get("/readyz") { _, _ -> Response in json(200, .object([("status", .string("READY"))])) }
+        addDiscovery(to: router, services)
+        router.post("/oauth/token") { request, _ -> Response in
+            guard let parameters = await formParameters(request) else {
+                return json(400, TokenAPI.oauthError(400, "invalid_request", "the body is a form or a JSON object of strings").body)
+            }
+            let answer = await services.tokens.token(parameters)
+            return json(answer.status, answer.body)
         }
         for method in [HTTPRequest.Method.get, .post, .delete, .put] {
-            router.on("/stores", method: method) { request, context in
-                if let refusal = authenticator.refusal(request) { return refusal }
-                return await handle(api, request, context, metrics)
-            }
-            router.on("/stores/**", method: method) { request, context in
-                if let refusal = authenticator.refusal(request) { return refusal }
-                return await handle(api, request, context, metrics)
-            }
+            router.on("/stores", method: method) { request, context in await handle(services, request, context) }
+            router.on("/stores/**", method: method) { request, context in await handle(services, request, context) }
         }
-        var logger = Logger(label: "warden")
-        logger.logLevel = logLevel
+        var server = HTTPServerBuilder.http1()
+        if let tls = configuration.tls {
+            let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChain).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: tls.privateKey, format: .pem)
+            server = try HTTPServerBuilder.tls(
+                HTTPServerBuilder.http1(), tlsConfiguration: TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: NIOSSLPrivateKeySource.privateKey(key)))
+        }
         return Application(
-            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "warden"), logger: logger)
+            router: router, server: server,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "warden"), logger: logger)
     }
 
     /// Serves until SIGTERM or SIGINT; in-flight requests finish first (Hummingbird's service lifecycle).
-    public static func run(warden: Warden, host: String, port: Int, logLevel: String = "info", apiKeys: [String] = []) async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        try await application(warden: warden, host: host, port: port, logLevel: level, apiKeys: apiKeys).runService()
+    public static func run(warden: Warden, configuration: ServerConfiguration) async throws {
+        try await application(warden: warden, configuration: configuration).runService()
     }
 
-    static func handle(_ api: OpenFGAAPI, _ request: Request, _ context: some RequestContext, _ metrics: ServerMetrics) async -> Response {
+    static func authenticator(_ authentication: ServerConfiguration.Authentication, warden: Warden) throws -> any Authenticating {
+        switch authentication {
+        case .none: return NoAuthentication()
+        case .preshared(let keys): return PresharedKeys(keys: keys)
+        case .oidc(let issuer, let audience, let url?):
+            return OIDCAuthenticator(issuer: issuer, audience: audience, source: .url(url))
+        case .oidc(let issuer, let audience, nil):
+            return OIDCAuthenticator(issuer: issuer, audience: audience, source: .document(try warden.keyRing().jwks()))
+        }
+    }
+
+    /// The public discovery documents: signing keys, OpenID configuration, and each store's AuthZEN metadata.
+    static func addDiscovery(to router: Router<BasicRequestContext>, _ services: Services) {
+        router.get("/.well-known/jwks.json") { _, _ -> Response in
+            let answer = services.tokens.jwks()
+            return json(answer.status, answer.body)
+        }
+        router.get("/.well-known/openid-configuration") { request, _ -> Response in
+            let answer = services.tokens.openIDConfiguration(baseURL: baseURL(request, services))
+            return json(answer.status, answer.body)
+        }
+        router.get("/.well-known/authzen-configuration/:store") { request, context -> Response in
+            let answer = services.authZEN.configuration(storeID: context.parameters.get("store") ?? "", baseURL: baseURL(request, services))
+            return json(answer.status, answer.body)
+        }
+    }
+
+    /// `scheme://host:port` as the caller reached this server.
+    static func baseURL(_ request: Request, _ services: Services) -> String {
+        "\(services.scheme)://\(request.head.authority ?? services.fallbackAuthority)"
+    }
+
+    static func handle(_ services: Services, _ request: Request, _ context: some RequestContext) async -> Response {
         let start = ContinuousClock.now
+        let path = request.uri.path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+        let method = request.method.rawValue
+        let kind = path.count > 2 ? path[2] : ""
+        // `authorize` is authenticated by the token it carries (the caller's own access token), not by an API key.
+        if !(kind == "authorize" && path.count == 3), let refusal = await services.authenticator.refusal(request, logger: context.logger) {
+            return refusal
+        }
         let body: JSONValue?
         do {
             let buffer = try await request.body.collect(upTo: maximumBodyBytes)
@@ -68,25 +133,97 @@ public enum WardenServer {
         } catch {
             return json(413, WireError(status: 413, code: "request_too_large", message: "the request body exceeds \(maximumBodyBytes) bytes").json)
         }
-        let path = request.uri.path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
-        var parameters: [String: String] = [:]
-        for (key, value) in request.uri.queryParameters { parameters[String(key)] = String(value) }
-        let query = parameters
-        let method = request.method.rawValue
+        let answer: OpenFGAAPI.Answer
+        switch kind {
+        case "authorize" where path.count == 3 && method == "POST":
+            let header = request.headers[.authorization]
+            let token = header.flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+            answer = await services.tokens.authorize(storeID: path[1], bearer: token, body: body)
+        case "access":
+            answer = services.authZEN.handle(method: method, path: path, body: body)
+        case "streamed-list-objects" where path.count == 3 && method == "POST":
+            return streamObjects(services, path[1], body, start: start)
+        default:
+            answer = await openFGA(services.openFGA, method, path, request, body)
+        }
+        services.metrics.record(method: ServerMetrics.method(method, path), status: answer.status, duration: ContinuousClock.now - start)
+        return json(answer.status, answer.body)
+    }
+
+    static func openFGA(_ api: OpenFGAAPI, _ method: String, _ path: [String], _ request: Request, _ body: JSONValue?) async -> OpenFGAAPI.Answer {
+        var query: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
+        let parameters = query
         // A write waits for LMDB's commit (a disk sync): it runs on NIO's blocking pool, never on the threads that
         // serve requests. Reads take microseconds and run in place.
-        let answer: OpenFGAAPI.Answer
-        if OpenFGAAPI.isWrite(method: method, path: path) {
-            do {
-                answer = try await NIOThreadPool.singleton.runIfActive { api.handle(method: method, path: path, query: query, body: body) }
-            } catch {
-                return json(503, WireError(status: 503, code: "unavailable", message: "the server is shutting down").json)
-            }
-        } else {
-            answer = api.handle(method: method, path: path, query: query, body: body)
+        guard OpenFGAAPI.isWrite(method: method, path: path) else {
+            return api.handle(method: method, path: path, query: parameters, body: body)
         }
-        metrics.record(method: ServerMetrics.method(method, path), status: answer.status, duration: ContinuousClock.now - start)
-        return json(answer.status, answer.body)
+        do {
+            return try await NIOThreadPool.singleton.runIfActive { api.handle(method: method, path: path, query: parameters, body: body) }
+        } catch {
+            return OpenFGAAPI.Answer(status: 503, body: WireError(status: 503, code: "unavailable", message: "the server is shutting down").json)
+        }
+    }
+
+    /// OpenFGA's streamed ListObjects: one JSON object per line, each `{"result":{"object":…}}`, written page by page.
+    static func streamObjects(_ services: Services, _ store: String, _ body: JSONValue?, start: ContinuousClock.Instant) -> Response {
+        var stream: OpenFGAAPI.ObjectStream
+        var first: [String]?
+        do {
+            stream = try services.openFGA.streamedListObjects(storeID: store, body: body)
+            first = try stream.next()
+        } catch {
+            let wire = WireError.from(error)
+            services.metrics.record(method: "streamed-list-objects", status: wire.status, duration: ContinuousClock.now - start)
+            return json(wire.status, wire.json)
+        }
+        let pending = stream
+        let firstPage = first ?? []
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: ResponseBody { writer in
+                var stream = pending
+                var page: [String]? = firstPage
+                while let objects = page {
+                    var buffer = ByteBuffer()
+                    for object in objects { buffer.writeString(OpenFGAAPI.ObjectStream.line(object) + "\n") }
+                    try await writer.write(buffer)
+                    do {
+                        page = try stream.next()
+                    } catch {
+                        let wire = WireError.from(error)
+                        let line = JSONValue.object([("error", .object([("code", .string(wire.code)), ("message", .string(wire.message))]))]).compact
+                        try await writer.write(ByteBuffer(string: line + "\n"))
+                        page = nil
+                    }
+                }
+                services.metrics.record(method: "streamed-list-objects", status: 200, duration: ContinuousClock.now - start)
+                try await writer.finish(nil)
+            })
+    }
+
+    /// `/oauth/token`'s parameters, from a form (`application/x-www-form-urlencoded`) or a JSON object of strings.
+    static func formParameters(_ request: Request) async -> [String: String]? {
+        guard let buffer = try? await request.body.collect(upTo: 64 << 10) else { return nil }
+        let text = String(buffer: buffer)
+        if request.headers[.contentType]?.hasPrefix("application/json") == true {
+            guard case .object(let pairs)? = try? JSONValue.parse(text) else { return nil }
+            var parameters: [String: String] = [:]
+            for (name, value) in pairs {
+                guard case .string(let string) = value else { return nil }
+                parameters[name] = string
+            }
+            return parameters
+        }
+        var parameters: [String: String] = [:]
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let decode = { (part: Substring) in String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
+            guard let name = decode(parts[0]), let value = parts.count > 1 ? decode(parts[1]) : "" else { return nil }
+            parameters[name] = value
+        }
+        return parameters
     }
 
     static func json(_ status: Int, _ body: JSONValue?) -> Response {

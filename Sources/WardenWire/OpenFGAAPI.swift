@@ -18,14 +18,29 @@ public struct OpenFGAAPI: Sendable {
     /// OpenFGA's ListObjects deadline.
     public static let listDeadline: Duration = .seconds(3)
 
-    public init(warden: Warden) {
+    /// How long one check, batch check or expand may take before it fails with `deadline_exceeded` (504);
+    /// OpenFGA's default request timeout.
+    public var requestTimeout: Duration = .seconds(3)
+    /// Sees every check's result (the server's check-depth metric).
+    public var observer: (@Sendable (CheckResult) -> Void)?
+
+    public init(warden: Warden, requestTimeout: Duration = .seconds(3)) {
         self.warden = warden
+        self.requestTimeout = requestTimeout
     }
+
+    /// The deadline of a request starting now.
+    var deadline: ContinuousClock.Instant { ContinuousClock.now + requestTimeout }
 
     /// An answer: HTTP status and body.
     public struct Answer: Sendable {
         public var status: Int
         public var body: JSONValue?
+
+        public init(status: Int, body: JSONValue?) {
+            self.status = status
+            self.body = body
+        }
     }
 
     /// Routes one request. Unknown paths are 404 `undefined_endpoint`.
@@ -81,7 +96,7 @@ public struct OpenFGAAPI: Sendable {
 
     /// The store with this exact id (names are the CLI's convenience, not the API's): one key lookup, on every
     /// request.
-    private func store(_ id: String) throws -> StoreInfo {
+    func store(_ id: String) throws -> StoreInfo {
         guard !id.isEmpty else { throw StoreError(.storeNotFound, "store '' not found") }
         return try warden.tuples.store(id: id)
     }
@@ -148,6 +163,7 @@ public struct OpenFGAAPI: Sendable {
 
     private func read(_ id: String, _ fields: WireFields) throws -> Answer {
         let info = try store(id)
+        try fields.consistency()
         var filter = ReadFilter()
         if let key = try fields.object("tuple_key") {
             filter.relation = try key.string("relation").flatMap { $0.isEmpty ? nil : $0 }
@@ -190,6 +206,7 @@ public struct OpenFGAAPI: Sendable {
     // MARK: Queries
 
     private func checkRequest(_ fields: WireFields) throws -> CheckRequest {
+        try fields.consistency()
         guard let key = try fields.object("tuple_key") else { throw WireError.validation("'tuple_key' is required") }
         return CheckRequest(
             user: try UserRef(parsing: try key.required("user")), relation: try key.required("relation"),
@@ -199,7 +216,9 @@ public struct OpenFGAAPI: Sendable {
 
     private func check(_ id: String, _ fields: WireFields) throws -> Answer {
         let info = try store(id)
-        let result = try warden.check(try checkRequest(fields), store: info.id, modelID: try fields.string("authorization_model_id"))
+        let result = try warden.check(
+            try checkRequest(fields), store: info.id, modelID: try fields.string("authorization_model_id"), deadline: deadline)
+        observer?(result)
         return Answer(status: 200, body: .object([("allowed", .bool(result.allowed)), ("resolution", .string(""))]))
     }
 
@@ -218,7 +237,8 @@ public struct OpenFGAAPI: Sendable {
             ids.append(correlation)
             requests.append(try checkRequest(item))
         }
-        let results = try warden.batchCheck(requests, store: info.id, modelID: try fields.string("authorization_model_id"))
+        try fields.consistency()
+        let results = try warden.batchCheck(requests, store: info.id, modelID: try fields.string("authorization_model_id"), deadline: deadline)
         let entries = zip(ids, results).map { id, result -> (String, JSONValue) in
             switch result {
             case .success(let allowed): (id, .object([("allowed", .bool(allowed))]))
@@ -229,14 +249,19 @@ public struct OpenFGAAPI: Sendable {
         return Answer(status: 200, body: .object([("result", .object(entries))]))
     }
 
+    private func listObjectsRequest(_ fields: WireFields) throws -> ListObjectsRequest {
+        try fields.consistency()
+        return ListObjectsRequest(
+            user: try UserRef(parsing: try fields.required("user")), relation: try fields.required("relation"),
+            objectType: try fields.required("type"), context: try fields.context(), contextualTuples: try WireTuples.contextual(fields),
+            maximumResults: Self.maximumListResults, continuation: try fields.string("continuation_token").flatMap { $0.isEmpty ? nil : $0 })
+    }
+
     private func listObjects(_ id: String, _ fields: WireFields) throws -> Answer {
         let info = try store(id)
         // OpenFGA stops at 1,000 objects or its 3-second deadline and says nothing; Warden says so with a
         // continuation token (a field OpenFGA's clients ignore), which a follow-up request may send back.
-        let request = ListObjectsRequest(
-            user: try UserRef(parsing: try fields.required("user")), relation: try fields.required("relation"),
-            objectType: try fields.required("type"), context: try fields.context(), contextualTuples: try WireTuples.contextual(fields),
-            maximumResults: Self.maximumListResults, continuation: try fields.string("continuation_token").flatMap { $0.isEmpty ? nil : $0 })
+        let request = try listObjectsRequest(fields)
         let result = try warden.listObjects(
             request, store: info.id, modelID: try fields.string("authorization_model_id"),
             deadline: ContinuousClock.now + Self.listDeadline)
@@ -245,8 +270,47 @@ public struct OpenFGAAPI: Sendable {
         return Answer(status: 200, body: .object(members))
     }
 
+    /// `POST /stores/{id}/streamed-list-objects`: every object, with no 1,000 cap, in pages as they are found,
+    /// until the list is complete or the list deadline passes. The transport sends each object as OpenFGA's
+    /// stream does, one `{"result":{"object":…}}` line each.
+    public struct ObjectStream: Sendable {
+        let api: OpenFGAAPI
+        let store: String
+        let modelID: String?
+        var request: ListObjectsRequest
+        let deadline: ContinuousClock.Instant
+        var finished = false
+
+        /// The next page of objects, or nil when the list is complete (or its time is up).
+        public mutating func next() throws -> [String]? {
+            guard !finished else { return nil }
+            let result = try api.warden.listObjects(request, store: store, modelID: modelID, deadline: deadline)
+            if result.isComplete || result.continuation == nil || ContinuousClock.now >= deadline {
+                finished = true
+            } else {
+                request.continuation = result.continuation
+            }
+            return result.objects
+        }
+
+        /// One object as a line of OpenFGA's stream.
+        public static func line(_ object: String) -> String {
+            JSONValue.object([("result", .object([("object", .string(object))]))]).compact
+        }
+    }
+
+    /// The stream for a `streamed-list-objects` request, or the error a malformed one gets.
+    public func streamedListObjects(storeID: String, body: JSONValue?) throws -> ObjectStream {
+        let fields = try WireFields(body)
+        let info = try store(storeID)
+        return ObjectStream(
+            api: self, store: info.id, modelID: try fields.string("authorization_model_id"), request: try listObjectsRequest(fields),
+            deadline: ContinuousClock.now + Self.listDeadline)
+    }
+
     private func listUsers(_ id: String, _ fields: WireFields) throws -> Answer {
         let info = try store(id)
+        try fields.consistency()
         guard let object = try fields.object("object") else { throw WireError.validation("'object' is required") }
         let filters = try fields.array("user_filters").map { value throws -> ListUsersRequest.Filter in
             let filter = try WireFields(value)
@@ -262,6 +326,7 @@ public struct OpenFGAAPI: Sendable {
 
     private func expand(_ id: String, _ fields: WireFields) throws -> Answer {
         let info = try store(id)
+        try fields.consistency()
         guard let key = try fields.object("tuple_key") else { throw WireError.validation("'tuple_key' is required") }
         let tree = try warden.expand(
             relation: try key.required("relation"), object: try ObjectRef(parsing: try key.required("object")), store: info.id,

@@ -60,4 +60,21 @@ struct WireFields {
         default: throw WireError.validation("'\(name)' must be an object")
         }
     }
+
+    func boolean(_ name: String) throws(WireError) -> Bool? {
+        switch members[name] {
+        case nil, .null?: return nil
+        case .bool(let value)?: return value
+        default: throw WireError.validation("'\(name)' must be true or false")
+        }
+    }
+
+    /// OpenFGA's `consistency` preference. Every answer Warden gives is at the store's latest revision (its cache
+    /// is keyed by revision), so each value is honoured; an unknown one is refused as OpenFGA refuses it.
+    func consistency() throws(WireError) {
+        guard let value = try string("consistency") else { return }
+        guard ["UNSPECIFIED", "MINIMIZE_LATENCY", "HIGHER_CONSISTENCY"].contains(value) else {
+            throw WireError.validation("invalid consistency '\(value)': UNSPECIFIED, MINIMIZE_LATENCY or HIGHER_CONSISTENCY")
+        }
+    }
 }

@@ -21,7 +21,7 @@ struct ServerTests {
     func roundTrip(mode: String) async throws {
         let data = try TemporaryDirectory()
         let warden = try Warden(dataDirectory: data.path)
-        let app = WardenServer.application(warden: warden, host: "127.0.0.1", port: 0, apiKeys: ["test-key"])
+        let app = try WardenServer.application(warden: warden, configuration: .init(port: 0, authentication: .preshared(["test-key"])))
         let model = ModelJSON.encode(try DSLParser.parseModel("model\n  schema 1.1\ntype user\ntype doc\n  relations\n    define viewer: [user]\n"))
         try await app.test(Self.setup(mode)) { client in
             let keyed: HTTPFields = [.authorization: "Bearer test-key", .contentType: "application/json"]
