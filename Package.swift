@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Warden", targets: ["Warden"]),
         .library(name: "WardenWire", targets: ["WardenWire"]),
         .library(name: "WardenServer", targets: ["WardenServer"]),
+        .library(name: "WardenClient", targets: ["WardenClient"]),
         .executable(name: "warden", targets: ["WardenCLI"]),
     ],
     dependencies: [
@@ -30,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Debian's liblmdb-dev: `lmdb.h` and `-llmdb` (Debian ships lmdb.pc).
@@ -88,6 +90,15 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WardenClient",
+            dependencies: [
+                "WardenWire", "WardenModel", "WardenStore", "WardenEngine",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -160,7 +171,8 @@ let package = Package(
         .testTarget(
             name: "WardenServerTests",
             dependencies: [
-                "WardenServer", "Warden", "WardenModel", "WardenStore", "WardenScopes", "WardenTestSupport",
+                "WardenServer", "WardenClient", "WardenWire", "Warden", "WardenModel", "WardenStore", "WardenScopes", "WardenEngine",
+                "WardenTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

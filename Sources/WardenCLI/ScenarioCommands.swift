@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Warden
+import WardenWire
 import WardenModel
 import WardenScopes
 import WardenStore
@@ -58,6 +59,7 @@ struct AuthorizeCommand: AsyncParsableCommand {
     @Argument(help: "The object, e.g. product:p1.") var object: String
     @Option(help: "The bindings file (permission → type#relation).") var bindings: String
     @Option(help: "Request context for conditions, a JSON object.") var context: String?
+    @Flag(help: "Print the decision as JSON, as POST /stores/{id}/authorize answers it.") var json = false
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
@@ -78,7 +80,7 @@ struct AuthorizeCommand: AsyncParsableCommand {
             StandardError.write("error: \(error)")
             throw WardenExit.badInput
         }
-        print(decision.summary)
+        print(json ? decision.json.formatted() : decision.summary)
         if !decision.allowed { throw WardenExit.negative }
     }
 }

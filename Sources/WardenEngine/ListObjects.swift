@@ -34,6 +34,12 @@ public struct ListObjectsResult: Hashable, Sendable {
     public var objects: [String]
     public var isComplete: Bool
     public var continuation: String?
+
+    public init(objects: [String], isComplete: Bool, continuation: String?) {
+        self.objects = objects
+        self.isComplete = isComplete
+        self.continuation = continuation
+    }
 }
 
 extension CheckEngine {

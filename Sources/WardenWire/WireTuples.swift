@@ -3,10 +3,10 @@ import Warden
 import WardenModel
 import WardenStore
 
-/// Tuples, users and timestamps in OpenFGA's JSON shapes.
-enum WireTuples {
+/// Tuples, users and timestamps in OpenFGA's JSON shapes, for the server and for clients.
+public enum WireTuples {
     /// `{user, relation, object, condition?: {name, context?}}`, read as tuple files read it (``TupleFile``).
-    static func tuple(_ value: JSONValue) throws(WireError) -> RelationshipTuple {
+    public static func tuple(_ value: JSONValue) throws(WireError) -> RelationshipTuple {
         do {
             return try TupleFile.tuple(from: value)
         } catch let diagnostic as Diagnostic {
@@ -21,9 +21,9 @@ enum WireTuples {
         try tuple(value).key
     }
 
-    static func json(_ key: TupleKey) -> JSONValue { TupleFile.json(RelationshipTuple(key)) }
+    public static func json(_ key: TupleKey) -> JSONValue { TupleFile.json(RelationshipTuple(key)) }
 
-    static func json(_ tuple: RelationshipTuple) -> JSONValue { TupleFile.json(tuple) }
+    public static func json(_ tuple: RelationshipTuple) -> JSONValue { TupleFile.json(tuple) }
 
     /// `{"contextual_tuples": {"tuple_keys": [...]}}` (or a bare list, as some clients send).
     static func contextual(_ fields: WireFields) throws(WireError) -> [RelationshipTuple] {
@@ -40,7 +40,7 @@ enum WireTuples {
     }
 
     /// ListUsers' user shapes: `{object: {type, id}}`, `{userset: {type, id, relation}}`, `{wildcard: {type}}`.
-    static func listUser(_ user: UserRef) -> JSONValue {
+    public static func listUser(_ user: UserRef) -> JSONValue {
         switch user {
         case .object(let object):
             .object([("object", .object([("type", .string(object.type)), ("id", .string(object.id))]))])
@@ -49,6 +49,20 @@ enum WireTuples {
         case .wildcard(let type):
             .object([("wildcard", .object([("type", .string(type))]))])
         }
+    }
+
+    /// The user a ListUsers entry names (the inverse of ``listUser(_:)``).
+    public static func user(fromListEntry value: JSONValue) throws(WireError) -> UserRef {
+        if let object = value["object"], case .string(let type)? = object["type"], case .string(let id)? = object["id"] {
+            return .object(ObjectRef(type: type, id: id))
+        }
+        if let userset = value["userset"], case .string(let type)? = userset["type"], case .string(let id)? = userset["id"],
+            case .string(let relation)? = userset["relation"]
+        {
+            return .userset(ObjectRef(type: type, id: id), relation: relation)
+        }
+        if case .string(let type)? = value["wildcard"]?["type"] { return .wildcard(type: type) }
+        throw WireError.validation("not a ListUsers user: \(value.compact)")
     }
 
     static func timestamp(_ date: Date) -> JSONValue {

@@ -175,7 +175,9 @@ struct CLITests {
     }
 
     /// Starts `warden serve` on a random loopback port and waits until it answers /healthz.
-    static func startServer(data: String, _ extra: [String] = [], environment: [String: String] = [:]) throws -> (server: Process, url: String) {
+    static func startServer(
+        data: String, _ extra: [String] = [], environment: [String: String] = [:], scheme: String = "http"
+    ) throws -> (server: Process, url: String) {
         let port = Int.random(in: 20_000...60_000)
         let server = Process()
         server.executableURL = binary
@@ -184,9 +186,9 @@ struct CLITests {
         server.standardError = FileHandle.nullDevice
         server.standardOutput = FileHandle.nullDevice
         try server.run()
-        let url = "http://127.0.0.1:\(port)"
+        let url = "\(scheme)://127.0.0.1:\(port)"
         for _ in 0..<100 {
-            if (try? run(program: URL(fileURLWithPath: "/usr/bin/curl"), ["-sf", url + "/healthz"]))?.status == 0 { break }
+            if (try? run(program: URL(fileURLWithPath: "/usr/bin/curl"), ["-sfk", url + "/healthz"]))?.status == 0 { break }
             usleep(100_000)
         }
         return (server, url)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WardenModel
 import WardenTestSupport
 
 /// Store, tuple and query commands against a real data directory, and a writer killed mid-import.
@@ -319,5 +320,54 @@ struct ScenarioCLITests {
               token: scopes read:patient_history; permission absent
 
             """)
+        // --json: the body POST /stores/{id}/authorize answers with.
+        let json = try CLITests.run(["authorize", token, "write:patient_history", "history:h-100", "--bindings", bindings, "--store", "care", "--json"] + d)
+        #expect(json.status == 1)
+        let decision = try JSONValue.parse(json.stdout, anyValue: true)
+        #expect(decision["allowed"] == .bool(false))
+        #expect(decision["decided_by"] == .string("token"))
+        #expect(decision["token"]?["has_permission"] == .bool(false))
+        #expect(decision["summary"] == .string(denied.stdout.trimmingCharacters(in: .newlines)))
+    }
+
+    @Test("serve over HTTPS with OIDC: tokens from one server's /oauth/token, verified by another through its JWKS URL")
+    func tlsAndOIDC() throws {
+        let issuerData = try TemporaryDirectory()
+        let d = ["--data", issuerData.path]
+        #expect(try CLITests.run(["tenant", "import", Self.folder("warehouse") + "/tenant.yaml"] + d).status == 0)
+        let (issuer, issuerURL) = try CLITests.startServer(data: issuerData.path)
+        defer { CLITests.stop(issuer) }
+        let certificates = try TemporaryDirectory()
+        let key = certificates.path + "/key.pem"
+        let certificate = certificates.path + "/cert.pem"
+        let made = try CLITests.run(program: URL(fileURLWithPath: "/usr/bin/openssl"), [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-subj", "/CN=127.0.0.1", "-days", "1",
+        ])
+        #expect(made.status == 0)
+        let apiData = try TemporaryDirectory()
+        let (api, apiURL) = try CLITests.startServer(
+            data: apiData.path,
+            [
+                "--tls-cert", certificate, "--tls-key", key, "--authn-method", "oidc", "--authn-oidc-audience", "https://api.retail.example",
+                "--authn-oidc-jwks-url", issuerURL + "/.well-known/jwks.json",
+            ], scheme: "https")
+        defer { CLITests.stop(api) }
+        #expect(apiURL.hasPrefix("https://"))
+        let curl = URL(fileURLWithPath: "/usr/bin/curl")
+        let issued = try CLITests.run(program: curl, [
+            "-s", "-X", "POST", issuerURL + "/oauth/token", "-d", "grant_type=client_credentials", "-d", "client_id=inventory-sync",
+            "-d", "client_secret=inventory-sync-demo-secret", "-d", "audience=https://api.retail.example",
+        ])
+        guard case .string(let token)? = try JSONValue.parse(issued.stdout, anyValue: true)["access_token"] else {
+            Issue.record("no token: \(issued.stdout)")
+            return
+        }
+        let authorized = try CLITests.run(program: curl, ["-sk", "-H", "Authorization: Bearer \(token)", apiURL + "/stores"])
+        #expect(authorized.stdout == #"{"stores":[],"continuation_token":""}"#)
+        let anonymous = try CLITests.run(program: curl, ["-sk", apiURL + "/stores"])
+        #expect(anonymous.stdout == #"{"code":"bearer_token_missing","message":"missing bearer token"}"#)
+        // The certificate is real TLS: a client that checks it refuses this self-signed one.
+        #expect(try CLITests.run(program: curl, ["-s", apiURL + "/healthz"]).status != 0)
+        #expect(try CLITests.run(program: curl, ["-s", apiURL.replacingOccurrences(of: "https:", with: "http:") + "/healthz"]).stdout.isEmpty)
     }
 }
