@@ -265,6 +265,32 @@ struct CLITests {
         #expect(summary(overHTTP.stdout).first?.hasPrefix("Tests 371/371") == true, "\(summary(overHTTP.stdout))")
     }
 
+    @Test("serve: a CLI write or delete by another process is seen by the server's next check (no stale yes)")
+    func otherProcessWritesAreSeenAtOnce() throws {
+        let data = try TemporaryDirectory()
+        let d = ["--data", data.path, "--store", "docs"]
+        let model = try Self.temporaryFile("model.fga", "model\n  schema 1.1\ntype user\ntype document\n  relations\n    define viewer: [user]\n")
+        #expect(try Self.run(["store", "create", "docs", "--data", data.path]).status == 0)
+        #expect(try Self.run(["model", "write", model] + d).status == 0)
+        let storeID = try #require(try Self.run(["store", "list", "--data", data.path]).stdout.split(separator: " ").first.map(String.init))
+        let (server, url) = try Self.startServer(data: data.path)
+        defer { Self.stop(server) }
+        let curl = URL(fileURLWithPath: "/usr/bin/curl")
+        func check() throws -> String {
+            try Self.run(program: curl, [
+                "-s", "-X", "POST", "\(url)/stores/\(storeID)/check", "-d", #"{"tuple_key":{"user":"user:anne","relation":"viewer","object":"document:1"}}"#,
+            ]).stdout
+        }
+        // Each answer is cached by the server before the other process changes the data.
+        for round in 0..<3 {
+            #expect(try check() == #"{"allowed":false,"resolution":""}"#, "round \(round)")
+            #expect(try Self.run(["tuple", "write", "user:anne", "viewer", "document:1"] + d).status == 0)
+            #expect(try check() == #"{"allowed":true,"resolution":""}"#, "round \(round)")
+            #expect(try Self.run(["tuple", "delete", "user:anne", "viewer", "document:1"] + d).status == 0)
+        }
+        #expect(try check() == #"{"allowed":false,"resolution":""}"#)
+    }
+
     @Test("serve: SIGTERM while a client writes loses no acknowledged write, and the server exits 0")
     func gracefulShutdownKeepsAcknowledgedWrites() throws {
         let data = try TemporaryDirectory()
