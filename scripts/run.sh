@@ -36,9 +36,10 @@ done
 "$warden" scenario test models/warehouse models/care-unit --verbose
 
 echo
-echo "=== the server: warden serve on the same data, asked over HTTP with curl (OpenFGA's REST API)"
+echo "=== the server: warden serve on the same data, asked over HTTP with curl (OpenFGA's API, AuthZEN, tokens)"
 port=${WARDEN_PORT:-18080}
-"$warden" serve --data "$data" --addr "127.0.0.1:$port" 2>/dev/null &
+"$warden" tenant import models/warehouse/tenant.yaml --data "$data"
+"$warden" serve --data "$data" --addr "127.0.0.1:$port" --bindings models/warehouse/bindings.yaml 2>/dev/null &
 server=$!
 trap 'kill -TERM $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
@@ -56,6 +57,21 @@ post list-objects '{"user":"user:auth0|anne","relation":"can_write","type":"prod
 post write '{"deletes":{"tuple_keys":[{"user":"user:auth0|anne","relation":"manager","object":"warehouse:lyon"}]}}'
 post check '{"tuple_key":{"user":"user:auth0|anne","relation":"can_write","object":"product:croissant-oven"}}'
 post check '{"tuple_key":{"user":"user:anne","relation":"owner","object":"product:espresso-machine"}}'
+echo "--- AuthZEN: may Morty (an editor, by his PID) update a todo he owns? (store authzen-todo)"
+todo=$("$warden" store list --data "$data" | awk '$2 == "authzen-todo" { print $1 }')
+curl -s -X POST "$api/stores/$todo/access/v1/evaluation" -H 'content-type: application/json' -d '{
+  "subject": {"type": "user", "id": "CiRmZDE2MTRkMy1jMzlhLTQ3ODEtYjdiZC04Yjk2ZjVhNTEwMGQSBWxvY2Fs"},
+  "action": {"name": "can_update_todo"},
+  "resource": {"type": "todo", "id": "7240d0db-8ff0-41ec-98b2-34a096273b9f", "properties": {"ownerID": "morty@the-citadel.com"}}}'
+echo
+echo "--- POST /oauth/token (client credentials for inventory-sync), then POST /stores/{id}/authorize with the token"
+token=$(curl -s -X POST "$api/oauth/token" -d grant_type=client_credentials -d client_id=inventory-sync \
+  -d client_secret=inventory-sync-demo-secret -d audience=https://api.retail.example | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+for product in croissant-oven espresso-machine; do
+  curl -s -X POST "$api/stores/$store/authorize" -H "authorization: Bearer $token" -H 'content-type: application/json' \
+    -d "{\"permission\":\"write:products\",\"object\":\"product:$product\"}" | sed -E 's/,"summary".*/}/'
+  echo
+done
 kill -TERM $server
 wait $server 2>/dev/null || true
 trap - EXIT
