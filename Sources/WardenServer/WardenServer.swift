@@ -44,7 +44,7 @@ public enum WardenServer {
 
         let router = Router()
         // One line per request (id, method, path) at debug: at info it costs a third of the check throughput.
-        router.add(middleware: LogRequestsMiddleware(.debug))
+        if configuration.logLevel <= .debug { router.add(middleware: LogRequestsMiddleware(.debug)) }
         router.get("/metrics") { _, _ -> Response in
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
@@ -146,7 +146,17 @@ public enum WardenServer {
         default:
             answer = await openFGA(services.openFGA, method, path, request, body)
         }
-        services.metrics.record(method: ServerMetrics.method(method, path), status: answer.status, duration: ContinuousClock.now - start)
+        let elapsed = ContinuousClock.now - start
+        let apiMethod = ServerMetrics.method(method, path)
+        services.metrics.record(method: apiMethod, status: answer.status, duration: elapsed)
+        // One structured line per API request at debug (the request id comes from the context's logger).
+        if context.logger.logLevel <= .debug {
+            context.logger.debug(
+                "request", metadata: [
+                    "store": .string(path.count > 1 ? path[1] : ""), "method": .string(apiMethod), "status": .stringConvertible(answer.status),
+                    "latency_us": .stringConvertible((elapsed / .microseconds(1)).rounded()),
+                ])
+        }
         return json(answer.status, answer.body)
     }
 

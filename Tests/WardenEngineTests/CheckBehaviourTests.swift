@@ -285,11 +285,11 @@ struct ExampleModelTests {
         let root = Fixtures.repositoryRoot.appendingPathComponent("models").path
         let paths = try FileManager.default.contentsOfDirectory(atPath: root).sorted()
             .map { "\(root)/\($0)/model.fga.yaml" }.filter { FileManager.default.fileExists(atPath: $0) }
-        #expect(paths.count == 2)
+        #expect(paths.count == 3)
         let report = ModelTestRunner(engine: WardenDefaults.engine()).run(paths: paths)
         #expect(report.fileErrors.isEmpty)
         #expect(report.passed, "\(report.text)")
-        #expect(report.checks.total == 16)
+        #expect(report.checks.total == 71)
     }
 
     @Test("ListObjects past its deadline stops, says so, and resumes")
