@@ -28,39 +28,70 @@ extension Warden {
     ) throws -> ImportSummary {
         let model = try self.model(store: store, id: nil)
         var summary = ImportSummary()
-        for source in sources {
-            try source.forEach { line, tuple in
-                summary.total += 1
-                if tuple.key.description.hasInvisibleCharacters {
-                    summary.invisibleCharacters += 1
-                    if summary.invisibleExamples.count < 3 {
-                        summary.invisibleExamples.append("\(source.name):\(line): \(tuple.key.description.quotedForMessage())")
+        // Both passes are pipelined: one thread parses the sources while this one validates (first pass) or
+        // writes (second pass).
+        let chunkSize = 4_096
+        nonisolated(unsafe) let files = sources
+        try Pipeline.run(
+            produce: { (emit: ([(source: Int, line: Int, tuple: RelationshipTuple)]) throws -> Void) in
+                var chunk: [(source: Int, line: Int, tuple: RelationshipTuple)] = []
+                chunk.reserveCapacity(chunkSize)
+                do {
+                    for (index, source) in files.enumerated() {
+                        try source.forEach { line, tuple in
+                            chunk.append((index, line, tuple))
+                            if chunk.count == chunkSize {
+                                try emit(chunk)
+                                chunk.removeAll(keepingCapacity: true)
+                            }
+                        }
+                    }
+                } catch {
+                    // The tuples before a malformed line are validated first: an invalid one among them is the
+                    // error reported, as in file order.
+                    if !chunk.isEmpty, !(error is Pipeline.Stopped) { try emit(chunk) }
+                    throw error
+                }
+                if !chunk.isEmpty { try emit(chunk) }
+            },
+            consume: { chunk in
+                for (source, line, tuple) in chunk {
+                    summary.total += 1
+                    if tuple.key.hasInvisibleCharacters {
+                        summary.invisibleCharacters += 1
+                        if summary.invisibleExamples.count < 3 {
+                            summary.invisibleExamples.append("\(sources[source].name):\(line): \(tuple.key.description.quotedForMessage())")
+                        }
+                    }
+                    do throws(InvalidTupleError) {
+                        try model.validator.validate(tuple)
+                    } catch {
+                        throw ImportProblem(file: sources[source].name, line: line, reason: error.description)
                     }
                 }
-                do throws(InvalidTupleError) {
-                    try model.validator.validate(tuple)
-                } catch {
-                    throw ImportProblem(file: source.name, line: line, reason: error.description)
+            })
+        let size = batchSize
+        try Pipeline.run(
+            produce: { (emit: ([RelationshipTuple]) throws -> Void) in
+                var batch: [RelationshipTuple] = []
+                batch.reserveCapacity(min(size, 100_000))
+                for source in files {
+                    try source.forEach { _, tuple in
+                        batch.append(tuple)
+                        if batch.count >= size {
+                            try emit(batch)
+                            batch.removeAll(keepingCapacity: true)
+                        }
+                    }
                 }
-            }
-        }
-        var batch: [RelationshipTuple] = []
-        batch.reserveCapacity(min(batchSize, 100_000))
-        func commit() throws {
-            guard !batch.isEmpty else { return }
-            let outcome = try tuples.apply(WriteBatch(writes: batch, onDuplicate: onDuplicate), store: store)
-            summary.read += batch.count
-            summary.written += outcome.written
-            batch.removeAll(keepingCapacity: true)
-            progress(summary)
-        }
-        for source in sources {
-            try source.forEach { _, tuple in
-                batch.append(tuple)
-                if batch.count >= batchSize { try commit() }
-            }
-        }
-        try commit()
+                if !batch.isEmpty { try emit(batch) }
+            },
+            consume: { batch in
+                let outcome = try tuples.apply(WriteBatch(writes: batch, onDuplicate: onDuplicate), store: store)
+                summary.read += batch.count
+                summary.written += outcome.written
+                progress(summary)
+            })
         return summary
     }
 

@@ -76,17 +76,17 @@ func reporting<Result>(_ body: () throws -> Result) throws -> Result {
     }
 }
 
-/// A one-line progress bar with a rate, redrawn on stderr when stderr is a terminal; silent otherwise.
+/// A one-line progress bar with a rate, redrawn on stderr when stderr is a terminal; silent otherwise. The rate
+/// counts from process start, as the final line's does.
 struct ProgressBar {
     let label: String
-    let start = ContinuousClock.now
     let enabled = isatty(STDERR_FILENO) == 1
 
     func update(_ done: Int, of total: Int) {
         guard enabled, total > 0 else { return }
         let width = 30
         let filled = width * done / total
-        let elapsed = Double((ContinuousClock.now - start).components.attoseconds) / 1e18 + Double((ContinuousClock.now - start).components.seconds)
+        let elapsed = ProcessClock.secondsSinceStart()
         let rate = elapsed > 0 ? Int(Double(done) / elapsed) : 0
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         FileHandle.standardError.write(Data("\r\(label) \(bar) \(done)/\(total) \(rate) tuples/s".utf8))

@@ -207,4 +207,8 @@ public struct LMDBTableReader: OrderedKeyValueReader, KeyValueWriter {
     func delete(_ key: [UInt8], in table: Table) throws(StoreError) -> Bool {
         do { return try transaction.delete(key, in: databases[table.rawValue]) } catch { throw StoreError(error) }
     }
+
+    func insert(_ key: [UInt8], _ value: [UInt8], in table: Table) throws(StoreError) -> [UInt8]? {
+        do { return try transaction.insert(key, value, in: databases[table.rawValue]) } catch { throw StoreError(error) }
+    }
 }

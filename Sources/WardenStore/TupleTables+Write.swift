@@ -7,7 +7,16 @@ extension TupleTables {
     static func apply(
         _ batch: WriteBatch, store: UInt32, now: Date, in writer: some KeyValueWriter
     ) throws(StoreError) -> WriteOutcome {
-        try rejectDuplicates(in: batch)
+        let deleteKeys = try batch.deletes.map { key throws(StoreError) in try KeyLayout.forwardKey(store: store, key) }
+        let encoded = try batch.writes.map { tuple throws(StoreError) in
+            (forward: try KeyLayout.forwardKey(store: store, tuple.key), condition: try KeyLayout.encodeCondition(tuple.condition))
+        }
+        // Key order, and batch order among equal keys (so a repetition is found where it first occurs).
+        let byForward = encoded.indices.sorted { left, right in
+            let (a, b) = (encoded[left].forward, encoded[right].forward)
+            return a.lexicographicallyPrecedes(b) || (left < right && a == b)
+        }
+        try rejectDuplicates(in: batch, deleteKeys: deleteKeys, writeKeys: encoded.map(\.forward), writeOrder: byForward)
         let current = try revision(store: store, in: writer)
         let next = current.rawValue + 1
         let time = now.milliseconds
@@ -23,8 +32,7 @@ extension TupleTables {
             sequence += 1
         }
 
-        for key in batch.deletes {
-            let forward = try KeyLayout.forwardKey(store: store, key)
+        for (key, forward) in zip(batch.deletes, deleteKeys) {
             guard let existing = try writer.get(forward, in: .forward) else {
                 if batch.onMissing == .ignore { continue }
                 throw StoreError(
@@ -37,32 +45,63 @@ extension TupleTables {
             try log(.delete, forward, existing)
             deleted += 1
         }
-        for tuple in batch.writes {
-            let forward = try KeyLayout.forwardKey(store: store, tuple.key)
-            let condition = try KeyLayout.encodeCondition(tuple.condition)
-            if let existing = try writer.get(forward, in: .forward) {
-                if batch.onDuplicate == .ignore, existing == condition { continue }
-                throw StoreError(
-                    .tupleExists,
-                    "cannot write a tuple which already exists: user: '\(tuple.key.user)', relation: "
-                        + "'\(tuple.key.relation)', object: '\(tuple.key.object)': tuple to be written already existed"
-                        + (batch.onDuplicate == .ignore ? " with a different condition" : ""))
+        // Writes are checked and stored in key order (sorted keys touch each B-tree page once per batch, not once per
+        // tuple), and logged in batch order. An error names the first failing tuple in batch order, as before.
+        var skipped = [Bool](repeating: false, count: encoded.count)
+        var firstFailure: Int?
+        for index in byForward {
+            // One descent: stored when absent; when present, the stored condition decides.
+            guard let existing = try writer.insert(encoded[index].forward, encoded[index].condition, in: .forward) else { continue }
+            if batch.onDuplicate == .ignore, existing == encoded[index].condition {
+                skipped[index] = true
+            } else {
+                firstFailure = min(firstFailure ?? index, index)
             }
-            try writer.put(forward, condition, in: .forward)
-            try writer.put(KeyLayout.reverseKey(store: store, tuple.key), condition, in: .reverse)
-            try log(.write, forward, condition)
+        }
+        if let failure = firstFailure {
+            let tuple = batch.writes[failure]
+            throw StoreError(
+                .tupleExists,
+                "cannot write a tuple which already exists: user: '\(tuple.key.user)', relation: "
+                    + "'\(tuple.key.relation)', object: '\(tuple.key.object)': tuple to be written already existed"
+                    + (batch.onDuplicate == .ignore ? " with a different condition" : ""))
+        }
+        let reverse = try batch.writes.indices.filter { !skipped[$0] }.map { index throws(StoreError) in
+            (key: try KeyLayout.reverseKey(store: store, batch.writes[index].key), index: index)
+        }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        for entry in reverse {
+            try writer.put(entry.key, encoded[entry.index].condition, in: .reverse)
+        }
+        for index in encoded.indices where !skipped[index] {
+            try log(.write, encoded[index].forward, encoded[index].condition)
         }
         guard sequence > 0 else { return WriteOutcome(revision: current, written: 0, deleted: 0) }
         try writer.put(KeyLayout.metaKey(store: store, "revision"), bytes(next), in: .meta)
         return WriteOutcome(revision: Revision(rawValue: next), written: Int(sequence) - deleted, deleted: deleted)
     }
 
-    private static func rejectDuplicates(in batch: WriteBatch) throws(StoreError) {
-        var seen = Set<TupleKey>()
-        for key in batch.deletes + batch.writes.map(\.key) where !seen.insert(key).inserted {
-            throw StoreError(
-                .duplicateInBatch,
-                "duplicate tuple in write: user: '\(key.user)', relation: '\(key.relation)', object: '\(key.object)'")
+    /// A tuple named twice in one batch (deleted twice, written twice, or deleted and written) refuses the batch,
+    /// naming the first repetition in batch order. Found on the sorted forward keys (one key per tuple), not by
+    /// hashing each tuple.
+    private static func rejectDuplicates(
+        in batch: WriteBatch, deleteKeys: [[UInt8]], writeKeys: [[UInt8]], writeOrder: [Int]
+    ) throws(StoreError) {
+        // Positions in batch order: deletes first, then writes.
+        var repeated: Int?
+        func scan(_ sorted: [(key: [UInt8], position: Int)]) {
+            for (previous, next) in zip(sorted, sorted.dropFirst()) where previous.key == next.key {
+                repeated = min(repeated ?? max(previous.position, next.position), max(previous.position, next.position))
+            }
         }
+        if deleteKeys.isEmpty {
+            scan(writeOrder.map { (writeKeys[$0], deleteKeys.count + $0) })
+        } else {
+            let all = deleteKeys.enumerated().map { ($1, $0) } + writeKeys.enumerated().map { ($1, deleteKeys.count + $0) }
+            scan(all.sorted { $0.0.lexicographicallyPrecedes($1.0) || ($0.0 == $1.0 && $0.1 < $1.1) })
+        }
+        guard let repeated else { return }
+        let key = repeated < batch.deletes.count ? batch.deletes[repeated] : batch.writes[repeated - batch.deletes.count].key
+        throw StoreError(
+            .duplicateInBatch, "duplicate tuple in write: user: '\(key.user)', relation: '\(key.relation)', object: '\(key.object)'")
     }
 }

@@ -9,8 +9,8 @@ extension TupleFile {
     public static func forEach(path: String, _ body: (Int, RelationshipTuple) throws -> Void) throws {
         switch (path as NSString).pathExtension.lowercased() {
         case "jsonl", "ndjson":
-            try LineReader.forEachLine(path: path) { line, text in
-                if let tuple = try jsonLineTuple(text, file: path, line: line) { try body(line, tuple) }
+            try LineReader.forEachLineBytes(path: path) { line, bytes in
+                if let tuple = try jsonLineTuple(bytes, file: path, line: line) { try body(line, tuple) }
             }
         case "csv":
             var reader = CSVTupleReader(file: path)
@@ -37,20 +37,24 @@ extension TupleFile {
 enum LineReader {
     static let chunkSize = 1 << 20
 
+    /// Calls `body` with each line as text; a line that is not UTF-8 is an error at its line.
     static func forEachLine(path: String, _ body: (Int, String) throws -> Void) throws {
+        try forEachLineBytes(path: path) { line, bytes in
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw TupleFile.Failure(file: path, line: line, message: "the line is not valid UTF-8")
+            }
+            try body(line, text)
+        }
+    }
+
+    /// Calls `body` with each line's bytes (without its newline), valid only during the call.
+    static func forEachLineBytes(path: String, _ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw TupleFile.Failure(file: path, line: nil, message: "cannot read the file")
         }
         defer { try? handle.close() }
         var buffer: [UInt8] = []
         var line = 0
-        func emit(_ bytes: ArraySlice<UInt8>) throws {
-            line += 1
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw TupleFile.Failure(file: path, line: line, message: "the line is not valid UTF-8")
-            }
-            try body(line, text)
-        }
         while true {
             let chunk: Data?
             do {
@@ -60,13 +64,20 @@ enum LineReader {
             }
             guard let chunk, !chunk.isEmpty else { break }
             buffer.append(contentsOf: chunk)
-            var start = buffer.startIndex
-            while let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
-                try emit(buffer[start..<newline])
-                start = newline + 1
+            let consumed = try buffer.withUnsafeBufferPointer { all -> Int in
+                var start = 0
+                while let newline = UnsafeBufferPointer(rebasing: all[start...]).firstIndex(of: UInt8(ascii: "\n")) {
+                    line += 1
+                    try body(line, UnsafeBufferPointer(rebasing: all[start..<(start + newline)]))
+                    start += newline + 1
+                }
+                return start
             }
-            buffer.removeSubrange(..<start)
+            buffer.removeSubrange(..<consumed)
         }
-        if !buffer.isEmpty { try emit(buffer[...]) }
+        if !buffer.isEmpty {
+            line += 1
+            try buffer.withUnsafeBufferPointer { try body(line, $0) }
+        }
     }
 }

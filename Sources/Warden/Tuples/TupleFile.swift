@@ -77,6 +77,18 @@ public enum TupleFile {
         return tuples
     }
 
+    /// The tuple on one JSONL line given as bytes (nil for a blank line): the flat shape straight from the bytes,
+    /// anything else (or anything the fast path doubts) through the general parser, for its exact errors.
+    static func jsonLineTuple(_ bytes: UnsafeBufferPointer<UInt8>, file: String, line: Int) throws(Failure) -> RelationshipTuple? {
+        if let flat = FlatTupleLine.parse(bytes), let key = try? TupleKey(object: flat.object, relation: flat.relation, user: flat.user) {
+            return RelationshipTuple(key)
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw Failure(file: file, line: line, message: "the line is not valid UTF-8")
+        }
+        return try jsonLineTuple(text, file: file, line: line)
+    }
+
     /// The tuple on one JSONL line (nil for a blank line); `line` is 1-based.
     static func jsonLineTuple(_ text: String, file: String, line: Int) throws(Failure) -> RelationshipTuple? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -92,7 +92,11 @@ extension String {
     }
 
     /// Whether the string holds an invisible or direction-changing character (see ``isInvisible(_:)``).
-    public var hasInvisibleCharacters: Bool { unicodeScalars.contains(where: Self.isInvisible) }
+    public var hasInvisibleCharacters: Bool {
+        // Every invisible scalar is outside ASCII: an ASCII string has none.
+        if utf8.withContiguousStorageIfAvailable({ bytes in bytes.allSatisfy { $0 < 0x80 } }) == true { return false }
+        return unicodeScalars.contains(where: Self.isInvisible)
+    }
 
     /// The string as an error message may quote it: at most `limit` characters (then `…` and the full size), with
     /// control characters and invisible or direction-changing ones (U+200B–U+200F, U+202A–U+202E, U+2066–U+2069,

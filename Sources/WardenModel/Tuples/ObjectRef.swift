@@ -38,7 +38,18 @@ public struct ObjectRef: Hashable, Sendable, CustomStringConvertible {
     /// which would make keys and logs ambiguous (OpenFGA refuses them too, as malformed). Commas, no-break spaces,
     /// line separators and combining marks are ids' own business, as in OpenFGA.
     public static func isValidID(_ id: String) -> Bool {
-        !id.isEmpty && !id.unicodeScalars.contains { scalar in
+        // ASCII ids (nearly all) are decided on bytes: no control character (below 0x20, or DEL), space, '#' or ':'.
+        if let ascii = id.utf8.withContiguousStorageIfAvailable({ bytes -> Bool? in
+            var clean = true
+            for byte in bytes {
+                if byte >= 0x80 { return nil }
+                clean = clean && byte > 0x20 && byte != 0x7F && byte != UInt8(ascii: "#") && byte != UInt8(ascii: ":")
+            }
+            return clean
+        }), let ascii {
+            return !id.isEmpty && ascii
+        }
+        return !id.isEmpty && !id.unicodeScalars.contains { scalar in
             scalar == "#" || scalar == ":" || scalar.properties.generalCategory == .control
                 || ObjectRef.isGoSpace(scalar)
         }

@@ -37,6 +37,18 @@ extension ModelValidator.Collector {
 extension ModelValidator {
     /// `^[^:#@\*\s]{1,max}$`: 1 to `maximumLength` characters, none of `:#@*` or whitespace.
     static func matchesNamingRule(_ name: String, maximumLength: Int) -> Bool {
+        // ASCII names (nearly all) are decided on bytes: one byte per scalar, none of `:#@*` or Go's `\s`.
+        let ascii = name.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+            var clean = true
+            for byte in bytes {
+                if byte >= 0x80 { return nil }
+                let forbidden = byte == UInt8(ascii: ":") || byte == UInt8(ascii: "#") || byte == UInt8(ascii: "@")
+                    || byte == UInt8(ascii: "*") || byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0C || byte == 0x0D
+                clean = clean && !forbidden
+            }
+            return clean && !bytes.isEmpty && bytes.count <= maximumLength
+        }
+        if let ascii, let ascii { return ascii }
         let scalars = name.unicodeScalars
         guard !scalars.isEmpty, scalars.count <= maximumLength else { return false }
         return !scalars.contains { scalar in

@@ -48,9 +48,19 @@ public protocol OrderedKeyValueReader {
 /// Write access inside one atomic transaction.
 protocol KeyValueWriter: OrderedKeyValueReader {
     func put(_ key: [UInt8], _ value: [UInt8], in table: Table) throws(StoreError)
+    /// Stores `value` under `key` unless the key is there: nil when stored, else the existing value (unchanged).
+    func insert(_ key: [UInt8], _ value: [UInt8], in table: Table) throws(StoreError) -> [UInt8]?
     /// Removes `key`; returns whether it was there.
     @discardableResult
     func delete(_ key: [UInt8], in table: Table) throws(StoreError) -> Bool
+}
+
+extension KeyValueWriter {
+    func insert(_ key: [UInt8], _ value: [UInt8], in table: Table) throws(StoreError) -> [UInt8]? {
+        if let existing = try get(key, in: table) { return existing }
+        try put(key, value, in: table)
+        return nil
+    }
 }
 
 extension OrderedKeyValueReader {

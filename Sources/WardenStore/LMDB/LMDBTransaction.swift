@@ -65,6 +65,26 @@ public struct LMDBTransaction {
         try LMDBError.check(result, "mdb_put")
     }
 
+    /// Stores `value` under `key` unless the key exists (one B-tree descent): nil when stored, else the existing value.
+    public func insert(_ key: some ContiguousBytes, _ value: some ContiguousBytes, in database: LMDBDatabase) throws(LMDBError) -> [UInt8]? {
+        var existing: [UInt8]?
+        let result = key.withUnsafeBytes { keyBytes in
+            value.withUnsafeBytes { valueBytes in
+                var keyValue = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+                var dataValue = MDB_val(mv_size: valueBytes.count, mv_data: UnsafeMutableRawPointer(mutating: valueBytes.baseAddress))
+                let status = mdb_put(handle, database.handle, &keyValue, &dataValue, UInt32(MDB_NOOVERWRITE))
+                // On MDB_KEYEXIST, LMDB points `dataValue` at the value already stored.
+                if status == MDB_KEYEXIST {
+                    existing = Array(UnsafeRawBufferPointer(start: dataValue.mv_data, count: dataValue.mv_size))
+                }
+                return status
+            }
+        }
+        if result == MDB_KEYEXIST { return existing }
+        try LMDBError.check(result, "mdb_put")
+        return nil
+    }
+
     /// Deletes `key`; returns whether it existed.
     @discardableResult
     public func delete(_ key: some ContiguousBytes, in database: LMDBDatabase) throws(LMDBError) -> Bool {
