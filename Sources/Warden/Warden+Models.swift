@@ -16,10 +16,16 @@ extension Warden {
     /// - Throws: ``StoreError`` `.modelNotFound`; ``ModelError`` if stored JSON no longer decodes.
     public func model(store: String, id: String? = nil) throws -> CompiledModel {
         let version = tuples.currentVersion
-        let wanted = id ?? models.latestID(store: store, version: version)
-        if let wanted, let known = models.known(store: store, id: wanted) { return known }
-        let stored = try wanted.map { try tuples.model(id: $0, store: store) } ?? tuples.latestModel(store: store)
-        if id == nil { models.setLatestID(stored.id, store: store, version: version) }
+        var wanted = id ?? models.latestID(store: store, version: version)
+        if wanted == nil {
+            // The data moved since the newest model was last looked up: find its id (keys only, no JSON).
+            let latest = try tuples.latestModelID(store: store)
+            models.setLatestID(latest, store: store, version: version)
+            wanted = latest
+        }
+        let modelID = wanted!
+        if let known = models.known(store: store, id: modelID) { return known }
+        let stored = try tuples.model(id: modelID, store: store)
         return try models.model(store: store, id: stored.id) {
             CompiledModel(try ModelJSON.decode(text: stored.json), id: stored.id)
         }

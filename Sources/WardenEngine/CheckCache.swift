@@ -8,6 +8,10 @@ import WardenStore
 /// errors are stored, and requests with context or contextual tuples bypass the cache (their answers depend on
 /// more than the key holds). Keys are structured values compared field by field, never concatenated strings.
 ///
+/// The cache is split into shards by key hash, each with its own lock, so concurrent checks rarely wait on each
+/// other; a full shard evicts with CLOCK (an entry used since the hand last passed gets another round), so
+/// entries of old versions, no longer looked up, go first, and a full cache never empties itself.
+///
 /// `Sendable`; share one per process.
 public final class CheckCache: @unchecked Sendable {
     /// Where an outcome is valid: one store and model, at one data version (``TupleSnapshot/version``, which
@@ -18,44 +22,101 @@ public final class CheckCache: @unchecked Sendable {
         var version: UInt64
     }
 
-    private struct Key: Hashable {
+    struct Key: Hashable {
         var scope: Scope
         var problem: Subproblem
     }
 
-    private let lock = NSLock()
-    private var entries: [Key: Outcome] = [:]
-    private var lookups: UInt64 = 0
-    private var hits: UInt64 = 0
-    /// The most entries kept; past it the cache starts over (old revisions go first in practice).
-    public let capacity: Int
+    /// One lock's worth of the cache: a slot array swept by the CLOCK hand, and an index into it.
+    final class Shard: @unchecked Sendable {
+        let lock = NSLock()
+        let capacity: Int
+        var index: [Key: Int] = [:]
+        var keys: [Key] = []
+        var outcomes: [Outcome] = []
+        var referenced: [Bool] = []
+        var hand = 0
+        var lookups: UInt64 = 0
+        var hits: UInt64 = 0
 
-    public init(capacity: Int = 100_000) {
-        self.capacity = capacity
-    }
+        init(capacity: Int) {
+            self.capacity = capacity
+        }
 
-    func outcome(for problem: Subproblem, in scope: Scope) -> Outcome? {
-        lock.withLock {
-            lookups &+= 1
-            let found = entries[Key(scope: scope, problem: problem)]
-            if found != nil { hits &+= 1 }
-            return found
+        func outcome(for key: Key) -> Outcome? {
+            lock.withLock {
+                lookups &+= 1
+                guard let slot = index[key] else { return nil }
+                hits &+= 1
+                referenced[slot] = true
+                return outcomes[slot]
+            }
+        }
+
+        func store(_ outcome: Outcome, for key: Key) {
+            lock.withLock {
+                if let slot = index[key] {
+                    outcomes[slot] = outcome
+                    referenced[slot] = true
+                    return
+                }
+                guard keys.count >= capacity else {
+                    index[key] = keys.count
+                    keys.append(key)
+                    outcomes.append(outcome)
+                    referenced.append(false)
+                    return
+                }
+                // CLOCK: pass over entries used since the last sweep (clearing their mark), take the first unused.
+                while referenced[hand] {
+                    referenced[hand] = false
+                    hand = (hand + 1) % capacity
+                }
+                index.removeValue(forKey: keys[hand])
+                index[key] = hand
+                keys[hand] = key
+                outcomes[hand] = outcome
+                hand = (hand + 1) % capacity
+            }
         }
     }
 
-    /// Lookups so far and how many found an answer (the hit ratio is `hits / lookups`).
-    public var statistics: (lookups: UInt64, hits: UInt64) {
-        lock.withLock { (lookups, hits) }
+    private let shards: [Shard]
+    /// The most entries kept, over all shards.
+    public let capacity: Int
+
+    /// - Parameters:
+    ///   - capacity: entries kept over all shards (each shard holds an equal part).
+    ///   - shards: lock domains; a power of two.
+    public init(capacity: Int = 100_000, shards: Int = 16) {
+        let count = max(1, shards)
+        self.capacity = capacity
+        self.shards = (0..<count).map { _ in Shard(capacity: max(1, capacity / count)) }
+    }
+
+    private func shard(_ key: Key) -> Shard {
+        shards[Int(UInt(bitPattern: key.hashValue) % UInt(shards.count))]
+    }
+
+    func outcome(for problem: Subproblem, in scope: Scope) -> Outcome? {
+        let key = Key(scope: scope, problem: problem)
+        return shard(key).outcome(for: key)
     }
 
     func store(_ outcome: Outcome, for problem: Subproblem, in scope: Scope) {
         precondition(!outcome.cycle && !outcome.dependsOnPath, "cycle-dependent outcomes must never be cached")
-        lock.withLock {
-            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[Key(scope: scope, problem: problem)] = outcome
+        let key = Key(scope: scope, problem: problem)
+        shard(key).store(outcome, for: key)
+    }
+
+    /// Lookups so far and how many found an answer (the hit ratio is `hits / lookups`).
+    public var statistics: (lookups: UInt64, hits: UInt64) {
+        shards.reduce((lookups: UInt64(0), hits: UInt64(0))) { total, shard in
+            let (lookups, hits) = shard.lock.withLock { (shard.lookups, shard.hits) }
+            return (total.lookups &+ lookups, total.hits &+ hits)
         }
     }
 
     /// The number of cached outcomes.
-    public var count: Int { lock.withLock { entries.count } }
+    public var count: Int { shards.reduce(0) { total, shard in total + shard.lock.withLock { shard.keys.count } } }
 }

@@ -117,6 +117,16 @@ public final class LMDBTupleStore: TupleStore, @unchecked Sendable {
         }
     }
 
+    public func latestModelID(store: String) throws(StoreError) -> String {
+        let id = try typed {
+            try readTables { reader in
+                try TupleTables.latestModelID(store: TupleTables.storeRecord(id: store, in: reader).number, in: reader)
+            }
+        }
+        guard let id else { throw StoreError(.modelNotFound, "store '\(store)' has no authorization model") }
+        return id
+    }
+
     public func listModels(store: String) throws(StoreError) -> [StoredModel] {
         try typed {
             try readTables { reader in

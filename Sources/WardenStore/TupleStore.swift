@@ -33,6 +33,9 @@ public protocol TupleStore: Sendable {
     func model(id: String, store: String) throws(StoreError) -> StoredModel
     /// The store's models, newest first.
     func listModels(store: String) throws(StoreError) -> [StoredModel]
+    /// The id of the store's newest model, reading no model's JSON.
+    /// - Throws: ``StoreError`` `.modelNotFound` when the store has none.
+    func latestModelID(store: String) throws(StoreError) -> String
 
     /// Runs `body` on one consistent snapshot of `store`. The snapshot must not escape `body`.
     /// - Throws: ``StoreError``, or what `body` throws.

@@ -96,6 +96,17 @@ enum TupleTables {
         }
     }
 
+    /// The newest model's id: the greatest key under the store (ids are ULIDs, so key order is age), read
+    /// without copying any model's JSON.
+    static func latestModelID(store: UInt32, in reader: some OrderedKeyValueReader) throws(StoreError) -> String? {
+        var newest: [UInt8]?
+        try reader.scan(prefix: KeyLayout.prefix(store: store), from: nil, in: .models) { key, _ in
+            newest = Array(key.dropFirst(4))
+            return true
+        }
+        return newest.map { String(decoding: $0, as: UTF8.self) }
+    }
+
     // MARK: Revisions
 
     static func revision(store: UInt32, in reader: some OrderedKeyValueReader) throws(StoreError) -> Revision {

@@ -56,6 +56,14 @@ public final class MemoryTupleStore: TupleStore, @unchecked Sendable {
         return try TupleTables.model(id: id, store: TupleTables.storeRecord(id: store, in: tables).number, in: tables)
     }
 
+    public func latestModelID(store: String) throws(StoreError) -> String {
+        let tables = current()
+        guard let id = try TupleTables.latestModelID(store: TupleTables.storeRecord(id: store, in: tables).number, in: tables) else {
+            throw StoreError(.modelNotFound, "store '\(store)' has no authorization model")
+        }
+        return id
+    }
+
     public func listModels(store: String) throws(StoreError) -> [StoredModel] {
         let tables = current()
         return try TupleTables.listModels(store: TupleTables.storeRecord(id: store, in: tables).number, in: tables)

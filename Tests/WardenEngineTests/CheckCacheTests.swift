@@ -1,0 +1,64 @@
+import Testing
+import WardenModel
+
+@testable import WardenEngine
+
+/// The cross-request cache alone: bounded, evicting with CLOCK instead of emptying itself, and shared by threads.
+@Suite("Check cache")
+struct CheckCacheTests {
+    static func problem(_ index: Int) -> Subproblem {
+        Subproblem(object: ObjectRef(type: "doc", id: "d\(index)"), relation: "viewer", user: .object(ObjectRef(type: "user", id: "anne")))
+    }
+
+    static let scope = CheckCache.Scope(store: "s", model: "m", version: 1)
+
+    @Test("a full cache evicts one entry at a time, and an entry in use survives the sweep")
+    func clockEviction() {
+        let cache = CheckCache(capacity: 8, shards: 1)
+        for index in 0..<8 { cache.store(.yes, for: Self.problem(index), in: Self.scope) }
+        #expect(cache.count == 8)
+        // Entry 3 is used; the next insertions evict the unused ones, not it, and never empty the cache.
+        for index in 8..<15 {
+            #expect(cache.outcome(for: Self.problem(3), in: Self.scope) == .yes)
+            cache.store(.no, for: Self.problem(index), in: Self.scope)
+            #expect(cache.count == 8)
+        }
+        #expect(cache.outcome(for: Self.problem(3), in: Self.scope) == .yes)
+        #expect(cache.outcome(for: Self.problem(14), in: Self.scope) == .no)
+        #expect(cache.outcome(for: Self.problem(0), in: Self.scope) == nil)
+        let (lookups, hits) = cache.statistics
+        #expect(lookups == 10)
+        #expect(hits == 9)
+    }
+
+    @Test("another version is another key: nothing stale is served")
+    func versionIsPartOfTheKey() {
+        let cache = CheckCache(capacity: 64)
+        cache.store(.yes, for: Self.problem(1), in: Self.scope)
+        #expect(cache.outcome(for: Self.problem(1), in: CheckCache.Scope(store: "s", model: "m", version: 2)) == nil)
+        #expect(cache.outcome(for: Self.problem(1), in: CheckCache.Scope(store: "t", model: "m", version: 1)) == nil)
+        #expect(cache.outcome(for: Self.problem(1), in: Self.scope) == .yes)
+    }
+
+    @Test("threads storing and reading at once keep the bound and every answer they read is one that was stored")
+    func concurrentUse() async {
+        let cache = CheckCache(capacity: 1_000, shards: 16)
+        await withTaskGroup(of: Bool.self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    var consistent = true
+                    for index in 0..<20_000 {
+                        let problem = Self.problem((index * 7 + worker) % 3_000)
+                        let expected: Outcome = (index * 7 + worker) % 3_000 % 2 == 0 ? .yes : .no
+                        if let found = cache.outcome(for: problem, in: Self.scope), found != expected { consistent = false }
+                        cache.store(expected, for: problem, in: Self.scope)
+                    }
+                    return consistent
+                }
+            }
+            for await consistent in group { #expect(consistent) }
+        }
+        #expect(cache.count <= 1_000)
+        #expect(cache.count > 900)
+    }
+}
