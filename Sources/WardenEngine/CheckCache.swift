@@ -27,12 +27,27 @@ public final class CheckCache: @unchecked Sendable {
         var problem: Subproblem
     }
 
+    /// A key with its hash computed once, outside any lock: the shard is chosen by it, and the shard's dictionary
+    /// hashes only this integer while the lock is held.
+    struct HashedKey: Hashable {
+        let key: Key
+        let hash: Int
+
+        init(_ key: Key) {
+            self.key = key
+            hash = key.hashValue
+        }
+
+        static func == (lhs: HashedKey, rhs: HashedKey) -> Bool { lhs.hash == rhs.hash && lhs.key == rhs.key }
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+    }
+
     /// One lock's worth of the cache: a slot array swept by the CLOCK hand, and an index into it.
     final class Shard: @unchecked Sendable {
         let lock = NSLock()
         let capacity: Int
-        var index: [Key: Int] = [:]
-        var keys: [Key] = []
+        var index: [HashedKey: Int] = [:]
+        var keys: [HashedKey] = []
         var outcomes: [Outcome] = []
         var referenced: [Bool] = []
         var hand = 0
@@ -43,7 +58,7 @@ public final class CheckCache: @unchecked Sendable {
             self.capacity = capacity
         }
 
-        func outcome(for key: Key) -> Outcome? {
+        func outcome(for key: HashedKey) -> Outcome? {
             lock.withLock {
                 lookups &+= 1
                 guard let slot = index[key] else { return nil }
@@ -53,7 +68,7 @@ public final class CheckCache: @unchecked Sendable {
             }
         }
 
-        func store(_ outcome: Outcome, for key: Key) {
+        func store(_ outcome: Outcome, for key: HashedKey) {
             lock.withLock {
                 if let slot = index[key] {
                     outcomes[slot] = outcome
@@ -88,24 +103,24 @@ public final class CheckCache: @unchecked Sendable {
     /// - Parameters:
     ///   - capacity: entries kept over all shards (each shard holds an equal part).
     ///   - shards: lock domains; a power of two.
-    public init(capacity: Int = 100_000, shards: Int = 16) {
+    public init(capacity: Int = 100_000, shards: Int = 64) {
         let count = max(1, shards)
         self.capacity = capacity
         self.shards = (0..<count).map { _ in Shard(capacity: max(1, capacity / count)) }
     }
 
-    private func shard(_ key: Key) -> Shard {
-        shards[Int(UInt(bitPattern: key.hashValue) % UInt(shards.count))]
+    private func shard(_ key: HashedKey) -> Shard {
+        shards[Int(UInt(bitPattern: key.hash) % UInt(shards.count))]
     }
 
     func outcome(for problem: Subproblem, in scope: Scope) -> Outcome? {
-        let key = Key(scope: scope, problem: problem)
+        let key = HashedKey(Key(scope: scope, problem: problem))
         return shard(key).outcome(for: key)
     }
 
     func store(_ outcome: Outcome, for problem: Subproblem, in scope: Scope) {
         precondition(!outcome.cycle && !outcome.dependsOnPath, "cycle-dependent outcomes must never be cached")
-        let key = Key(scope: scope, problem: problem)
+        let key = HashedKey(Key(scope: scope, problem: problem))
         shard(key).store(outcome, for: key)
     }
 
