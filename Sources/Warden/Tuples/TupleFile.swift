@@ -47,7 +47,7 @@ public enum TupleFile {
     static func parseListWithLines(_ text: String, file: String) throws(Failure) -> [(line: Int, tuple: RelationshipTuple)] {
         let node: Node?
         do {
-            node = try SafeYAML.compose(text)
+            node = try SafeYAML.compose(text, typedScalars: false)
         } catch {
             throw Failure(file: file, line: error.line > 0 ? error.line : nil, message: error.message)
         }

@@ -20,10 +20,15 @@ public enum SafeYAML {
     /// Composes one YAML document. Aliases are resolved by sharing, so the tree may be far larger than the text;
     /// a tree with more nodes than the text has bytes (only aliases make one) is refused before anything walks it.
     /// - Throws: ``Problem`` for a syntax error (at its line and column) or an expanding alias.
-    public static func compose(_ text: String) throws(Problem) -> Node? {
+    /// - Parameter typedScalars: resolve plain scalars' YAML tags (bool, int, null…) as Yams does, for readers
+    ///   that decode through Yams (tenant files). Readers that type scalars themselves (`JSONValue(yaml:)`, as
+    ///   store and tuple files do) pass false: resolving a tag runs a regular expression per scalar, and Yams'
+    ///   duplicate-key check hashes every key through it, which was most of the time spent loading a large store
+    ///   file. Duplicate keys are still refused.
+    public static func compose(_ text: String, typedScalars: Bool = true) throws(Problem) -> Node? {
         let node: Node?
         do {
-            node = try Yams.compose(yaml: text)
+            node = try Yams.compose(yaml: text, typedScalars ? .default : .basic)
         } catch let error as YamlError {
             throw problem(error)
         } catch {
