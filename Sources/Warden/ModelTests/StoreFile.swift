@@ -75,7 +75,7 @@ public struct StoreFile: Sendable {
         func fail(_ message: String) -> Failure { Failure(file: path, message: message) }
         let document: JSONValue
         do {
-            guard let node = try SafeYAML.compose(text, typedScalars: false) else { throw fail("the file is empty") }
+            guard let node = try SafeYAML.tree(text) else { throw fail("the file is empty") }
             if let unknown = StoreFileSchema.store.firstUnknownKey(in: node) {
                 throw Failure(file: path, message: unknown.message, line: unknown.line, column: unknown.column)
             }

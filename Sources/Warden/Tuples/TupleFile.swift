@@ -45,19 +45,19 @@ public enum TupleFile {
 
     /// A YAML or JSON list of tuples, each with the line its entry starts on.
     static func parseListWithLines(_ text: String, file: String) throws(Failure) -> [(line: Int, tuple: RelationshipTuple)] {
-        let node: Node?
+        let node: YAMLTree?
         do {
-            node = try SafeYAML.compose(text, typedScalars: false)
+            node = try SafeYAML.tree(text)
         } catch {
             throw Failure(file: file, line: error.line > 0 ? error.line : nil, message: error.message)
         }
         guard let node else { return [] }
-        guard case .sequence(let entries) = node else {
+        guard case .sequence(let entries, _, _) = node else {
             throw Failure(file: file, line: 1, message: "expected a list of tuples")
         }
         var tuples: [(line: Int, tuple: RelationshipTuple)] = []
         for entry in entries {
-            let line = entry.mark?.line ?? 1
+            let line = entry.line > 0 ? entry.line : 1
             do {
                 tuples.append((line, try tuple(from: JSONValue(yaml: entry))))
             } catch let error as Diagnostic {

@@ -6,20 +6,28 @@ extension JSONValue {
     /// Converts a YAML node with YAML 1.2 core-schema typing of plain scalars.
     /// - Throws: ``Diagnostic`` for aliases and non-scalar mapping keys.
     public init(yaml node: Node) throws(Diagnostic) {
-        switch node {
-        case .scalar(let scalar):
-            self = scalar.style == .plain ? Self.plainScalar(scalar.string) : .string(scalar.string)
-        case .sequence(let sequence):
+        try self.init(yaml: YAMLTree(node))
+    }
+
+    /// Converts a composed YAML tree with YAML 1.2 core-schema typing of plain scalars.
+    /// - Throws: ``Diagnostic`` for aliases and non-scalar mapping keys.
+    public init(yaml tree: YAMLTree) throws(Diagnostic) {
+        switch tree {
+        case .scalar(let text, let plain, _, _):
+            self = plain ? Self.plainScalar(text) : .string(text)
+        case .sequence(let elements, _, _):
             var values: [JSONValue] = []
-            for element in sequence { values.append(try JSONValue(yaml: element)) }
+            values.reserveCapacity(elements.count)
+            for element in elements { values.append(try JSONValue(yaml: element)) }
             self = .array(values)
-        case .mapping(let mapping):
+        case .mapping(let pairs, _, _):
             var members: [(String, JSONValue)] = []
-            for (key, value) in mapping {
-                guard case .scalar(let keyScalar) = key else {
+            members.reserveCapacity(pairs.count)
+            for pair in pairs {
+                guard case .scalar(let key, _, _, _) = pair.key else {
                     throw Diagnostic(kind: .invalidJSON, message: "mapping keys must be scalars")
                 }
-                members.append((keyScalar.string, try JSONValue(yaml: value)))
+                members.append((key, try JSONValue(yaml: pair.value)))
             }
             self = .object(members)
         case .alias:

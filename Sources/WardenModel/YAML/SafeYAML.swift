@@ -44,6 +44,14 @@ public enum SafeYAML {
         return node
     }
 
+    /// Composes one YAML document into a ``YAMLTree``: straight from the bytes when it is in ``BlockYAML``'s
+    /// block-style subset (large store and tuple files), else through Yams (without tag resolution, as
+    /// `compose(_:typedScalars: false)`), with the same tree, positions and errors either way.
+    public static func tree(_ text: String) throws(Problem) -> YAMLTree? {
+        if let fast = BlockYAML.compose(text) { return fast }
+        return try compose(text, typedScalars: false).map(YAMLTree.init)
+    }
+
     /// Whether the tree has at most `budget` nodes; stops counting as soon as it has more.
     private static func fits(_ node: Node, _ budget: inout Int) -> Bool {
         budget -= 1

@@ -14,23 +14,28 @@ public indirect enum YAMLShape: Sendable {
 
     /// The first unknown key in `node`, at its position (1-based).
     public func firstUnknownKey(in node: Node) -> SafeYAML.Problem? {
-        switch (self, node) {
-        case (.mapping(let what, let keys), .mapping(let mapping)):
-            for (key, value) in mapping {
-                let name = key.string ?? ""
+        firstUnknownKey(in: YAMLTree(node))
+    }
+
+    /// The first unknown key in `tree`, at its position (1-based).
+    public func firstUnknownKey(in tree: YAMLTree) -> SafeYAML.Problem? {
+        switch (self, tree) {
+        case (.mapping(let what, let keys), .mapping(let pairs, _, _)):
+            for pair in pairs {
+                let name = pair.key.string ?? ""
                 guard let inner = keys[name] else {
                     return SafeYAML.Problem(
-                        line: key.mark?.line ?? 0, column: key.mark?.column ?? 0,
+                        line: pair.key.line, column: pair.key.column,
                         message: "unknown key '\(name)' in \(what) (known keys: \(keys.keys.sorted().joined(separator: ", ")))")
                 }
-                if let found = inner.firstUnknownKey(in: value) { return found }
+                if let found = inner.firstUnknownKey(in: pair.value) { return found }
             }
-        case (.mappingOfAny(let inner), .mapping(let mapping)):
-            for (_, value) in mapping {
-                if let found = inner.firstUnknownKey(in: value) { return found }
+        case (.mappingOfAny(let inner), .mapping(let pairs, _, _)):
+            for pair in pairs {
+                if let found = inner.firstUnknownKey(in: pair.value) { return found }
             }
-        case (.sequence(let inner), .sequence(let sequence)):
-            for element in sequence {
+        case (.sequence(let inner), .sequence(let elements, _, _)):
+            for element in elements {
                 if let found = inner.firstUnknownKey(in: element) { return found }
             }
         default:
