@@ -52,12 +52,19 @@ public final class Warden: Sendable {
 }
 
 /// Compiled models by (store, model id): models are immutable, so a compiled one is reused for the process's life.
-/// Also remembers each store's newest model id with the data version it was read at, so a check need not list
-/// models while nothing has been written.
+/// Also remembers, per store, the newest model id and the store's revision, each with the data version it was
+/// read at: while nothing has been written, a check neither lists models nor opens a transaction to find its
+/// cache key.
 final class CompiledModelCache: @unchecked Sendable {
+    private struct Key: Hashable {
+        var store: String
+        var id: String
+    }
+
     private let lock = NSLock()
-    private var models: [String: CompiledModel] = [:]
+    private var models: [Key: CompiledModel] = [:]
     private var latest: [String: (id: String, version: UInt64)] = [:]
+    private var revisions: [String: (revision: UInt64, version: UInt64)] = [:]
 
     func latestID(store: String, version: UInt64) -> String? {
         lock.withLock { latest[store].flatMap { $0.version == version ? $0.id : nil } }
@@ -67,12 +74,24 @@ final class CompiledModelCache: @unchecked Sendable {
         lock.withLock { latest[store] = (id, version) }
     }
 
+    /// The store's revision as a snapshot at data version `version` saw it, if one did.
+    func revision(store: String, version: UInt64) -> UInt64? {
+        lock.withLock { revisions[store].flatMap { $0.version == version ? $0.revision : nil } }
+    }
+
+    func setRevision(_ revision: UInt64, store: String, version: UInt64) {
+        lock.withLock {
+            if let known = revisions[store], known.version >= version { return }
+            revisions[store] = (revision, version)
+        }
+    }
+
     func known(store: String, id: String) -> CompiledModel? {
-        lock.withLock { models["\(store.utf8.count):\(store)\(id)"] }
+        lock.withLock { models[Key(store: store, id: id)] }
     }
 
     func model(store: String, id: String, _ make: () throws -> CompiledModel) rethrows -> CompiledModel {
-        let key = "\(store.utf8.count):\(store)\(id)"
+        let key = Key(store: store, id: id)
         if let known = lock.withLock({ models[key] }) { return known }
         let compiled = try make()
         lock.withLock { models[key] = compiled }

@@ -3,8 +3,9 @@ import WardenStore
 
 /// A bounded cache of check outcomes shared across requests.
 ///
-/// Keys hold the store, model id and **data version**, so a write (which moves the version) makes every older entry
-/// unreachable: no stale "yes" survives a write, and nothing needs invalidating. Only outcomes free of cycles and
+/// Keys hold the store, model id and the **store's revision**, so a write to the store (which moves its revision)
+/// makes every older entry of that store unreachable: no stale "yes" survives a write, nothing needs invalidating,
+/// and a write to one store leaves every other store's entries valid. Only outcomes free of cycles and
 /// errors are stored, and requests with context or contextual tuples bypass the cache (their answers depend on
 /// more than the key holds). Keys are structured values compared field by field, never concatenated strings.
 ///
@@ -14,8 +15,8 @@ import WardenStore
 ///
 /// `Sendable`; share one per process.
 public final class CheckCache: @unchecked Sendable {
-    /// Where an outcome is valid: one store and model, at one data version (``TupleSnapshot/version``, which
-    /// every commit moves).
+    /// Where an outcome is valid: one store and model, at one revision of the store (``TupleSnapshot/revision``,
+    /// which every write to the store moves).
     struct Scope: Hashable {
         var store: String
         var model: String

@@ -99,13 +99,13 @@ public struct CheckEngine: Sendable {
         return CheckResult(allowed: allowed, explanation: walk.explanation?.root, depth: walk.deepest)
     }
 
-    /// The cached answer to `request` at data `version`, without opening a snapshot, when the request is
-    /// cacheable (no context, no contextual tuples) and the cache holds it. Pass the store's
-    /// ``TupleStore/currentVersion``: an equal version means the data has not changed since the answer was found.
-    public func cachedResult(for request: CheckRequest, model: CompiledModel, storeID: String, version: UInt64) -> CheckResult? {
+    /// The cached answer to `request` at the store's `revision`, without opening a snapshot, when the request is
+    /// cacheable (no context, no contextual tuples) and the cache holds it. Pass the revision a snapshot of the
+    /// store would see now: an equal revision means the store's tuples have not changed since the answer was found.
+    public func cachedResult(for request: CheckRequest, model: CompiledModel, storeID: String, revision: UInt64) -> CheckResult? {
         guard let cache, request.context == nil, request.contextualTuples.isEmpty else { return nil }
         let problem = Subproblem(object: request.object, relation: request.relation, user: request.user)
-        let scope = CheckCache.Scope(store: storeID, model: model.id, version: version)
+        let scope = CheckCache.Scope(store: storeID, model: model.id, version: revision)
         return cache.outcome(for: problem, in: scope).map { CheckResult(allowed: $0.allowed, explanation: nil) }
     }
 
@@ -147,7 +147,7 @@ public struct CheckEngine: Sendable {
     ) -> Walk<Snapshot> {
         let scope: CheckCache.Scope? =
             if let storeID, context == nil, cache != nil {
-                CheckCache.Scope(store: storeID, model: model.id, version: snapshot.version)
+                CheckCache.Scope(store: storeID, model: model.id, version: snapshot.revision.rawValue)
             } else {
                 nil
             }

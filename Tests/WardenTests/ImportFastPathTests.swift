@@ -106,3 +106,4 @@ struct ImportFastPathTests {
         #expect(consumed == [1, 2])
     }
 }
+
