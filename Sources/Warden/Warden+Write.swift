@@ -71,24 +71,28 @@ extension Warden {
                 }
             })
         let size = batchSize
+        let store = store
+        let tupleStore = tuples
         try Pipeline.run(
-            produce: { (emit: ([RelationshipTuple]) throws -> Void) in
+            produce: { (emit: (PreparedWrites) throws -> Void) in
                 var batch: [RelationshipTuple] = []
                 batch.reserveCapacity(min(size, 100_000))
+                // Keys are encoded and sorted here, so the writing thread only writes.
+                func flush() throws {
+                    try emit(try tupleStore.prepare(WriteBatch(writes: batch, onDuplicate: onDuplicate), store: store))
+                    batch.removeAll(keepingCapacity: true)
+                }
                 for source in files {
                     try source.forEach { _, tuple in
                         batch.append(tuple)
-                        if batch.count >= size {
-                            try emit(batch)
-                            batch.removeAll(keepingCapacity: true)
-                        }
+                        if batch.count >= size { try flush() }
                     }
                 }
-                if !batch.isEmpty { try emit(batch) }
+                if !batch.isEmpty { try flush() }
             },
-            consume: { batch in
-                let outcome = try tuples.apply(WriteBatch(writes: batch, onDuplicate: onDuplicate), store: store)
-                summary.read += batch.count
+            consume: { prepared in
+                let outcome = try tuples.apply(prepared, store: store)
+                summary.read += prepared.writeCount
                 summary.written += outcome.written
                 progress(summary)
             })

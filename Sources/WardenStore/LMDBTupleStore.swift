@@ -165,6 +165,22 @@ public final class LMDBTupleStore: TupleStore, @unchecked Sendable {
         try typed { try readTables { reader in try reader.get(Array(name.utf8), in: .documents) } }
     }
 
+    /// Encodes, sorts and checks `batch` for `store` outside any write transaction (see ``apply(_:store:)-(PreparedWrites,_)``):
+    /// an import prepares the next batch on one core while this one commits on the other.
+    public func prepare(_ batch: WriteBatch, store: String) throws(StoreError) -> PreparedWrites {
+        let number = try typed { try readTables { reader in try TupleTables.storeRecord(id: store, in: reader).number } }
+        return try TupleTables.prepare(batch, store: number)
+    }
+
+    /// Applies a batch prepared for `store`; refuses it if the store was deleted (or replaced) since.
+    public func apply(_ prepared: PreparedWrites, store: String) throws(StoreError) -> WriteOutcome {
+        try writeTables { writer throws(StoreError) in
+            let number = try TupleTables.storeRecord(id: store, in: writer).number
+            guard number == prepared.store else { throw StoreError(.storeNotFound, "store '\(store)' not found") }
+            return try TupleTables.apply(prepared, now: Date(), in: writer)
+        }
+    }
+
     public func apply(_ batch: WriteBatch, store: String) throws(StoreError) -> WriteOutcome {
         try writeTables { writer throws(StoreError) in
             let number = try TupleTables.storeRecord(id: store, in: writer).number

@@ -7,6 +7,12 @@ extension TupleTables {
     static func apply(
         _ batch: WriteBatch, store: UInt32, now: Date, in writer: some KeyValueWriter
     ) throws(StoreError) -> WriteOutcome {
+        try apply(prepare(batch, store: store), now: now, in: writer)
+    }
+
+    /// The batch's keys encoded and sorted, and repetitions refused: the part of a write that needs no
+    /// transaction, so an import prepares the next batch while the previous one commits.
+    static func prepare(_ batch: WriteBatch, store: UInt32) throws(StoreError) -> PreparedWrites {
         let deleteKeys = try batch.deletes.map { key throws(StoreError) in try KeyLayout.forwardKey(store: store, key) }
         let encoded = try batch.writes.map { tuple throws(StoreError) in
             (forward: try KeyLayout.forwardKey(store: store, tuple.key), condition: try KeyLayout.encodeCondition(tuple.condition))
@@ -17,6 +23,20 @@ extension TupleTables {
             return a.lexicographicallyPrecedes(b) || (left < right && a == b)
         }
         try rejectDuplicates(in: batch, deleteKeys: deleteKeys, writeKeys: encoded.map(\.forward), writeOrder: byForward)
+        let reverse = try batch.writes.indices.map { index throws(StoreError) in
+            (key: try KeyLayout.reverseKey(store: store, batch.writes[index].key), index: index)
+        }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        return PreparedWrites(
+            batch: batch, store: store, deleteKeys: deleteKeys, encoded: encoded, byForward: byForward, reverse: reverse)
+    }
+
+    /// Applies a prepared batch (see ``prepare(_:store:)``) inside one write transaction.
+    static func apply(_ prepared: PreparedWrites, now: Date, in writer: some KeyValueWriter) throws(StoreError) -> WriteOutcome {
+        let batch = prepared.batch
+        let store = prepared.store
+        let deleteKeys = prepared.deleteKeys
+        let encoded = prepared.encoded
+        let byForward = prepared.byForward
         let current = try revision(store: store, in: writer)
         let next = current.rawValue + 1
         let time = now.milliseconds
@@ -66,10 +86,7 @@ extension TupleTables {
                     + "'\(tuple.key.relation)', object: '\(tuple.key.object)': tuple to be written already existed"
                     + (batch.onDuplicate == .ignore ? " with a different condition" : ""))
         }
-        let reverse = try batch.writes.indices.filter { !skipped[$0] }.map { index throws(StoreError) in
-            (key: try KeyLayout.reverseKey(store: store, batch.writes[index].key), index: index)
-        }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
-        for entry in reverse {
+        for entry in prepared.reverse where !skipped[entry.index] {
             try writer.put(entry.key, encoded[entry.index].condition, in: .reverse)
         }
         for index in encoded.indices where !skipped[index] {
@@ -104,4 +121,19 @@ extension TupleTables {
         throw StoreError(
             .duplicateInBatch, "duplicate tuple in write: user: '\(key.user)', relation: '\(key.relation)', object: '\(key.object)'")
     }
+}
+
+/// A write batch whose keys are encoded and sorted and whose repetitions are refused, ready for a transaction on
+/// the store it was prepared for.
+public struct PreparedWrites: Sendable {
+    let batch: WriteBatch
+    /// The store's number when prepared; applying checks it still names the same store.
+    let store: UInt32
+    let deleteKeys: [[UInt8]]
+    let encoded: [(forward: [UInt8], condition: [UInt8])]
+    let byForward: [Int]
+    let reverse: [(key: [UInt8], index: Int)]
+
+    /// Tuples the batch writes.
+    public var writeCount: Int { batch.writes.count }
 }
