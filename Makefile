@@ -2,13 +2,14 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: deps sdk build test run bench clean
+.PHONY: deps sdk build test run bench bench-check clean
 
-# Installs the system packages Warden links against (LMDB) and curl (make run asks the server with it) when missing.
+# Installs the system packages Warden links against (LMDB), curl (make run asks the server with it) and openssl
+# (the TLS test makes its certificate with it) when missing.
 deps:
-	@if [ ! -f /usr/include/lmdb.h ] || ! command -v curl >/dev/null; then \
-		echo "installing liblmdb-dev and curl"; \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq liblmdb-dev pkg-config curl; \
+	@if [ ! -f /usr/include/lmdb.h ] || ! command -v curl >/dev/null || ! command -v openssl >/dev/null; then \
+		echo "installing liblmdb-dev, curl and openssl"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq liblmdb-dev pkg-config curl openssl; \
 	fi
 
 build: deps
@@ -35,6 +36,10 @@ run: deps
 # Benchmarks (package-benchmark, a separate package so `swift test` never builds it).
 bench: deps
 	cd Benchmarks && $(SWIFT) package benchmark
+
+# The check benchmarks against the figures recorded in Benchmarks/Thresholds: exits 1 on a regression.
+bench-check: deps
+	Benchmarks/thresholds.sh check
 
 clean:
 	rm -rf .build Benchmarks/.build

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Checks the check benchmarks against the p90 figures recorded in Benchmarks/Thresholds (25% time tolerance, not
+# one allocation more), or records them anew with `update`. The throughput benchmarks are ratios measured side by
+# side and vary too much between runs on a shared machine to gate on.
+#
+#   Benchmarks/thresholds.sh [check|update]
+set -euo pipefail
+cd "$(dirname "$0")"
+case "${1:-check}" in
+  check)
+    swift package --disable-sandbox benchmark thresholds check --target CheckBenchmarks --skip "Throughput.*" \
+      --path "$PWD/Thresholds" --no-progress ;;
+  update)
+    swift package --disable-sandbox --allow-writing-to-package-directory benchmark thresholds update \
+      --target CheckBenchmarks --skip "Throughput.*" --no-progress
+    # package-benchmark 1.38 writes names with spaces turned into '_' but reads them as they are: name the files as
+    # they are read (the benchmark names hold no '_').
+    for file in Thresholds/*_*; do mv "$file" "${file//_/ }"; done ;;
+  *) echo "usage: $0 [check|update]" >&2; exit 2 ;;
+esac
