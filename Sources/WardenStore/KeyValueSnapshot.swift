@@ -14,6 +14,13 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
         self.revision = try TupleTables.revision(store: store, in: reader)
     }
 
+    /// A snapshot whose store's revision key the caller already holds.
+    init(reader: Reader, store: UInt32, revisionKey: [UInt8]) throws(StoreError) {
+        self.reader = reader
+        self.store = store
+        self.revision = try TupleTables.revision(key: revisionKey, in: reader)
+    }
+
     public func tuple(_ key: TupleKey) throws(StoreError) -> RelationshipTuple? {
         let forward = try KeyLayout.forwardKey(store: store, key)
         return try reader.withValue(forward, in: .forward) { value throws(StoreError) in

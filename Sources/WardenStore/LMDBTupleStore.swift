@@ -16,7 +16,7 @@ public final class LMDBTupleStore: TupleStore, @unchecked Sendable {
     /// Store id → (number, the data version at which the store record was last seen). A read whose snapshot has
     /// that version skips the record lookup; any commit anywhere makes the next read look again.
     private let numbersLock = NSLock()
-    private var numbers: [String: (number: UInt32, version: UInt64)] = [:]
+    private var numbers: [String: (number: UInt32, version: UInt64, revisionKey: [UInt8])] = [:]
 
     /// Opens (creating when needed) the store in directory `path`.
     /// - Throws: ``StoreError`` `.corrupted` when the directory holds a damaged or foreign data file, `.storage`
@@ -139,13 +139,15 @@ public final class LMDBTupleStore: TupleStore, @unchecked Sendable {
         try readTables { reader in
             let version = reader.version
             let number: UInt32
+            let revisionKey: [UInt8]
             if let known = numbersLock.withLock({ numbers[store] }), known.version == version {
-                number = known.number
+                (number, revisionKey) = (known.number, known.revisionKey)
             } else {
                 number = try TupleTables.storeRecord(id: store, in: reader).number
-                numbersLock.withLock { numbers[store] = (number, version) }
+                revisionKey = KeyLayout.metaKey(store: number, "revision")
+                numbersLock.withLock { numbers[store] = (number, version, revisionKey) }
             }
-            return try body(try KeyValueSnapshot(reader: reader, store: number))
+            return try body(try KeyValueSnapshot(reader: reader, store: number, revisionKey: revisionKey))
         }
     }
 

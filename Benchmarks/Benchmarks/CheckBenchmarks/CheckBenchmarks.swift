@@ -66,10 +66,11 @@ let benchmarks: @Sendable () -> Void = {
     }
     let nested = CheckRequest(user: .object(ObjectRef(type: "user", id: "deep")), relation: "viewer", object: ObjectRef(type: "folder", id: "f0"))
 
-    // Checked against Benchmarks/Thresholds (`make bench-check`): p90 time may be 25% above the recorded figure
-    // (this machine's run-to-run noise is about 10%), and not one allocation more.
+    // Checked against Benchmarks/Thresholds (`make bench-check`): not one allocation more, and p90 time at most
+    // double the recorded figure (p90 on this shared 2-core machine moves by up to 85% between runs, so time
+    // catches only gross regressions; allocations are exact).
     let thresholds: [BenchmarkMetric: BenchmarkThresholds] = [
-        .wallClock: .init(relative: [.p90: 25.0]), .mallocCountTotal: .init(absolute: [.p90: 0]),
+        .wallClock: .init(relative: [.p90: 100.0]), .mallocCountTotal: .init(absolute: [.p90: 0]),
     ]
     let configuration = Benchmark.Configuration(
         metrics: [.wallClock, .mallocCountTotal], timeUnits: .nanoseconds, maxDuration: .seconds(3), thresholds: thresholds)
