@@ -76,10 +76,13 @@ public struct ModelTestRunner {
     ) {
         for check in test.checks {
             for (relation, expected) in check.assertions {
-                var label = "Check(user=\(check.user),relation=\(relation),object=\(check.object)"
-                if let context = check.context { label += ", context=\(context.compact)" }
-                if !contextual.isEmpty { label += ", as contextual tuples" }
-                label += ")"
+                // Named only when it fails: thousands of passing checks build no label.
+                func label() -> String {
+                    var label = "Check(user=\(check.user),relation=\(relation),object=\(check.object)"
+                    if let context = check.context { label += ", context=\(context.compact)" }
+                    if !contextual.isEmpty { label += ", as contextual tuples" }
+                    return label + ")"
+                }
                 let got: String
                 do {
                     let request = CheckRequest(
@@ -92,7 +95,7 @@ public struct ModelTestRunner {
                 }
                 let passed = got == String(expected)
                 result.checks.add(passed)
-                if !passed { result.failures.append("\(label): expected=\(expected), got=\(got)") }
+                if !passed { result.failures.append("\(label()): expected=\(expected), got=\(got)") }
             }
         }
     }
