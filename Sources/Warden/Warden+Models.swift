@@ -15,20 +15,26 @@ extension Warden {
     /// The compiled model `id` of `store`, or its newest model when `id` is nil.
     /// - Throws: ``StoreError`` `.modelNotFound`; ``ModelError`` if stored JSON no longer decodes.
     public func model(store: String, id: String? = nil) throws -> CompiledModel {
-        let version = tuples.currentVersion
-        var wanted = id ?? models.latestID(store: store, version: version)
+        try model(store: store, id: id, version: tuples.currentVersion).model
+    }
+
+    /// The model (as ``model(store:id:)``) with the store's revision when a snapshot at `version` saw it: one
+    /// lookup for everything a check needs before it touches the data.
+    func model(store: String, id: String?, version: UInt64) throws -> (model: CompiledModel, revision: UInt64?) {
+        let known = models.lookup(store: store, modelID: id, version: version)
+        if let model = known.model { return (model, known.revision) }
+        var wanted = id ?? known.latestModelID
         if wanted == nil {
             // The data moved since the newest model was last looked up: find its id (keys only, no JSON).
             let latest = try tuples.latestModelID(store: store)
-            models.setLatestID(latest, store: store, version: version)
+            models.remember(latestModelID: latest, store: store, version: version)
             wanted = latest
         }
-        let modelID = wanted!
-        if let known = models.known(store: store, id: modelID) { return known }
-        let stored = try tuples.model(id: modelID, store: store)
-        return try models.model(store: store, id: stored.id) {
+        let stored = try tuples.model(id: wanted!, store: store)
+        let model = try models.model(store: store, id: stored.id) {
             CompiledModel(try ModelJSON.decode(text: stored.json), id: stored.id)
         }
+        return (model, known.revision)
     }
 
     /// The store's models, newest first.

@@ -8,15 +8,13 @@ extension Warden {
     public func check(
         _ request: CheckRequest, store: String, modelID: String? = nil, explain: Bool = false, deadline: ContinuousClock.Instant? = nil
     ) throws -> CheckResult {
-        let model = try self.model(store: store, id: modelID)
+        let (model, revision) = try self.model(store: store, id: modelID, version: tuples.currentVersion)
         // The cache is keyed by the store's revision: a write to another store leaves this one's answers valid.
-        if !explain, let revision = models.revision(store: store, version: tuples.currentVersion),
-            let cached = engine.cachedResult(for: request, model: model, storeID: store, revision: revision)
-        {
+        if !explain, let revision, let cached = engine.cachedResult(for: request, model: model, storeID: store, revision: revision) {
             return cached
         }
         return try tuples.read(store: store) { snapshot in
-            models.setRevision(snapshot.revision.rawValue, store: store, version: snapshot.version)
+            models.remember(revision: snapshot.revision.rawValue, store: store, version: snapshot.version)
             return try engine.check(request, model: model, snapshot: snapshot, storeID: store, explain: explain, deadline: deadline)
         }
     }

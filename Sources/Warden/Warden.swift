@@ -52,42 +52,60 @@ public final class Warden: Sendable {
 }
 
 /// Compiled models by (store, model id): models are immutable, so a compiled one is reused for the process's life.
-/// Also remembers, per store, the newest model id and the store's revision, each with the data version it was
-/// read at: while nothing has been written, a check neither lists models nor opens a transaction to find its
-/// cache key.
+/// Also remembers, per store, what was read at one data version — the newest model's id and the store's
+/// revision — so that while nothing has been written a check neither lists models nor opens a transaction to find
+/// its cache key, and learns all of it under one lock.
 final class CompiledModelCache: @unchecked Sendable {
     private struct Key: Hashable {
         var store: String
         var id: String
     }
 
+    /// What was read of one store at `version`; a fact from an older version is forgotten, not mixed in.
+    private struct StoreFacts {
+        var version: UInt64
+        var latestModelID: String?
+        var revision: UInt64?
+    }
+
+    /// What a check needs to know at a data version: the model it runs (if compiled), the newest model's id (if
+    /// known), and the store's revision (if a snapshot at this version saw it).
+    struct Lookup {
+        var model: CompiledModel?
+        var latestModelID: String?
+        var revision: UInt64?
+    }
+
     private let lock = NSLock()
     private var models: [Key: CompiledModel] = [:]
-    private var latest: [String: (id: String, version: UInt64)] = [:]
-    private var revisions: [String: (revision: UInt64, version: UInt64)] = [:]
+    private var facts: [String: StoreFacts] = [:]
 
-    func latestID(store: String, version: UInt64) -> String? {
-        lock.withLock { latest[store].flatMap { $0.version == version ? $0.id : nil } }
-    }
-
-    func setLatestID(_ id: String, store: String, version: UInt64) {
-        lock.withLock { latest[store] = (id, version) }
-    }
-
-    /// The store's revision as a snapshot at data version `version` saw it, if one did.
-    func revision(store: String, version: UInt64) -> UInt64? {
-        lock.withLock { revisions[store].flatMap { $0.version == version ? $0.revision : nil } }
-    }
-
-    func setRevision(_ revision: UInt64, store: String, version: UInt64) {
+    func lookup(store: String, modelID: String?, version: UInt64) -> Lookup {
         lock.withLock {
-            if let known = revisions[store], known.version >= version { return }
-            revisions[store] = (revision, version)
+            let known = facts[store].flatMap { $0.version == version ? $0 : nil }
+            let wanted = modelID ?? known?.latestModelID
+            return Lookup(
+                model: wanted.flatMap { models[Key(store: store, id: $0)] }, latestModelID: known?.latestModelID,
+                revision: known?.revision)
         }
     }
 
-    func known(store: String, id: String) -> CompiledModel? {
-        lock.withLock { models[Key(store: store, id: id)] }
+    func remember(latestModelID: String, store: String, version: UInt64) {
+        update(store, version) { $0.latestModelID = latestModelID }
+    }
+
+    func remember(revision: UInt64, store: String, version: UInt64) {
+        update(store, version) { $0.revision = revision }
+    }
+
+    private func update(_ store: String, _ version: UInt64, _ change: (inout StoreFacts) -> Void) {
+        lock.withLock {
+            var current = facts[store] ?? StoreFacts(version: version)
+            if current.version < version { current = StoreFacts(version: version) }
+            guard current.version == version else { return }
+            change(&current)
+            facts[store] = current
+        }
     }
 
     func model(store: String, id: String, _ make: () throws -> CompiledModel) rethrows -> CompiledModel {
