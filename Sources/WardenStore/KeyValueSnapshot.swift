@@ -8,13 +8,7 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
     public let revision: Revision
     public var version: UInt64 { reader.version }
 
-    init(reader: Reader, store: UInt32) throws(StoreError) {
-        self.reader = reader
-        self.store = store
-        self.revision = try TupleTables.revision(store: store, in: reader)
-    }
-
-    /// A snapshot whose store's revision key the caller already holds.
+    /// A snapshot of store `store`, whose revision key (``KeyLayout/metaKey(store:_:)``) the caller holds.
     init(reader: Reader, store: UInt32, revisionKey: [UInt8]) throws(StoreError) {
         self.reader = reader
         self.store = store

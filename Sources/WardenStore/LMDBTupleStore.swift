@@ -15,8 +15,7 @@ public final class LMDBTupleStore: TupleStore, @unchecked Sendable {
     private let ids = ULIDGenerator()
     /// Store id → (number, the data version at which the store record was last seen). A read whose snapshot has
     /// that version skips the record lookup; any commit anywhere makes the next read look again.
-    private let numbersLock = NSLock()
-    private var numbers: [String: (number: UInt32, version: UInt64, revisionKey: [UInt8])] = [:]
+    private let snapshots = SnapshotFactory()
 
     /// Opens (creating when needed) the store in directory `path`.
     /// - Throws: ``StoreError`` `.corrupted` when the directory holds a damaged or foreign data file, `.storage`
@@ -97,7 +96,6 @@ public final class LMDBTupleStore: TupleStore, @unchecked Sendable {
 
     public func deleteStore(id: String) throws(StoreError) {
         try writeTables { writer throws(StoreError) in try TupleTables.deleteStore(id: id, in: writer) }
-        numbersLock.withLock { numbers[id] = nil }
     }
 
     public func writeModel(json: String, store: String) throws(StoreError) -> StoredModel {
@@ -136,19 +134,7 @@ public final class LMDBTupleStore: TupleStore, @unchecked Sendable {
     }
 
     public func read<Result>(store: String, _ body: (Snapshot) throws -> Result) throws -> Result {
-        try readTables { reader in
-            let version = reader.version
-            let number: UInt32
-            let revisionKey: [UInt8]
-            if let known = numbersLock.withLock({ numbers[store] }), known.version == version {
-                (number, revisionKey) = (known.number, known.revisionKey)
-            } else {
-                number = try TupleTables.storeRecord(id: store, in: reader).number
-                revisionKey = KeyLayout.metaKey(store: number, "revision")
-                numbersLock.withLock { numbers[store] = (number, version, revisionKey) }
-            }
-            return try body(try KeyValueSnapshot(reader: reader, store: number, revisionKey: revisionKey))
-        }
+        try readTables { reader in try body(try snapshots.snapshot(store: store, in: reader)) }
     }
 
     public var currentVersion: UInt64 { environment.lastTransactionID }

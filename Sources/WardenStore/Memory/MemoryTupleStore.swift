@@ -16,8 +16,7 @@ public final class MemoryTupleStore: TupleStore, @unchecked Sendable {
 
     private func current() -> MemoryTables { lock.withLock { state } }
 
-    private let numbersLock = NSLock()
-    private var numbers: [String: (number: UInt32, version: UInt64, revisionKey: [UInt8])] = [:]
+    private let snapshots = SnapshotFactory()
 
     private func mutate<Result>(_ body: (MemoryTables.Writer) throws(StoreError) -> Result) throws(StoreError) -> Result {
         writerLock.lock()
@@ -73,18 +72,7 @@ public final class MemoryTupleStore: TupleStore, @unchecked Sendable {
     }
 
     public func read<Result>(store: String, _ body: (Snapshot) throws -> Result) throws -> Result {
-        let tables = current()
-        // The store's number and revision key, looked up once per data version (as the LMDB store does).
-        let number: UInt32
-        let revisionKey: [UInt8]
-        if let known = numbersLock.withLock({ numbers[store] }), known.version == tables.version {
-            (number, revisionKey) = (known.number, known.revisionKey)
-        } else {
-            number = try TupleTables.storeRecord(id: store, in: tables).number
-            revisionKey = KeyLayout.metaKey(store: number, "revision")
-            numbersLock.withLock { numbers[store] = (number, tables.version, revisionKey) }
-        }
-        return try body(try KeyValueSnapshot(reader: tables, store: number, revisionKey: revisionKey))
+        try body(try snapshots.snapshot(store: store, in: current()))
     }
 
     public var currentVersion: UInt64 { current().version }
