@@ -99,9 +99,9 @@ public struct AuthZENAPI: Sendable {
             guard let action else { throw WireError.validation("'action' is required") }
             guard let resource else { throw WireError.validation("'resource' is required") }
             return CheckRequest(
-                user: try UserRef(parsing: "\(try subject.required("type")):\(try subject.required("id"))"),
+                user: try AuthZENAPI.user(subject),
                 relation: try action.required("name"),
-                object: try ObjectRef(parsing: "\(try resource.required("type")):\(try resource.required("id"))"),
+                object: try AuthZENAPI.object(resource),
                 context: try AuthZENAPI.context(subject: subject, action: action, resource: resource, context: context))
         }
     }
@@ -178,6 +178,16 @@ public struct AuthZENAPI: Sendable {
 
     // MARK: Search
 
+    /// A subject `{type, id}` as the user `type:id`, validated as OpenFGA validates the string it makes.
+    static func user(_ subject: WireFields) throws -> UserRef {
+        try UserRef(parsing: "\(try subject.required("type")):\(try subject.required("id"))")
+    }
+
+    /// A resource `{type, id}` as the object `type:id`.
+    static func object(_ resource: WireFields) throws -> ObjectRef {
+        try ObjectRef(parsing: "\(try resource.required("type")):\(try resource.required("id"))")
+    }
+
     private func entity(_ fields: WireFields?, _ name: String) throws(WireError) -> WireFields {
         guard let fields else { throw WireError.validation("'\(name)' is required") }
         return fields
@@ -190,7 +200,7 @@ public struct AuthZENAPI: Sendable {
         let action = try entity(parts.action, "action")
         let type = try subject.required("type")
         let request = ListUsersRequest(
-            object: try ObjectRef(parsing: "\(try resource.required("type")):\(try resource.required("id"))"),
+            object: try Self.object(resource),
             relation: try action.required("name"), filters: [.init(type: type, relation: nil)],
             context: try Self.context(subject: subject, action: action, resource: resource, context: parts.context))
         let users = try warden.listUsers(request, store: store, modelID: try fields.string("authorization_model_id"))
@@ -211,7 +221,7 @@ public struct AuthZENAPI: Sendable {
         let action = try entity(parts.action, "action")
         let token = try fields.object("page")?.string("token").flatMap { $0.isEmpty ? nil : $0 }
         let request = ListObjectsRequest(
-            user: try UserRef(parsing: "\(try subject.required("type")):\(try subject.required("id"))"),
+            user: try Self.user(subject),
             relation: try action.required("name"), objectType: try resource.required("type"),
             context: try Self.context(subject: subject, action: action, resource: resource, context: parts.context),
             maximumResults: OpenFGAAPI.maximumListResults, continuation: token)
@@ -235,17 +245,14 @@ public struct AuthZENAPI: Sendable {
         let resource = try entity(parts.resource, "resource")
         let modelID = try fields.string("authorization_model_id")
         let model = try warden.model(store: store, id: modelID)
-        let object = try ObjectRef(parsing: "\(try resource.required("type")):\(try resource.required("id"))")
+        let object = try Self.object(resource)
         guard let type = model.model.typeDefinitions.first(where: { $0.name.bytesEqual(object.type) }) else {
             throw WireError(status: 400, code: "type_not_found", message: "type '\(object.type)' not found")
         }
-        let user = try UserRef(parsing: "\(try subject.required("type")):\(try subject.required("id"))")
+        let user = try Self.user(subject)
         let names = type.relations.map(\.name).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        let requests = try names.map { name in
-            CheckRequest(
-                user: user, relation: name, object: object,
-                context: try Self.context(subject: subject, action: nil, resource: resource, context: parts.context))
-        }
+        let context = try Self.context(subject: subject, action: nil, resource: resource, context: parts.context)
+        let requests = names.map { CheckRequest(user: user, relation: $0, object: object, context: context) }
         let outcomes = try warden.batchCheck(requests, store: store, modelID: modelID)
         // A relation that cannot be decided (a condition without its parameters) is not an action the subject may take.
         let results = zip(names, outcomes).compactMap { name, outcome -> JSONValue? in
