@@ -37,14 +37,15 @@ public struct TupleKey: Hashable, Sendable, CustomStringConvertible {
     /// Whether any part holds an invisible or direction-changing character (see `String.hasInvisibleCharacters`),
     /// decided without building the tuple's string.
     public var hasInvisibleCharacters: Bool {
-        let userParts: [String] = switch user {
-        case .object(let object): [object.type, object.id]
-        case .userset(let object, let relation): [object.type, object.id, relation]
-        case .wildcard(let type): [type]
+        let userHas = switch user {
+        case .object(let object): object.type.hasInvisibleCharacters || object.id.hasInvisibleCharacters
+        case .userset(let object, let relation):
+            object.type.hasInvisibleCharacters || object.id.hasInvisibleCharacters || relation.hasInvisibleCharacters
+        case .wildcard(let type): type.hasInvisibleCharacters
         }
-        return object.type.hasInvisibleCharacters || object.id.hasInvisibleCharacters || relation.hasInvisibleCharacters
-            || userParts.contains { $0.hasInvisibleCharacters }
+        return userHas || object.type.hasInvisibleCharacters || object.id.hasInvisibleCharacters || relation.hasInvisibleCharacters
     }
+
 }
 
 /// A condition attached to a tuple: its name in the model and the context values stored with the tuple.
