@@ -167,6 +167,13 @@ struct CLITests {
         (["authorize", "t", "read:x", "doc:1", "--bindings", "b.yaml", "--store", "s", "--context", "3"], #"--context is a JSON object, as in '{"ip": "10.0.0.1"}'"#),
         (["serve", "--addr", "0.0.0.0:8080"], "--addr 0.0.0.0 is not loopback: callers are not authenticated, so give --insecure-bind-any to listen there"),
         (["serve", "--addr", "8080"], "--addr is HOST:PORT, as in 127.0.0.1:8080"),
+        (["serve", "--request-timeout=-1"], "--request-timeout is 0 to 3600 seconds"),
+        (["serve", "--request-timeout", "1e9"], "--request-timeout is 0 to 3600 seconds"),
+        (["serve", "--authn-method", "oidc"], "--authn-method oidc needs --authn-oidc-audience"),
+        (["serve", "--authn-method", "ldap"], "--authn-method is none, preshared or oidc"),
+        (["serve", "--authn-method", "oidc", "--authn-oidc-audience", "a", "--authn-oidc-jwks-url", "file:///etc/passwd"],
+         "--authn-oidc-jwks-url must be an http or https URL"),
+        (["serve", "--tls-cert", "c.pem"], "HTTPS needs both --tls-cert and --tls-key"),
     ])
     func boundsChecked(arguments: [String], message: String) throws {
         let result = try Self.run(arguments)

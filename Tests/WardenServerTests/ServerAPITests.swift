@@ -136,6 +136,40 @@ struct ServerAPITests {
         }
     }
 
+    @Test("hostile bodies: malformed forms, huge forms, wrong JSON types and an unreadable TLS file end in clear errors", arguments: modes)
+    func hostileInput(mode: String) async throws {
+        let (_, warden, store, bindings) = try Self.warehouse()
+        let app = try WardenServer.application(warden: warden, configuration: .init(port: 0, bindings: [bindings]))
+        try await app.test(ServerTests.setup(mode)) { client in
+            let badEscape = try await client.execute(
+                uri: "/oauth/token", method: .post, headers: Self.formHeaders, body: ByteBuffer(string: "grant_type=%ZZ&client_id=a"))
+            #expect(badEscape.status == .badRequest)
+            #expect(try Self.body(badEscape)["error"] == .string("invalid_request"))
+            let huge = try await client.execute(
+                uri: "/oauth/token", method: .post, headers: Self.formHeaders, body: ByteBuffer(string: "grant_type=" + String(repeating: "a", count: 200_000)))
+            #expect(huge.status == .badRequest)
+            let notStrings = try await client.execute(
+                uri: "/oauth/token", method: .post, headers: Self.json, body: ByteBuffer(string: #"{"grant_type":["client_credentials"]}"#))
+            #expect(try Self.body(notStrings)["error"] == .string("invalid_request"))
+            for body in [#"{"subject":"user:anne","action":{"name":"x"},"resource":{"type":"t","id":"1"}}"#, "[1,2]", "{", #"{"subject":{"type":"user","id":"a:b"},"action":{"name":"x"},"resource":{"type":"t","id":"1"}}"#] {
+                let answer = try await client.execute(
+                    uri: "/stores/\(store)/access/v1/evaluation", method: .post, headers: Self.json, body: ByteBuffer(string: body))
+                #expect(answer.status == .badRequest, "\(body)")
+                #expect(try Self.body(answer)["code"] != nil)
+            }
+            let deepJSON = String(repeating: "[", count: 100_000)
+            let deep = try await client.execute(uri: "/stores/\(store)/access/v1/evaluations", method: .post, headers: Self.json, body: ByteBuffer(string: deepJSON))
+            #expect(deep.status == .badRequest)
+            let stream = try await client.execute(
+                uri: "/stores/\(store)/streamed-list-objects", method: .post, headers: Self.json, body: ByteBuffer(string: #"{"user":5}"#))
+            #expect(stream.status == .badRequest)
+        }
+        #expect(throws: (any Error).self) {
+            try WardenServer.application(
+                warden: warden, configuration: .init(port: 0, tls: .init(certificateChain: "/nonexistent.pem", privateKey: "/nonexistent.pem")))
+        }
+    }
+
     @Test("POST /stores/{id}/authorize: both layers over HTTP, each answer as `warden authorize` gives it", arguments: modes)
     func authorize(mode: String) async throws {
         let (_, warden, store, bindings) = try Self.warehouse()
