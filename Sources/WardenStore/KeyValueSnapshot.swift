@@ -5,21 +5,24 @@ import WardenModel
 public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
     let reader: Reader
     let store: UInt32
+    /// The store's interned names: every name committed at the reader's version (maybe more).
+    let names: Names
     public let revision: Revision
     public var version: UInt64 { reader.version }
 
-    /// A snapshot of store `store`, whose revision key (``KeyLayout/metaKey(store:_:)``) the caller holds.
-    init(reader: Reader, store: UInt32, revisionKey: [UInt8]) throws(StoreError) {
+    /// A snapshot of store `store`, whose revision key (``KeyLayout/metaKey(store:_:)``) and names the caller holds.
+    init(reader: Reader, store: UInt32, revisionKey: [UInt8], names: Names) throws(StoreError) {
         self.reader = reader
         self.store = store
+        self.names = names
         self.revision = try TupleTables.revision(key: revisionKey, in: reader)
     }
 
     public func tuple(_ key: TupleKey) throws(StoreError) -> RelationshipTuple? {
-        let forward = try KeyLayout.forwardKey(store: store, key)
+        guard let forward = try KeyLayout.forwardKey(store: store, key, names: names) else { return nil }
         return try reader.withValue(forward, in: .forward) { value throws(StoreError) in
             guard let value else { return nil }
-            return RelationshipTuple(key, condition: try KeyLayout.decodeCondition(value))
+            return RelationshipTuple(key, condition: try KeyLayout.decodeCondition(value, names: names))
         }
     }
 
@@ -27,18 +30,18 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
         object: ObjectRef, relation: String, userType: String?, userRelation: String?
     ) throws(StoreError) -> [RelationshipTuple] {
         var prefix = KeyEncoder(store: store)
-        try prefix.append(field: object.type)
+        guard prefix.append(name: object.type, in: names) else { return [] }
         try prefix.append(field: object.id)
-        try prefix.append(field: relation)
+        guard prefix.append(name: relation, in: names) else { return [] }
         if let userType {
-            try prefix.append(field: userType)
-            if let userRelation { try prefix.append(field: userRelation) }
+            guard prefix.append(name: userType, in: names) else { return [] }
+            if let userRelation, !prefix.append(name: userRelation, in: names) { return [] }
         }
         var found: [RelationshipTuple] = []
         try visit(prefix: prefix.bytes, from: nil, in: .forward) { key, value throws(StoreError) in
-            let tupleKey = try KeyLayout.decode(key, in: .forward)
+            let tupleKey = try KeyLayout.decode(key, in: .forward, names: names)
             if let userRelation, userType == nil, KeyLayout.userFields(tupleKey.user).relation != userRelation { return true }
-            found.append(RelationshipTuple(tupleKey, condition: try KeyLayout.decodeCondition(value)))
+            found.append(RelationshipTuple(tupleKey, condition: try KeyLayout.decodeCondition(value, names: names)))
             return true
         }
         return found
@@ -46,10 +49,14 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
 
     public func tuples(user: UserRef, objectType: String, relation: String) throws(StoreError) -> [RelationshipTuple] {
         let fields = KeyLayout.userFields(user)
-        let prefix = try KeyLayout.prefix(store: store, fields: [fields.type, fields.relation, fields.id, objectType, relation])
+        var prefix = KeyEncoder(store: store)
+        guard prefix.append(name: fields.type, in: names), prefix.append(name: fields.relation, in: names) else { return [] }
+        try prefix.append(field: fields.id)
+        guard prefix.append(name: objectType, in: names), prefix.append(name: relation, in: names) else { return [] }
         var found: [RelationshipTuple] = []
-        try visit(prefix: prefix, from: nil, in: .reverse) { key, value throws(StoreError) in
-            found.append(RelationshipTuple(try KeyLayout.decode(key, in: .reverse), condition: try KeyLayout.decodeCondition(value)))
+        try visit(prefix: prefix.bytes, from: nil, in: .reverse) { key, value throws(StoreError) in
+            found.append(
+                RelationshipTuple(try KeyLayout.decode(key, in: .reverse, names: names), condition: try KeyLayout.decodeCondition(value, names: names)))
             return true
         }
         return found
@@ -75,38 +82,48 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
     public func read(_ filter: ReadFilter, after token: ContinuationToken?, limit: Int) throws(StoreError) -> TuplePage {
         // The longest prefix the filter pins down, on the index that has it.
         let table: Table
-        var fields: [String] = []
+        var encoder = KeyEncoder(store: store)
+        // A name that was never interned matches nothing.
+        var known = true
         if let objectType = filter.objectType, filter.objectID != nil || filter.user == nil {
             table = .forward
-            fields = [objectType]
-            if let objectID = filter.objectID {
-                fields.append(objectID)
-                if let relation = filter.relation { fields.append(relation) }
+            known = encoder.append(name: objectType, in: names)
+            if known, let objectID = filter.objectID {
+                try encoder.append(field: objectID)
+                if let relation = filter.relation { known = encoder.append(name: relation, in: names) }
             }
         } else if let user = filter.user {
             table = .reverse
             let userFields = KeyLayout.userFields(user)
-            fields = [userFields.type, userFields.relation, userFields.id]
-            if let objectType = filter.objectType {
-                fields.append(objectType)
-                if let relation = filter.relation { fields.append(relation) }
+            known = encoder.append(name: userFields.type, in: names) && encoder.append(name: userFields.relation, in: names)
+            if known {
+                try encoder.append(field: userFields.id)
+                if let objectType = filter.objectType {
+                    known = encoder.append(name: objectType, in: names)
+                    if known, let relation = filter.relation { known = encoder.append(name: relation, in: names) }
+                }
             }
         } else {
             table = .forward
         }
-        let prefix = try KeyLayout.prefix(store: store, fields: fields)
+        let prefix = encoder.bytes
         let start = try ContinuationCodec.start(after: token, table: table, prefix: prefix)
         var page: [RelationshipTuple] = []
         var lastKey: [UInt8]?
         var more = false
+        guard known else {
+            // No tuple ever used the name, so no page of this query ever ended: a token is another query's.
+            if let token { throw StoreError(.invalidContinuationToken, "continuation token '\(token.text)' belongs to another query") }
+            return TuplePage(tuples: [], continuation: nil)
+        }
         try visit(prefix: prefix, from: start, in: table) { key, value throws(StoreError) in
-            let tupleKey = try KeyLayout.decode(key, in: table)
+            let tupleKey = try KeyLayout.decode(key, in: table, names: names)
             guard filter.matches(tupleKey) else { return true }
             if page.count == limit {
                 more = true
                 return false
             }
-            page.append(RelationshipTuple(tupleKey, condition: try KeyLayout.decodeCondition(value)))
+            page.append(RelationshipTuple(tupleKey, condition: try KeyLayout.decodeCondition(value, names: names)))
             lastKey = Array(key)
             return true
         }
@@ -126,8 +143,8 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
             var decoder = KeyDecoder(value)
             let operation: TupleChange.Operation = try decoder.byte() == 1 ? .write : .delete
             let time = try decoder.uint64()
-            let tupleKey = try KeyLayout.decodeForward(&decoder)
-            let condition = try KeyLayout.decodeCondition(decoder.remaining)
+            let tupleKey = try KeyLayout.decodeForward(&decoder, names: names)
+            let condition = try KeyLayout.decodeCondition(decoder.remaining, names: names)
             lastKey = Array(key)
             if objectType == nil || objectType == tupleKey.object.type {
                 changes.append(

@@ -19,8 +19,41 @@ public final class LMDBTupleStore: TupleStore, @unchecked Sendable {
 
     /// Opens (creating when needed) the store in directory `path`.
     /// - Throws: ``StoreError`` `.corrupted` when the directory holds a damaged or foreign data file, `.storage`
-    ///   when it cannot be created or opened.
-    public init(path: String, configuration: LMDBEnvironment.Configuration = .init()) throws(StoreError) {
+    ///   when it cannot be created or opened, `.formatMismatch` when it holds another store format (an older one
+    ///   is converted by ``migrate(path:)``).
+    public convenience init(path: String, configuration: LMDBEnvironment.Configuration = .init()) throws(StoreError) {
+        try self.init(opening: path, configuration: configuration)
+        let format = try typed { try readTables { reader in try StoreFormat.stored(in: reader) } }
+        try StoreFormat.require(format, path: path)
+        if format == nil, !configuration.readOnly {
+            try writeTables { writer throws(StoreError) in try StoreFormat.record(in: writer) }
+        }
+    }
+
+    /// Rewrites the data directory at `path` into this binary's store format, in one write transaction: a crash
+    /// leaves it as it was. Already in the format: nothing is written.
+    /// - Throws: ``StoreError`` `.formatMismatch` for a format newer than this binary's.
+    public static func migrate(path: String) throws(StoreError) -> MigrationReport {
+        let store = try LMDBTupleStore(opening: path, configuration: .init())
+        return try store.writeTables { writer throws(StoreError) in
+            let format = try StoreFormat.stored(in: writer)
+            switch format {
+            case nil:
+                try StoreFormat.record(in: writer)
+                return MigrationReport(from: nil)
+            case KeyLayout.format?:
+                return MigrationReport(from: format)
+            case 1?:
+                return try StoreFormat.migrateFromVersion1(in: writer)
+            default:
+                try StoreFormat.require(format, path: path)
+                return MigrationReport(from: format)
+            }
+        }
+    }
+
+    /// Opens the environment without looking at the store format.
+    private init(opening path: String, configuration: LMDBEnvironment.Configuration) throws(StoreError) {
         self.path = path
         do {
             if !configuration.readOnly { try DataDirectory.create(path) }
@@ -156,8 +189,13 @@ public final class LMDBTupleStore: TupleStore, @unchecked Sendable {
     /// Encodes, sorts and checks `batch` for `store` outside any write transaction (see ``apply(_:store:)-(PreparedWrites,_)``):
     /// an import prepares the next batch on one core while this one commits on the other.
     public func prepare(_ batch: WriteBatch, store: String) throws(StoreError) -> PreparedWrites {
-        let number = try typed { try readTables { reader in try TupleTables.storeRecord(id: store, in: reader).number } }
-        return try TupleTables.prepare(batch, store: number)
+        let (number, names) = try typed {
+            try readTables { reader in
+                let number = try TupleTables.storeRecord(id: store, in: reader).number
+                return (number, try snapshots.dictionary.names(store: number, in: reader))
+            }
+        }
+        return try TupleTables.prepare(batch, store: number, names: names)
     }
 
     /// Applies a batch prepared for `store`; refuses it if the store was deleted (or replaced) since.
@@ -165,14 +203,14 @@ public final class LMDBTupleStore: TupleStore, @unchecked Sendable {
         try writeTables { writer throws(StoreError) in
             let number = try TupleTables.storeRecord(id: store, in: writer).number
             guard number == prepared.store else { throw StoreError(.storeNotFound, "store '\(store)' not found") }
-            return try TupleTables.apply(prepared, now: Date(), in: writer)
+            return try TupleTables.apply(prepared, now: Date(), in: writer, dictionary: snapshots.dictionary)
         }
     }
 
     public func apply(_ batch: WriteBatch, store: String) throws(StoreError) -> WriteOutcome {
         try writeTables { writer throws(StoreError) in
             let number = try TupleTables.storeRecord(id: store, in: writer).number
-            return try TupleTables.apply(batch, store: number, now: Date(), in: writer)
+            return try TupleTables.apply(batch, store: number, now: Date(), in: writer, dictionary: snapshots.dictionary)
         }
     }
 

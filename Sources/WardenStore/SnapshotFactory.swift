@@ -1,6 +1,6 @@
 import Foundation
 
-/// Opens ``KeyValueSnapshot``s for a backend: each store's number and revision key are looked up once per data
+/// Opens ``KeyValueSnapshot``s for a backend: each store's number, revision key and names are looked up once per data
 /// version (a snapshot opened while nothing was written reads neither the store record nor makes a key), and
 /// forgotten as soon as the data moves. Shared by every backend.
 final class SnapshotFactory: @unchecked Sendable {
@@ -8,7 +8,11 @@ final class SnapshotFactory: @unchecked Sendable {
         var number: UInt32
         var version: UInt64
         var revisionKey: [UInt8]
+        var names: Names
     }
+
+    /// The backend's interned names, per store.
+    let dictionary = NameDictionary()
 
     private let lock = NSLock()
     private var known: [String: Known] = [:]
@@ -16,11 +20,12 @@ final class SnapshotFactory: @unchecked Sendable {
     func snapshot<Reader: OrderedKeyValueReader>(store: String, in reader: Reader) throws(StoreError) -> KeyValueSnapshot<Reader> {
         let version = reader.version
         if let found = lock.withLock({ known[store] }), found.version == version {
-            return try KeyValueSnapshot(reader: reader, store: found.number, revisionKey: found.revisionKey)
+            return try KeyValueSnapshot(reader: reader, store: found.number, revisionKey: found.revisionKey, names: found.names)
         }
         let number = try TupleTables.storeRecord(id: store, in: reader).number
         let revisionKey = KeyLayout.metaKey(store: number, "revision")
-        lock.withLock { known[store] = Known(number: number, version: version, revisionKey: revisionKey) }
-        return try KeyValueSnapshot(reader: reader, store: number, revisionKey: revisionKey)
+        let names = try dictionary.names(store: number, in: reader)
+        lock.withLock { known[store] = Known(number: number, version: version, revisionKey: revisionKey, names: names) }
+        return try KeyValueSnapshot(reader: reader, store: number, revisionKey: revisionKey, names: names)
     }
 }

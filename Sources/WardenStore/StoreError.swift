@@ -22,6 +22,8 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         case invalidArgument = "validation_error"
         /// The data on disk is not what Warden wrote (truncated, corrupted, or another program's file).
         case corrupted = "corrupted_data"
+        /// The data directory is in a store format this binary does not read (an older one: `warden migrate`).
+        case formatMismatch = "store_format_mismatch"
         /// LMDB failed (disk full, permissions, map limit).
         case storage = "storage_error"
     }

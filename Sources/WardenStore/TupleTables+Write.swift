@@ -5,17 +5,29 @@ extension TupleTables {
     /// Applies `batch` to store `store` inside one write transaction: deletes first, then writes, each logged in
     /// the changelog under the next revision. Throws before the caller commits, so a failing batch changes nothing.
     static func apply(
-        _ batch: WriteBatch, store: UInt32, now: Date, in writer: some KeyValueWriter
+        _ batch: WriteBatch, store: UInt32, now: Date, in writer: some KeyValueWriter, dictionary: NameDictionary
     ) throws(StoreError) -> WriteOutcome {
-        try apply(prepare(batch, store: store), now: now, in: writer)
+        try apply(prepare(batch, store: store, names: dictionary.names(store: store, in: writer)), now: now, in: writer, dictionary: dictionary)
     }
 
     /// The batch's keys encoded and sorted, and repetitions refused: the part of a write that needs no
-    /// transaction, so an import prepares the next batch while the previous one commits.
-    static func prepare(_ batch: WriteBatch, store: UInt32) throws(StoreError) -> PreparedWrites {
-        let deleteKeys = try batch.deletes.map { key throws(StoreError) in try KeyLayout.forwardKey(store: store, key) }
+    /// transaction, so an import prepares the next batch while the previous one commits. When the batch uses a
+    /// name `names` lacks, only the missing names are found: ``apply(_:now:in:dictionary:)`` interns them and
+    /// prepares again inside its transaction.
+    static func prepare(_ batch: WriteBatch, store: UInt32, names: Names) throws(StoreError) -> PreparedWrites {
+        var missing: [String] = []
+        var seen: Set<String> = []
+        for name in batch.deletes.lazy.flatMap(KeyLayout.names(of:)) + batch.writes.lazy.flatMap(KeyLayout.names(of:))
+        where names.number(name) == nil && seen.insert(name).inserted {
+            missing.append(name)
+        }
+        guard missing.isEmpty else {
+            return PreparedWrites(batch: batch, store: store, names: names, missing: missing, deleteKeys: [], encoded: [], byForward: [], reverse: [])
+        }
+        // Every name is interned, so every key exists.
+        let deleteKeys = try batch.deletes.map { key throws(StoreError) in try KeyLayout.forwardKey(store: store, key, names: names)! }
         let encoded = try batch.writes.map { tuple throws(StoreError) in
-            (forward: try KeyLayout.forwardKey(store: store, tuple.key), condition: try KeyLayout.encodeCondition(tuple.condition))
+            (forward: try KeyLayout.forwardKey(store: store, tuple.key, names: names)!, condition: KeyLayout.encodeCondition(tuple.condition, names: names)!)
         }
         // Key order, and batch order among equal keys (so a repetition is found where it first occurs).
         let byForward = encoded.indices.sorted { left, right in
@@ -24,14 +36,25 @@ extension TupleTables {
         }
         try rejectDuplicates(in: batch, deleteKeys: deleteKeys, writeKeys: encoded.map(\.forward), writeOrder: byForward)
         let reverse = try batch.writes.indices.map { index throws(StoreError) in
-            (key: try KeyLayout.reverseKey(store: store, batch.writes[index].key), index: index)
+            (key: try KeyLayout.reverseKey(store: store, batch.writes[index].key, names: names)!, index: index)
         }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
         return PreparedWrites(
-            batch: batch, store: store, deleteKeys: deleteKeys, encoded: encoded, byForward: byForward, reverse: reverse)
+            batch: batch, store: store, names: names, missing: [], deleteKeys: deleteKeys, encoded: encoded, byForward: byForward, reverse: reverse)
     }
 
-    /// Applies a prepared batch (see ``prepare(_:store:)``) inside one write transaction.
-    static func apply(_ prepared: PreparedWrites, now: Date, in writer: some KeyValueWriter) throws(StoreError) -> WriteOutcome {
+    /// Applies a prepared batch (see ``prepare(_:store:names:)``) inside one write transaction, interning the names
+    /// it lacked first.
+    static func apply(
+        _ prepared: PreparedWrites, now: Date, in writer: some KeyValueWriter, dictionary: NameDictionary
+    ) throws(StoreError) -> WriteOutcome {
+        var prepared = prepared
+        if !prepared.missing.isEmpty {
+            // Read before this transaction interns anything, so only committed names are shared.
+            let names = try dictionary.names(store: prepared.store, in: writer)
+            let missing = prepared.missing.filter { names.number($0) == nil }
+            let grown = missing.isEmpty ? names : try NameDictionary.intern(missing, after: names, store: prepared.store, in: writer)
+            prepared = try prepare(prepared.batch, store: prepared.store, names: grown)
+        }
         let batch = prepared.batch
         let store = prepared.store
         let deleteKeys = prepared.deleteKeys
@@ -61,7 +84,8 @@ extension TupleTables {
                         + "object: '\(key.object)': invalid write input")
             }
             try writer.delete(forward, in: .forward)
-            try writer.delete(KeyLayout.reverseKey(store: store, key), in: .reverse)
+            // The forward key exists, so every name of the tuple is interned.
+            try writer.delete(KeyLayout.reverseKey(store: store, key, names: prepared.names)!, in: .reverse)
             try log(.delete, forward, existing)
             deleted += 1
         }
@@ -129,6 +153,10 @@ public struct PreparedWrites: Sendable {
     let batch: WriteBatch
     /// The store's number when prepared; applying checks it still names the same store.
     let store: UInt32
+    /// The names the keys were encoded with.
+    let names: Names
+    /// Names the store had not interned when prepared (then no key is encoded yet).
+    let missing: [String]
     let deleteKeys: [[UInt8]]
     let encoded: [(forward: [UInt8], condition: [UInt8])]
     let byForward: [Int]

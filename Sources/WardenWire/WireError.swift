@@ -58,7 +58,7 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
             WireError(status: 400, code: "write_failed_due_to_invalid_input", message: error.message)
         case .invalidContinuationToken: WireError(status: 400, code: "invalid_continuation_token", message: error.message)
         case .invalidArgument: WireError(status: 400, code: "validation_error", message: error.message)
-        case .corrupted, .storage: WireError(status: 500, code: "internal_error", message: "Internal Server Error")
+        case .corrupted, .storage, .formatMismatch: WireError(status: 500, code: "internal_error", message: "Internal Server Error")
         }
     }
 

@@ -154,9 +154,9 @@ struct StoreCLITests {
         let exported = try Self.run(["tuple", "export", "--format", "csv"] + s)
         #expect(exported.stdout == """
             user_type,user_id,user_relation,relation,object_type,object_id,condition_name,condition_context
+            user,anne,,manager,warehouse,w1,,
             warehouse,w1,,warehouse,product,p1,,
             warehouse,w2,,warehouse,product,p2,,
-            user,anne,,manager,warehouse,w1,,
 
             """)
         let bad = try Self.run(["tuple", "write", "user:anne", "owner", "warehouse:w1"] + s)

@@ -268,7 +268,7 @@ struct ExpandTests {
         ])
         let tree = try fixture.read { snapshot in try Self.expand(fixture, snapshot) }
         #expect(tree.json.compact == """
-            {"name":"folder:2#viewer","union":{"nodes":[{"name":"folder:2#viewer","leaf":{"users":{"users":["group:eng#member","user:anne"]}}},\
+            {"name":"folder:2#viewer","union":{"nodes":[{"name":"folder:2#viewer","leaf":{"users":{"users":["user:anne","group:eng#member"]}}},\
             {"name":"folder:2#viewer","leaf":{"tupleToUserset":{"tupleset":"folder:2#parent","computed":[{"userset":"folder:1#viewer"}]}}}]}}
             """)
     }

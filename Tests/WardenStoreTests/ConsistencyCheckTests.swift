@@ -26,6 +26,11 @@ struct ConsistencyCheckTests {
         }
     }
 
+    /// Store 1's interned names as stored.
+    static func names(_ store: LMDBTupleStore) throws -> Names {
+        try store.readTables { reader in try NameDictionary().names(store: 1, in: reader) }
+    }
+
     @Test("a healthy file: every table in order, indexes and changelog agree, tuples and revision counted")
     func healthy() throws {
         let (_, store, _) = try Self.populated()
@@ -39,8 +44,9 @@ struct ConsistencyCheckTests {
     @Test("a reverse entry lost: the forward and reverse indexes disagree")
     func reverseEntryLost() throws {
         let (_, store, _) = try Self.populated()
+        let names = try Self.names(store)
         try Self.damage(store) { transaction, database in
-            let key = try KeyLayout.reverseKey(store: 1, try TupleKey(object: "document:d3", relation: "viewer", user: "user:u3"))
+            let key = try KeyLayout.reverseKey(store: 1, try TupleKey(object: "document:d3", relation: "viewer", user: "user:u3"), names: names)!
             #expect(try transaction.delete(key, in: database(.reverse)))
         }
         let problems = try store.checkConsistency().problems
@@ -53,10 +59,11 @@ struct ConsistencyCheckTests {
     @Test("a tuple written without its change record: the changelog disagrees")
     func changeLost() throws {
         let (_, store, id) = try Self.populated()
+        let names = try Self.names(store)
         try Self.damage(store) { transaction, database in
             let tuple = try TupleKey(object: "document:extra", relation: "viewer", user: "user:x")
-            try transaction.put(try KeyLayout.forwardKey(store: 1, tuple), [UInt8](), in: database(.forward))
-            try transaction.put(try KeyLayout.reverseKey(store: 1, tuple), [UInt8](), in: database(.reverse))
+            try transaction.put(try KeyLayout.forwardKey(store: 1, tuple, names: names)!, [UInt8](), in: database(.forward))
+            try transaction.put(try KeyLayout.reverseKey(store: 1, tuple, names: names)!, [UInt8](), in: database(.reverse))
         }
         #expect(try store.checkConsistency().problems == [
             "store '\(id)': the changelog disagrees with the tuples on 1 tuple(s), e.g. 'document:extra#viewer@user:x'"

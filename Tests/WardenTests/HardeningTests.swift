@@ -115,7 +115,7 @@ struct HardeningTests {
         let store = try LMDBTupleStore(path: data.path, configuration: configuration)
         let id = try store.createStore(name: "full").id
         try store.write(WriteBatch(writes: [try Self.tuple(0)]), store: id)
-        for size in [8_000, 20_000, 40_000] {
+        for size in [20_000, 40_000, 80_000] {
             #expect(throws: StoreError.self) { try store.write(WriteBatch(writes: (1...size).map(Self.tuple)), store: id) }
         }
         let kept = try store.read(store: id) { snapshot in try snapshot.tuple(try Self.tuple(0).key) }

@@ -52,6 +52,7 @@ enum ConsistencyCheck {
         store number: UInt32, named id: String, in reader: some OrderedKeyValueReader, problems: inout [String]
     ) throws(StoreError) -> (Int, Revision) {
         let prefix = KeyLayout.prefix(store: number)
+        let names = try NameDictionary().names(store: number, in: reader)
         var failure: StoreError?
         // The changelog, replayed: what the forward index must hold.
         var replayed: [[UInt8]: [UInt8]] = [:]
@@ -63,7 +64,10 @@ enum ConsistencyCheck {
                 var decoder = KeyDecoder(value)
                 let isWrite = try decoder.byte() == 1
                 _ = try decoder.uint64()
-                let forward = try KeyLayout.forwardKey(store: number, try KeyLayout.decodeForward(&decoder))
+                let tuple = try KeyLayout.decodeForward(&decoder, names: names)
+                guard let forward = try KeyLayout.forwardKey(store: number, tuple, names: names) else {
+                    throw StoreError(.corrupted, "the changelog of store '\(id)' names a tuple it cannot key: '\(tuple)'")
+                }
                 if isWrite { replayed[forward] = Array(decoder.remaining) } else { replayed[forward] = nil }
             } catch {
                 failure = error
@@ -81,8 +85,11 @@ enum ConsistencyCheck {
         try reader.scan(prefix: prefix, from: nil, in: .forward) { key, value in
             forwardCount += 1
             do throws(StoreError) {
-                let tuple = try KeyLayout.decode(key, in: .forward)
-                let twin = try reader.get(try KeyLayout.reverseKey(store: number, tuple), in: .reverse)
+                let tuple = try KeyLayout.decode(key, in: .forward, names: names)
+                guard let reverse = try KeyLayout.reverseKey(store: number, tuple, names: names) else {
+                    throw StoreError(.corrupted, "store '\(id)': tuple '\(tuple)' uses a name that is not interned")
+                }
+                let twin = try reader.get(reverse, in: .reverse)
                 if twin == nil || twin! != Array(value) {
                     mismatch = mismatch ?? "store '\(id)': tuple '\(tuple)' is in the forward index but "
                         + (twin == nil ? "missing from the reverse index" : "has a different condition there")

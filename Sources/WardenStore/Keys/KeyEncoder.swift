@@ -1,4 +1,4 @@
-/// Builds and reads keys made of fields that each end in a 0 byte.
+/// Builds and reads keys made of numbers, name numbers (``NameCode``) and fields that each end in a 0 byte.
 ///
 /// No field may hold a 0 byte (ids refuse control characters, names follow the model's naming rule), so a
 /// field's end is unambiguous: `a:b#c` + `d` and `a:b` + `#cd` encode differently, the prefix of a field list is
@@ -23,6 +23,18 @@ struct KeyEncoder {
 
     mutating func append(_ number: UInt64) {
         withUnsafeBytes(of: number.bigEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func append(byte: UInt8) {
+        bytes.append(byte)
+    }
+
+    /// Appends a name's number (``NameCode``); false, appending nothing, when `names` has not interned it.
+    @inline(__always)
+    mutating func append(name: String, in names: Names) -> Bool {
+        guard let number = names.number(name) else { return false }
+        NameCode.append(number, to: &bytes)
+        return true
     }
 
     /// Appends one field and its terminator.
@@ -59,6 +71,9 @@ struct KeyDecoder {
     }
 
     mutating func uint64() throws(StoreError) -> UInt64 { try integer() }
+
+    /// A name's number (``NameCode``).
+    mutating func nameNumber() throws(StoreError) -> UInt32 { try NameCode.read(buffer, at: &offset) }
 
     mutating func uint32() throws(StoreError) -> UInt32 { try integer() }
 

@@ -1,17 +1,24 @@
 import WardenModel
 
-/// The byte layout of every key and value the tuple store writes. See the README's "Store layout".
+/// The byte layout of every key and value the tuple store writes: store format 2. See the README's "Store layout".
 ///
-/// - forward: `store ‖ object type ‖ object id ‖ relation ‖ user type ‖ user relation ‖ user id` → condition
-/// - reverse: `store ‖ user type ‖ user relation ‖ user id ‖ object type ‖ relation ‖ object id` → condition
-/// - changes: `store ‖ revision ‖ sequence` → operation ‖ time ‖ the forward fields ‖ condition
-/// - models: `store ‖ model ULID` → JSON; meta: `store ‖ name` → counter; stores: `id` → number ‖ time ‖ name
+/// - forward: `store ‖ #object type ‖ object id ‖ #relation ‖ #user type ‖ #user relation ‖ user id` → condition
+/// - reverse: `store ‖ #user type ‖ #user relation ‖ user id ‖ #object type ‖ #relation ‖ object id` → condition
+/// - changes: `store ‖ revision ‖ sequence` → operation ‖ time ‖ the forward key after the store ‖ condition
+/// - models: `store ‖ model ULID` → JSON; stores: `id` → number ‖ time ‖ name
+/// - meta: `store ‖ name` → counter; `store ‖ 0x01 ‖ number` → an interned name (``NameDictionary``);
+///   `0 ‖ format` → the store format.
 ///
-/// A plain user or a wildcard has an empty user relation; a wildcard's user id is `*`. Putting the user relation
-/// before the user id makes "usersets `group#member` on this object" one prefix scan.
+/// `#name` is the name's number in the store's ``Names`` (``NameCode``: one byte for the first 127 names); ids end
+/// in a 0 byte. A condition is `#name ‖ compact JSON context`, or empty for none. A plain user or a wildcard has
+/// user relation #0 (the empty name); a wildcard's user id is `*`. Putting the user relation before the user id
+/// makes "usersets `group#member` on this object" one prefix scan.
 enum KeyLayout {
     /// LMDB's compiled-in key limit (Debian's liblmdb: 511 bytes).
     static let maximumKeyLength = 511
+    /// The store format these keys are: kept in `meta` under ``formatKey``.
+    static let format: UInt64 = 2
+    static var formatKey: [UInt8] { metaKey(store: 0, "format") }
 
     static func userFields(_ user: UserRef) -> (type: String, relation: String, id: String) {
         switch user {
@@ -26,14 +33,27 @@ enum KeyLayout {
         return id == "*" ? .wildcard(type: type) : .object(ObjectRef(type: type, id: id))
     }
 
-    static func forwardKey(store: UInt32, _ key: TupleKey) throws(StoreError) -> [UInt8] {
+    /// The names a tuple's keys and condition need interned.
+    static func names(of tuple: RelationshipTuple) -> [String] {
+        var names = names(of: tuple.key)
+        if let condition = tuple.condition { names.append(condition.name) }
+        return names
+    }
+
+    static func names(of key: TupleKey) -> [String] {
+        let user = userFields(key.user)
+        return [key.object.type, key.relation, user.type, user.relation]
+    }
+
+    /// The forward key; nil when a name is not interned (so no such tuple is stored).
+    static func forwardKey(store: UInt32, _ key: TupleKey, names: Names) throws(StoreError) -> [UInt8]? {
         var encoder = KeyEncoder(store: store)
         let user = userFields(key.user)
-        try encoder.append(field: key.object.type)
+        guard encoder.append(name: key.object.type, in: names) else { return nil }
         try encoder.append(field: key.object.id)
-        try encoder.append(field: key.relation)
-        try encoder.append(field: user.type)
-        try encoder.append(field: user.relation)
+        guard encoder.append(name: key.relation, in: names), encoder.append(name: user.type, in: names),
+            encoder.append(name: user.relation, in: names)
+        else { return nil }
         try encoder.append(field: user.id)
         guard encoder.bytes.count <= maximumKeyLength else {
             throw StoreError(
@@ -44,25 +64,24 @@ enum KeyLayout {
         return encoder.bytes
     }
 
-    static func reverseKey(store: UInt32, _ key: TupleKey) throws(StoreError) -> [UInt8] {
+    /// The reverse key; nil when a name is not interned.
+    static func reverseKey(store: UInt32, _ key: TupleKey, names: Names) throws(StoreError) -> [UInt8]? {
         var encoder = KeyEncoder(store: store)
         let user = userFields(key.user)
-        try encoder.append(field: user.type)
-        try encoder.append(field: user.relation)
+        guard encoder.append(name: user.type, in: names), encoder.append(name: user.relation, in: names) else { return nil }
         try encoder.append(field: user.id)
-        try encoder.append(field: key.object.type)
-        try encoder.append(field: key.relation)
+        guard encoder.append(name: key.object.type, in: names), encoder.append(name: key.relation, in: names) else { return nil }
         try encoder.append(field: key.object.id)
         return encoder.bytes
     }
 
     /// Reads a forward key (after the 4-byte store number).
-    static func decodeForward(_ decoder: inout KeyDecoder) throws(StoreError) -> TupleKey {
-        let objectType = try decoder.field()
+    static func decodeForward(_ decoder: inout KeyDecoder, names: Names) throws(StoreError) -> TupleKey {
+        let objectType = try names.name(try decoder.nameNumber())
         let objectID = try decoder.field()
-        let relation = try decoder.field()
-        let userType = try decoder.field()
-        let userRelation = try decoder.field()
+        let relation = try names.name(try decoder.nameNumber())
+        let userType = try names.name(try decoder.nameNumber())
+        let userRelation = try names.name(try decoder.nameNumber())
         let userID = try decoder.field()
         return TupleKey(
             object: ObjectRef(type: objectType, id: objectID), relation: relation,
@@ -70,43 +89,43 @@ enum KeyLayout {
     }
 
     /// Reads a whole forward or reverse key (with its store number).
-    static func decode(_ buffer: UnsafeRawBufferPointer, in table: Table) throws(StoreError) -> TupleKey {
-        guard table == .forward else { return try decodeReverse(buffer) }
+    static func decode(_ buffer: UnsafeRawBufferPointer, in table: Table, names: Names) throws(StoreError) -> TupleKey {
         var decoder = KeyDecoder(buffer, skipping: 4)
-        return try decodeForward(&decoder)
-    }
-
-    static func decodeReverse(_ buffer: UnsafeRawBufferPointer) throws(StoreError) -> TupleKey {
-        var decoder = KeyDecoder(buffer, skipping: 4)
-        let userType = try decoder.field()
-        let userRelation = try decoder.field()
+        guard table == .reverse else { return try decodeForward(&decoder, names: names) }
+        let userType = try names.name(try decoder.nameNumber())
+        let userRelation = try names.name(try decoder.nameNumber())
         let userID = try decoder.field()
-        let objectType = try decoder.field()
-        let relation = try decoder.field()
+        let objectType = try names.name(try decoder.nameNumber())
+        let relation = try names.name(try decoder.nameNumber())
         let objectID = try decoder.field()
         return TupleKey(
             object: ObjectRef(type: objectType, id: objectID), relation: relation,
             user: user(type: userType, relation: userRelation, id: userID))
     }
 
-    /// A condition as stored: empty for none, else `name ‖ 0 ‖ compact JSON context` (empty JSON for none).
-    static func encodeCondition(_ condition: TupleCondition?) throws(StoreError) -> [UInt8] {
+    /// A condition as stored: empty for none, else `#name ‖ compact JSON context` (nothing after the name for no
+    /// context); nil when the name is not interned.
+    static func encodeCondition(_ condition: TupleCondition?, names: Names) -> [UInt8]? {
         guard let condition else { return [] }
-        var encoder = KeyEncoder()
-        try encoder.append(field: condition.name)
+        var encoder = KeyEncoder(capacity: 16)
+        guard encoder.append(name: condition.name, in: names) else { return nil }
         var bytes = encoder.bytes
         if let context = condition.context { bytes.append(contentsOf: context.compact.utf8) }
         return bytes
     }
 
-    static func decodeCondition(_ buffer: UnsafeRawBufferPointer) throws(StoreError) -> TupleCondition? {
+    static func decodeCondition(_ buffer: UnsafeRawBufferPointer, names: Names) throws(StoreError) -> TupleCondition? {
         guard !buffer.isEmpty else { return nil }
         var decoder = KeyDecoder(buffer)
-        let name = try decoder.field()
-        let rest = decoder.remaining
-        guard !rest.isEmpty else { return TupleCondition(name: name) }
+        let name = try names.name(try decoder.nameNumber())
+        return try condition(name: name, context: decoder.remaining)
+    }
+
+    /// A condition from its name and stored context (empty for none).
+    static func condition(name: String, context: UnsafeRawBufferPointer) throws(StoreError) -> TupleCondition {
+        guard !context.isEmpty else { return TupleCondition(name: name) }
         do {
-            return TupleCondition(name: name, context: try JSONValue.parse(String(decoding: rest, as: UTF8.self)))
+            return TupleCondition(name: name, context: try JSONValue.parse(String(decoding: context, as: UTF8.self)))
         } catch {
             throw StoreError(.corrupted, "the stored context of condition '\(name)' is not valid JSON")
         }
@@ -125,10 +144,4 @@ enum KeyLayout {
     }
 
     static func prefix(store: UInt32) -> [UInt8] { KeyEncoder(store: store).bytes }
-
-    static func prefix(store: UInt32, fields: [String]) throws(StoreError) -> [UInt8] {
-        var encoder = KeyEncoder(store: store)
-        for field in fields { try encoder.append(field: field) }
-        return encoder.bytes
-    }
 }

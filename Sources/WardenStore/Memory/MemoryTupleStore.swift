@@ -93,7 +93,9 @@ public final class MemoryTupleStore: TupleStore, @unchecked Sendable {
 
     public func apply(_ batch: WriteBatch, store: String) throws(StoreError) -> WriteOutcome {
         try mutate { writer throws(StoreError) in
-            try TupleTables.apply(batch, store: TupleTables.storeRecord(id: store, in: writer).number, now: Date(), in: writer)
+            try TupleTables.apply(
+                batch, store: TupleTables.storeRecord(id: store, in: writer).number, now: Date(), in: writer,
+                dictionary: snapshots.dictionary)
         }
     }
 }

@@ -1,0 +1,123 @@
+import WardenModel
+
+/// Which store format a data directory holds, and the rewrite from format 1 (names spelled out in every key) to
+/// format 2 (names interned: ``KeyLayout``). A directory that holds stores but no format is format 1.
+enum StoreFormat {
+    /// The format of the data `reader` sees; nil for a directory that holds nothing yet.
+    static func stored(in reader: some OrderedKeyValueReader) throws(StoreError) -> UInt64? {
+        let recorded = try reader.withValue(KeyLayout.formatKey, in: .meta) { bytes throws(StoreError) -> UInt64? in
+            guard let bytes else { return nil }
+            guard bytes.count == 8 else { throw StoreError(.corrupted, "the recorded store format is damaged") }
+            return bytes.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        }
+        if let recorded { return recorded }
+        var anyStore = false
+        try reader.scan(prefix: [], from: nil, in: .stores) { _, _ in
+            anyStore = true
+            return false
+        }
+        return anyStore ? 1 : nil
+    }
+
+    /// Refuses a directory in another format, naming the command that converts it.
+    static func require(_ format: UInt64?, path: String) throws(StoreError) {
+        guard let format, format != KeyLayout.format else { return }
+        if format < KeyLayout.format {
+            throw StoreError(
+                .formatMismatch,
+                "data directory '\(path)' is in store format \(format); this warden reads format \(KeyLayout.format): "
+                    + "run `warden migrate --data \(path)` (it rewrites the directory in one transaction)")
+        }
+        throw StoreError(
+            .formatMismatch,
+            "data directory '\(path)' is in store format \(format), newer than this warden's \(KeyLayout.format): use a newer warden")
+    }
+
+    static func record(in writer: some KeyValueWriter) throws(StoreError) {
+        try writer.put(KeyLayout.formatKey, TupleTables.bytes(KeyLayout.format), in: .meta)
+    }
+
+    /// Rewrites every store from format 1 to 2 inside the caller's write transaction: tuples and changes are read
+    /// in the old layout, their names interned, and written again (the reverse index rebuilt from the forward one).
+    /// Revisions, times and the order of changes are kept.
+    static func migrateFromVersion1(in writer: some KeyValueWriter) throws(StoreError) -> MigrationReport {
+        var rewritten = MigrationReport(from: 1)
+        for info in try TupleTables.listStores(in: writer) {
+            let number = try TupleTables.storeRecord(id: info.id, in: writer).number
+            let prefix = KeyLayout.prefix(store: number)
+            var tuples: [RelationshipTuple] = []
+            var changes: [(key: [UInt8], operation: UInt8, time: UInt64, tuple: RelationshipTuple)] = []
+            try scan(prefix, in: .forward, writer) { key, value throws(StoreError) in
+                var decoder = KeyDecoder(key, skipping: 4)
+                tuples.append(RelationshipTuple(try KeyLayoutV1.decodeForward(&decoder), condition: try KeyLayoutV1.decodeCondition(value)))
+            }
+            try scan(prefix, in: .changes, writer) { key, value throws(StoreError) in
+                var decoder = KeyDecoder(value)
+                let operation = try decoder.byte()
+                let time = try decoder.uint64()
+                let tuple = try KeyLayoutV1.decodeForward(&decoder)
+                changes.append((Array(key), operation, time, RelationshipTuple(tuple, condition: try KeyLayoutV1.decodeCondition(decoder.remaining))))
+            }
+            for table in [Table.forward, .reverse, .changes] {
+                var keys: [[UInt8]] = []
+                try writer.scan(prefix: prefix, from: nil, in: table) { key, _ in
+                    keys.append(Array(key))
+                    return true
+                }
+                for key in keys { try writer.delete(key, in: table) }
+            }
+            var seen: Set<String> = []
+            let used = (tuples + changes.map(\.tuple)).flatMap(KeyLayout.names(of:)).filter { !$0.isEmpty && seen.insert($0).inserted }
+            let names = try NameDictionary.intern(used, after: Names(), store: number, in: writer)
+            for tuple in tuples {
+                let (forward, condition) = try encode(tuple, store: number, names)
+                try writer.put(forward, condition, in: .forward)
+                try writer.put(try KeyLayout.reverseKey(store: number, tuple.key, names: names)!, condition, in: .reverse)
+            }
+            for change in changes {
+                let (forward, condition) = try encode(change.tuple, store: number, names)
+                try writer.put(change.key, [change.operation] + TupleTables.bytes(change.time) + forward.dropFirst(4) + condition, in: .changes)
+            }
+            rewritten.stores += 1
+            rewritten.tuples += tuples.count
+            rewritten.changes += changes.count
+        }
+        try record(in: writer)
+        return rewritten
+    }
+
+    private static func encode(_ tuple: RelationshipTuple, store: UInt32, _ names: Names) throws(StoreError) -> ([UInt8], [UInt8]) {
+        guard let forward = try KeyLayout.forwardKey(store: store, tuple.key, names: names),
+            let condition = KeyLayout.encodeCondition(tuple.condition, names: names)
+        else { throw StoreError(.corrupted, "tuple '\(tuple.key)' uses a name that was not interned") }
+        return (forward, condition)
+    }
+
+    private static func scan(
+        _ prefix: [UInt8], in table: Table, _ reader: some OrderedKeyValueReader,
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws(StoreError) -> Void
+    ) throws(StoreError) {
+        var failure: StoreError?
+        try reader.scan(prefix: prefix, from: nil, in: table) { key, value in
+            do throws(StoreError) {
+                try body(key, value)
+                return true
+            } catch {
+                failure = error
+                return false
+            }
+        }
+        if let failure { throw failure }
+    }
+}
+
+/// What `warden migrate` did: the format the directory was in, and what it rewrote.
+public struct MigrationReport: Sendable, Equatable {
+    /// The store format before (nil: the directory held nothing).
+    public var from: UInt64?
+    /// The store format after.
+    public var to: UInt64 = KeyLayout.format
+    public var stores = 0
+    public var tuples = 0
+    public var changes = 0
+}

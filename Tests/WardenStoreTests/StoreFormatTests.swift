@@ -1,0 +1,191 @@
+import Foundation
+import Testing
+import WardenModel
+import WardenTestSupport
+@testable import WardenStore
+
+/// Store format 2: names interned per store, a format-1 directory refused until `warden migrate` rewrites it, and
+/// the dictionary shared correctly by two stores (processes) on one directory.
+@Suite("Store format 2 and migration")
+struct StoreFormatTests {
+    @Test("name numbers round-trip, and their bytes sort as the numbers do", arguments: [
+        (0, 1), (1, 2), (126, 127), (127, 128), (128, 300), (16_383, 16_384), (16_384, 1 << 20), ((1 << 30) - 2, (1 << 30) - 1),
+    ])
+    func nameCodes(pair: (Int, Int)) throws {
+        func code(_ number: Int) -> [UInt8] {
+            var bytes: [UInt8] = []
+            NameCode.append(UInt32(number), to: &bytes)
+            return bytes
+        }
+        for number in [pair.0, pair.1] {
+            var offset = 0
+            let decoded = try code(number).withUnsafeBytes { buffer in try NameCode.read(buffer, at: &offset) }
+            #expect(decoded == UInt32(number))
+            #expect(offset == (number < 128 ? 1 : number < 16_384 ? 2 : 4))
+        }
+        #expect(code(pair.0).lexicographicallyPrecedes(code(pair.1)))
+    }
+
+    @Test("a truncated name number is a located corruption, not a crash")
+    func truncatedNameCode() {
+        var offset = 0
+        #expect(throws: StoreError(.corrupted, "a stored key is truncated (a name number is cut)")) {
+            try [UInt8]([0xC0, 1]).withUnsafeBytes { buffer in try NameCode.read(buffer, at: &offset) }
+        }
+    }
+
+    @Test("the benchmark's tuple shape takes 19 bytes per index key")
+    func compactKeys() throws {
+        let directory = try TemporaryDirectory()
+        let store = try LMDBTupleStore(path: directory.path)
+        let id = try store.createStore(name: "compact").id
+        let key = try TupleKey(object: "product:p12345", relation: "warehouse", user: "warehouse:w17")
+        try store.write(WriteBatch(writes: [RelationshipTuple(key)]), store: id)
+        let names = try store.readTables { reader in try NameDictionary().names(store: 1, in: reader) }
+        #expect(names.names == ["", "product", "warehouse"])
+        // store 4 ‖ #product ‖ "p12345\0" ‖ #warehouse ‖ #warehouse ‖ #"" ‖ "w17\0"
+        #expect(try KeyLayout.forwardKey(store: 1, key, names: names) == [0, 0, 0, 1, 1] + Array("p12345".utf8) + [0, 2, 2, 0] + Array("w17".utf8) + [0])
+        #expect(try KeyLayout.reverseKey(store: 1, key, names: names)?.count == 19)
+    }
+
+    /// Tuples of every user shape, with and without a condition.
+    static let tuples: [RelationshipTuple] = [
+        RelationshipTuple(try! TupleKey(object: "document:d1", relation: "viewer", user: "user:anne")),
+        RelationshipTuple(try! TupleKey(object: "document:d1", relation: "viewer", user: "group:eng#member")),
+        RelationshipTuple(try! TupleKey(object: "document:d2", relation: "viewer", user: "user:*")),
+        RelationshipTuple(
+            try! TupleKey(object: "document:d3", relation: "editor", user: "user:bob"),
+            condition: TupleCondition(name: "in_hours", context: .object([("start", .number("9"))]))),
+        RelationshipTuple(try! TupleKey(object: "document:d4", relation: "editor", user: "user:carl"), condition: TupleCondition(name: "in_hours")),
+    ]
+
+    /// A directory as a format-1 warden left it: one store with `tuples` written at revision 1 and the last one
+    /// deleted at revision 2, keys spelling out every name.
+    static func formatOneDirectory() throws -> (TemporaryDirectory, storeID: String) {
+        let directory = try TemporaryDirectory()
+        let id: String
+        do {
+            let store = try LMDBTupleStore(path: directory.path)
+            id = try store.createStore(name: "legacy").id
+            try ConsistencyCheckTests.damage(store) { transaction, database in
+                #expect(try transaction.delete(KeyLayout.formatKey, in: database(.meta)))
+                func field(_ text: String) -> [UInt8] { Array(text.utf8) + [0] }
+                func fields(_ key: TupleKey) -> (forward: [UInt8], reverse: [UInt8]) {
+                    let user = KeyLayout.userFields(key.user)
+                    let forward = field(key.object.type) + field(key.object.id) + field(key.relation) + field(user.type) + field(user.relation) + field(user.id)
+                    let reverse = field(user.type) + field(user.relation) + field(user.id) + field(key.object.type) + field(key.relation) + field(key.object.id)
+                    return (forward, reverse)
+                }
+                func condition(_ tuple: RelationshipTuple) -> [UInt8] {
+                    guard let condition = tuple.condition else { return [] }
+                    return field(condition.name) + Array((condition.context?.compact ?? "").utf8)
+                }
+                let store: [UInt8] = [0, 0, 0, 1]
+                for (sequence, tuple) in tuples.enumerated() {
+                    let (forward, reverse) = fields(tuple.key)
+                    if sequence < tuples.count - 1 {
+                        try transaction.put(store + forward, condition(tuple), in: database(.forward))
+                        try transaction.put(store + reverse, condition(tuple), in: database(.reverse))
+                    }
+                    let change = [1] + TupleTables.bytes(1_000 + UInt64(sequence)) + forward + condition(tuple)
+                    try transaction.put(KeyLayout.changeKey(store: 1, revision: 1, sequence: UInt32(sequence)), change, in: database(.changes))
+                }
+                let last = tuples[tuples.count - 1]
+                let deletion = [2] + TupleTables.bytes(2_000) + fields(last.key).forward + condition(last)
+                try transaction.put(KeyLayout.changeKey(store: 1, revision: 2, sequence: 0), deletion, in: database(.changes))
+                try transaction.put(KeyLayout.metaKey(store: 1, "revision"), TupleTables.bytes(2), in: database(.meta))
+            }
+        }
+        return (directory, id)
+    }
+
+    @Test("a format-1 directory is refused with the command that converts it; migrate keeps every tuple and change")
+    func migration() throws {
+        let (directory, id) = try Self.formatOneDirectory()
+        #expect(throws: StoreError(
+            .formatMismatch,
+            "data directory '\(directory.path)' is in store format 1; this warden reads format 2: run `warden migrate --data \(directory.path)` "
+                + "(it rewrites the directory in one transaction)")) {
+            try LMDBTupleStore(path: directory.path)
+        }
+        #expect(try LMDBTupleStore.migrate(path: directory.path) == MigrationReport(from: 1, to: 2, stores: 1, tuples: 4, changes: 6))
+        #expect(try LMDBTupleStore.migrate(path: directory.path) == MigrationReport(from: 2, to: 2))
+
+        let store = try LMDBTupleStore(path: directory.path)
+        #expect(try store.checkConsistency().problems.isEmpty)
+        try store.read(store: id) { snapshot throws in
+            let stored = try snapshot.read(ReadFilter(), after: nil, limit: 100).tuples
+            #expect(Set(stored) == Set(Self.tuples.dropLast()))
+            #expect(try snapshot.tuple(Self.tuples[3].key) == Self.tuples[3])
+            #expect(try snapshot.tuples(user: .userset(ObjectRef(type: "group", id: "eng"), relation: "member"), objectType: "document", relation: "viewer")
+                == [Self.tuples[1]])
+            let changes = try snapshot.changes(objectType: nil, after: nil, limit: 100).changes
+            #expect(changes.map(\.tuple) == Self.tuples + [Self.tuples[4]])
+            #expect(changes.map(\.revision.rawValue) == [1, 1, 1, 1, 1, 2])
+            #expect(changes.map(\.timestampMilliseconds) == [1_000, 1_001, 1_002, 1_003, 1_004, 2_000])
+            #expect(changes.map(\.operation) == [.write, .write, .write, .write, .write, .delete])
+            #expect(snapshot.revision == Revision(rawValue: 2))
+        }
+        // Writing after migration continues the revisions and the dictionary.
+        let next = RelationshipTuple(try TupleKey(object: "folder:f1", relation: "viewer", user: "user:anne"))
+        #expect(try store.write(WriteBatch(writes: [next]), store: id) == Revision(rawValue: 3))
+        #expect(try store.checkConsistency().problems.isEmpty)
+    }
+
+    @Test("an empty directory records format 2 and a newer format is refused")
+    func newerFormat() throws {
+        let directory = try TemporaryDirectory()
+        let store = try LMDBTupleStore(path: directory.path)
+        try ConsistencyCheckTests.damage(store) { transaction, database in
+            try transaction.put(KeyLayout.formatKey, TupleTables.bytes(3), in: database(.meta))
+        }
+        #expect(throws: StoreError(
+            .formatMismatch, "data directory '\(directory.path)' is in store format 3, newer than this warden's 2: use a newer warden")) {
+            try LMDBTupleStore(path: directory.path)
+        }
+        #expect(throws: StoreError.self) { try LMDBTupleStore.migrate(path: directory.path) }
+    }
+
+    @Test("two stores on one directory (two processes) intern names without clashing and read each other's")
+    func sharedDictionary() throws {
+        let directory = try TemporaryDirectory()
+        let first = try LMDBTupleStore(path: directory.path)
+        let id = try first.createStore(name: "shared").id
+        let second = try LMDBTupleStore(path: directory.path)
+        let a = RelationshipTuple(try TupleKey(object: "document:d1", relation: "viewer", user: "user:anne"))
+        let b = RelationshipTuple(try TupleKey(object: "folder:f1", relation: "owner", user: "user:bob"))
+        let c = RelationshipTuple(try TupleKey(object: "team:t1", relation: "member", user: "user:carl"), condition: TupleCondition(name: "on_call"))
+        try first.write(WriteBatch(writes: [a]), store: id)
+        #expect(try second.read(store: id) { try $0.tuple(a.key) } == a)
+        // `first` has not seen `folder` or `owner` when it interns `team`, `member` and `on_call`.
+        let prepared = try first.prepare(WriteBatch(writes: [c]), store: id)
+        try second.write(WriteBatch(writes: [b]), store: id)
+        _ = try first.apply(prepared, store: id)
+        for store in [first, second] {
+            let all = try store.read(store: id) { try $0.read(ReadFilter(), after: nil, limit: 10).tuples }
+            #expect(Set(all) == [a, b, c])
+            #expect(try store.checkConsistency().problems.isEmpty)
+        }
+        let names = try first.readTables { reader in try NameDictionary().names(store: 1, in: reader) }
+        #expect(names.names == ["", "document", "viewer", "user", "folder", "owner", "team", "member", "on_call"])
+    }
+
+    @Test("a query naming a type or relation no tuple uses finds nothing without interning it")
+    func unknownNames() throws {
+        let directory = try TemporaryDirectory()
+        let store = try LMDBTupleStore(path: directory.path)
+        let id = try store.createStore(name: "unknown").id
+        try store.write(WriteBatch(writes: [Self.tuples[0]]), store: id)
+        try store.read(store: id) { snapshot throws in
+            #expect(try snapshot.tuple(try TupleKey(object: "document:d1", relation: "owner", user: "user:anne")) == nil)
+            #expect(try snapshot.tuples(object: ObjectRef(type: "folder", id: "x"), relation: "viewer", userType: nil, userRelation: nil).isEmpty)
+            #expect(try snapshot.read(ReadFilter(objectType: "folder"), after: nil, limit: 10).tuples.isEmpty)
+        }
+        // A delete of an absent tuple with unknown names is "not found", as before.
+        #expect(throws: StoreError.self) {
+            try store.write(WriteBatch(deletes: [try TupleKey(object: "folder:f", relation: "owner", user: "user:z")]), store: id)
+        }
+        let names = try store.readTables { reader in try NameDictionary().names(store: 1, in: reader) }
+        #expect(names.names == ["", "document", "viewer", "user"])
+    }
+}
