@@ -133,26 +133,37 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
 
     public func changes(objectType: String?, after token: ContinuationToken?, limit: Int) throws(StoreError) -> ChangePage {
         let prefix = KeyLayout.prefix(store: store)
-        let start = try ContinuationCodec.start(after: token, table: .changes, prefix: prefix)
+        // A token names the last change visited: its revision and its position in the revision.
+        var resume: (revision: UInt64, sequence: UInt32)?
+        var lastKey: [UInt8]?
+        if let token {
+            let key = try ContinuationCodec.key(of: token, table: .changes)
+            guard key.count == 16, key.starts(with: prefix) else {
+                throw StoreError(.invalidContinuationToken, "continuation token '\(token.text)' belongs to another query")
+            }
+            resume = (key[4..<12].reduce(0) { $0 << 8 | UInt64($1) }, key[12..<16].reduce(0) { $0 << 8 | UInt32($1) })
+            lastKey = key
+        }
         var changes: [TupleChange] = []
-        var lastKey = token.flatMap { try? ContinuationCodec.key(of: $0, table: .changes) }
+        let start = resume.map { ChangeLog.key(store: store, revision: $0.revision) }
         try visit(prefix: prefix, from: start, in: .changes) { key, value throws(StoreError) in
-            guard changes.count < limit else { return false }
             var keyDecoder = KeyDecoder(key, skipping: 4)
             let revision = try keyDecoder.uint64()
-            var decoder = KeyDecoder(value)
-            let operation: TupleChange.Operation = try decoder.byte() == 1 ? .write : .delete
-            let time = try decoder.uint64()
-            let tupleKey = try KeyLayout.decodeForward(&decoder, names: names)
-            let condition = try KeyLayout.decodeCondition(decoder.remaining, names: names)
-            lastKey = Array(key)
-            if objectType == nil || objectType == tupleKey.object.type {
-                changes.append(
-                    TupleChange(
-                        tuple: RelationshipTuple(tupleKey, condition: condition), operation: operation,
-                        revision: Revision(rawValue: revision), timestampMilliseconds: time))
+            var full = false
+            try ChangeLog.forEachChange(in: value, names: names) { sequence, operation, time, tuple throws(StoreError) in
+                if let resume, revision == resume.revision, sequence <= resume.sequence { return true }
+                guard changes.count < limit else {
+                    full = true
+                    return false
+                }
+                lastKey = KeyLayout.changeKey(store: store, revision: revision, sequence: sequence)
+                if objectType == nil || objectType == tuple.key.object.type {
+                    changes.append(
+                        TupleChange(tuple: tuple, operation: operation, revision: Revision(rawValue: revision), timestampMilliseconds: time))
+                }
+                return true
             }
-            return true
+            return !full
         }
         return ChangePage(changes: changes, continuation: lastKey.map { ContinuationCodec.token(table: .changes, key: $0) })
     }

@@ -46,17 +46,19 @@ enum StoreFormat {
             let number = try TupleTables.storeRecord(id: info.id, in: writer).number
             let prefix = KeyLayout.prefix(store: number)
             var tuples: [RelationshipTuple] = []
-            var changes: [(key: [UInt8], operation: UInt8, time: UInt64, tuple: RelationshipTuple)] = []
+            var changes: [(revision: UInt64, operation: UInt8, time: UInt64, tuple: RelationshipTuple)] = []
             try scan(prefix, in: .forward, writer) { key, value throws(StoreError) in
                 var decoder = KeyDecoder(key, skipping: 4)
                 tuples.append(RelationshipTuple(try KeyLayoutV1.decodeForward(&decoder), condition: try KeyLayoutV1.decodeCondition(value)))
             }
             try scan(prefix, in: .changes, writer) { key, value throws(StoreError) in
+                var keyDecoder = KeyDecoder(key, skipping: 4)
+                let revision = try keyDecoder.uint64()
                 var decoder = KeyDecoder(value)
                 let operation = try decoder.byte()
                 let time = try decoder.uint64()
                 let tuple = try KeyLayoutV1.decodeForward(&decoder)
-                changes.append((Array(key), operation, time, RelationshipTuple(tuple, condition: try KeyLayoutV1.decodeCondition(decoder.remaining))))
+                changes.append((revision, operation, time, RelationshipTuple(tuple, condition: try KeyLayoutV1.decodeCondition(decoder.remaining))))
             }
             for table in [Table.forward, .reverse, .changes] {
                 var keys: [[UInt8]] = []
@@ -74,9 +76,17 @@ enum StoreFormat {
                 try writer.put(forward, condition, in: .forward)
                 try writer.put(try KeyLayout.reverseKey(store: number, tuple.key, names: names)!, condition, in: .reverse)
             }
-            for change in changes {
-                let (forward, condition) = try encode(change.tuple, store: number, names)
-                try writer.put(change.key, [change.operation] + TupleTables.bytes(change.time) + forward.dropFirst(4) + condition, in: .changes)
+            // One changelog entry per revision, its changes in their old order (format 1 kept them in key order).
+            var index = changes.startIndex
+            while index < changes.endIndex {
+                let revision = changes[index].revision
+                var log = ChangeLog.Builder(time: changes[index].time)
+                while index < changes.endIndex, changes[index].revision == revision {
+                    let (forward, condition) = try encode(changes[index].tuple, store: number, names)
+                    log.append(changes[index].operation == 1 ? .write : .delete, forward: forward, condition: condition)
+                    index += 1
+                }
+                try writer.put(ChangeLog.key(store: number, revision: revision), log.bytes, in: .changes)
             }
             rewritten.stores += 1
             rewritten.tuples += tuples.count

@@ -63,17 +63,8 @@ extension TupleTables {
         let current = try revision(store: store, in: writer)
         let next = current.rawValue + 1
         let time = now.milliseconds
-        var sequence: UInt32 = 0
+        var log = ChangeLog.Builder(time: time)
         var deleted = 0
-
-        func log(_ operation: TupleChange.Operation, _ forward: [UInt8], _ condition: [UInt8]) throws(StoreError) {
-            var value: [UInt8] = [operation == .write ? 1 : 2]
-            value += bytes(time)
-            value += forward.dropFirst(4)
-            value += condition
-            try writer.put(KeyLayout.changeKey(store: store, revision: next, sequence: sequence), value, in: .changes)
-            sequence += 1
-        }
 
         for (key, forward) in zip(batch.deletes, deleteKeys) {
             guard let existing = try writer.get(forward, in: .forward) else {
@@ -86,7 +77,7 @@ extension TupleTables {
             try writer.delete(forward, in: .forward)
             // The forward key exists, so every name of the tuple is interned.
             try writer.delete(KeyLayout.reverseKey(store: store, key, names: prepared.names)!, in: .reverse)
-            try log(.delete, forward, existing)
+            log.append(.delete, forward: forward, condition: existing)
             deleted += 1
         }
         // Writes are checked and stored in key order (sorted keys touch each B-tree page once per batch, not once per
@@ -114,11 +105,12 @@ extension TupleTables {
             try writer.put(entry.key, encoded[entry.index].condition, in: .reverse)
         }
         for index in encoded.indices where !skipped[index] {
-            try log(.write, encoded[index].forward, encoded[index].condition)
+            log.append(.write, forward: encoded[index].forward, condition: encoded[index].condition)
         }
-        guard sequence > 0 else { return WriteOutcome(revision: current, written: 0, deleted: 0) }
+        guard log.count > 0 else { return WriteOutcome(revision: current, written: 0, deleted: 0) }
+        try writer.put(ChangeLog.key(store: store, revision: next), log.bytes, in: .changes)
         try writer.put(KeyLayout.metaKey(store: store, "revision"), bytes(next), in: .meta)
-        return WriteOutcome(revision: Revision(rawValue: next), written: Int(sequence) - deleted, deleted: deleted)
+        return WriteOutcome(revision: Revision(rawValue: next), written: Int(log.count) - deleted, deleted: deleted)
     }
 
     /// A tuple named twice in one batch (deleted twice, written twice, or deleted and written) refuses the batch,

@@ -61,14 +61,15 @@ enum ConsistencyCheck {
             do throws(StoreError) {
                 var keyDecoder = KeyDecoder(key, skipping: 4)
                 lastRevision = try keyDecoder.uint64()
-                var decoder = KeyDecoder(value)
-                let isWrite = try decoder.byte() == 1
-                _ = try decoder.uint64()
-                let tuple = try KeyLayout.decodeForward(&decoder, names: names)
-                guard let forward = try KeyLayout.forwardKey(store: number, tuple, names: names) else {
-                    throw StoreError(.corrupted, "the changelog of store '\(id)' names a tuple it cannot key: '\(tuple)'")
+                try ChangeLog.forEachChange(in: value, names: names) { _, operation, _, tuple throws(StoreError) in
+                    guard let forward = try KeyLayout.forwardKey(store: number, tuple.key, names: names),
+                        let condition = KeyLayout.encodeCondition(tuple.condition, names: names)
+                    else {
+                        throw StoreError(.corrupted, "the changelog of store '\(id)' names a tuple it cannot key: '\(tuple.key)'")
+                    }
+                    replayed[forward] = operation == .write ? condition : nil
+                    return true
                 }
-                if isWrite { replayed[forward] = Array(decoder.remaining) } else { replayed[forward] = nil }
             } catch {
                 failure = error
                 return false

@@ -61,6 +61,26 @@ struct KeyDecoder {
 
     var remaining: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: buffer[offset...]) }
 
+    var isAtEnd: Bool { offset >= buffer.count }
+
+    /// A length in LEB128 (7 bits a byte, low first), at most 4 bytes.
+    mutating func length() throws(StoreError) -> Int {
+        var value = 0
+        for shift in stride(from: 0, to: 28, by: 7) {
+            let next = try byte()
+            value |= Int(next & 0x7F) << shift
+            if next < 0x80 { return value }
+        }
+        throw StoreError(.corrupted, "a stored length is longer than 4 bytes")
+    }
+
+    /// The next `count` bytes.
+    mutating func bytes(count: Int) throws(StoreError) -> UnsafeRawBufferPointer {
+        guard count >= 0, buffer.count - offset >= count else { throw StoreError(.corrupted, "a stored record is truncated") }
+        defer { offset += count }
+        return UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + count)])
+    }
+
     mutating func field() throws(StoreError) -> String {
         guard let end = buffer[offset...].firstIndex(of: 0) else {
             throw StoreError(.corrupted, "a stored key is truncated (a field has no terminator)")
