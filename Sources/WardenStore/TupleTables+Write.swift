@@ -15,19 +15,36 @@ extension TupleTables {
     /// name `names` lacks, only the missing names are found: ``apply(_:now:in:dictionary:)`` interns them and
     /// prepares again inside its transaction.
     static func prepare(_ batch: WriteBatch, store: UInt32, names: Names) throws(StoreError) -> PreparedWrites {
-        var missing: [String] = []
-        var seen: Set<String> = []
-        for name in batch.deletes.lazy.flatMap(KeyLayout.names(of:)) + batch.writes.lazy.flatMap(KeyLayout.names(of:))
-        where names.number(name) == nil && seen.insert(name).inserted {
-            missing.append(name)
+        var numbering = RecentNames(names)
+        var deleteKeys: [[UInt8]] = []
+        var encoded: [(forward: [UInt8], condition: [UInt8])] = []
+        deleteKeys.reserveCapacity(batch.deletes.count)
+        encoded.reserveCapacity(batch.writes.count)
+        var complete = true
+        for key in batch.deletes {
+            guard let forward = try KeyLayout.forwardKey(store: store, key, numbering: &numbering) else {
+                complete = false
+                break
+            }
+            deleteKeys.append(forward)
         }
-        guard missing.isEmpty else {
+        for tuple in batch.writes where complete {
+            guard let forward = try KeyLayout.forwardKey(store: store, tuple.key, numbering: &numbering),
+                let condition = KeyLayout.encodeCondition(tuple.condition, names: names)
+            else {
+                complete = false
+                break
+            }
+            encoded.append((forward, condition))
+        }
+        guard complete else {
+            var missing: [String] = []
+            var seen: Set<String> = []
+            for name in batch.deletes.lazy.flatMap(KeyLayout.names(of:)) + batch.writes.lazy.flatMap(KeyLayout.names(of:))
+            where names.number(name) == nil && seen.insert(name).inserted {
+                missing.append(name)
+            }
             return PreparedWrites(batch: batch, store: store, names: names, missing: missing, deleteKeys: [], encoded: [], byForward: [], reverse: [])
-        }
-        // Every name is interned, so every key exists.
-        let deleteKeys = try batch.deletes.map { key throws(StoreError) in try KeyLayout.forwardKey(store: store, key, names: names)! }
-        let encoded = try batch.writes.map { tuple throws(StoreError) in
-            (forward: try KeyLayout.forwardKey(store: store, tuple.key, names: names)!, condition: KeyLayout.encodeCondition(tuple.condition, names: names)!)
         }
         // Key order, and batch order among equal keys (so a repetition is found where it first occurs).
         let byForward = encoded.indices.sorted { left, right in
@@ -35,8 +52,8 @@ extension TupleTables {
             return a.lexicographicallyPrecedes(b) || (left < right && a == b)
         }
         try rejectDuplicates(in: batch, deleteKeys: deleteKeys, writeKeys: encoded.map(\.forward), writeOrder: byForward)
-        let reverse = try batch.writes.indices.map { index throws(StoreError) in
-            (key: try KeyLayout.reverseKey(store: store, batch.writes[index].key, names: names)!, index: index)
+        let reverse = try encoded.indices.map { index throws(StoreError) in
+            (key: try KeyLayout.reverseKey(forward: encoded[index].forward), index: index)
         }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
         return PreparedWrites(
             batch: batch, store: store, names: names, missing: [], deleteKeys: deleteKeys, encoded: encoded, byForward: byForward, reverse: reverse)
@@ -76,7 +93,7 @@ extension TupleTables {
             }
             try writer.delete(forward, in: .forward)
             // The forward key exists, so every name of the tuple is interned.
-            try writer.delete(KeyLayout.reverseKey(store: store, key, names: prepared.names)!, in: .reverse)
+            try writer.delete(KeyLayout.reverseKey(forward: forward), in: .reverse)
             log.append(.delete, forward: forward, condition: existing)
             deleted += 1
         }

@@ -48,6 +48,18 @@ struct StoreFormatTests {
         #expect(try KeyLayout.reverseKey(store: 1, key, names: names)?.count == 19)
     }
 
+    @Test("the reverse key moved out of the forward key equals the one built from names, for 1- and 2-byte numbers")
+    func reverseFromForward() throws {
+        let filler = (0..<200).map { "name\($0)" }
+        for names in [Names().adding(["document", "viewer", "user", "group", "member"]), Names().adding(filler + ["document", "viewer", "user", "group", "member"])] {
+            for tuple in [RelationshipTuple(try TupleKey(object: "document:d1", relation: "viewer", user: "group:eng#member"))] + Self.tuples.prefix(3) {
+                let forward = try #require(try KeyLayout.forwardKey(store: 7, tuple.key, names: names))
+                #expect(try KeyLayout.reverseKey(forward: forward) == KeyLayout.reverseKey(store: 7, tuple.key, names: names))
+            }
+        }
+        #expect(throws: StoreError.self) { try KeyLayout.reverseKey(forward: [0, 0, 0, 7, 1] + Array("unterminated".utf8)) }
+    }
+
     /// Tuples of every user shape, with and without a condition.
     static let tuples: [RelationshipTuple] = [
         RelationshipTuple(try! TupleKey(object: "document:d1", relation: "viewer", user: "user:anne")),

@@ -31,6 +31,14 @@ struct KeyEncoder {
 
     /// Appends a name's number (``NameCode``); false, appending nothing, when `names` has not interned it.
     @inline(__always)
+    mutating func append(name: String, in names: inout some NameNumbering) -> Bool {
+        guard let number = names.number(name) else { return false }
+        NameCode.append(number, to: &bytes)
+        return true
+    }
+
+    /// Appends a name's number (``NameCode``); false, appending nothing, when `names` has not interned it.
+    @inline(__always)
     mutating func append(name: String, in names: Names) -> Bool {
         guard let number = names.number(name) else { return false }
         NameCode.append(number, to: &bytes)

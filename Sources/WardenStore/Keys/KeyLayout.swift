@@ -47,12 +47,17 @@ enum KeyLayout {
 
     /// The forward key; nil when a name is not interned (so no such tuple is stored).
     static func forwardKey(store: UInt32, _ key: TupleKey, names: Names) throws(StoreError) -> [UInt8]? {
+        var names = names
+        return try forwardKey(store: store, key, numbering: &names)
+    }
+
+    static func forwardKey(store: UInt32, _ key: TupleKey, numbering names: inout some NameNumbering) throws(StoreError) -> [UInt8]? {
         var encoder = KeyEncoder(store: store)
         let user = userFields(key.user)
-        guard encoder.append(name: key.object.type, in: names) else { return nil }
+        guard encoder.append(name: key.object.type, in: &names) else { return nil }
         try encoder.append(field: key.object.id)
-        guard encoder.append(name: key.relation, in: names), encoder.append(name: user.type, in: names),
-            encoder.append(name: user.relation, in: names)
+        guard encoder.append(name: key.relation, in: &names), encoder.append(name: user.type, in: &names),
+            encoder.append(name: user.relation, in: &names)
         else { return nil }
         try encoder.append(field: user.id)
         guard encoder.bytes.count <= maximumKeyLength else {
@@ -73,6 +78,28 @@ enum KeyLayout {
         guard encoder.append(name: key.object.type, in: names), encoder.append(name: key.relation, in: names) else { return nil }
         try encoder.append(field: key.object.id)
         return encoder.bytes
+    }
+
+    /// The reverse key of a forward key, by moving its parts: no name is looked up.
+    static func reverseKey(forward: [UInt8]) throws(StoreError) -> [UInt8] {
+        // store ‖ #type ‖ id\0 ‖ #relation ‖ #user type ‖ #user relation ‖ user id\0
+        let typeStart = 4
+        guard typeStart < forward.count else { throw StoreError(.corrupted, "a forward key is truncated") }
+        let idStart = typeStart + NameCode.width(first: forward[typeStart])
+        guard idStart <= forward.count, let idEnd = forward[idStart...].firstIndex(of: 0), idEnd + 1 < forward.count else {
+            throw StoreError(.corrupted, "a forward key is truncated")
+        }
+        let relationStart = idEnd + 1
+        let userStart = relationStart + NameCode.width(first: forward[relationStart])
+        guard userStart < forward.count else { throw StoreError(.corrupted, "a forward key is truncated") }
+        var reverse = [UInt8]()
+        reverse.reserveCapacity(forward.count)
+        reverse.append(contentsOf: forward[0..<4])
+        reverse.append(contentsOf: forward[userStart...])
+        reverse.append(contentsOf: forward[typeStart..<idStart])
+        reverse.append(contentsOf: forward[relationStart..<userStart])
+        reverse.append(contentsOf: forward[idStart...idEnd])
+        return reverse
     }
 
     /// Reads a forward key (after the 4-byte store number).

@@ -20,13 +20,17 @@ enum NameCode {
         }
     }
 
+    /// How many bytes a number whose first byte is `first` takes.
+    @inline(__always)
+    static func width(first: UInt8) -> Int { first < 0x80 ? 1 : first < 0xC0 ? 2 : 4 }
+
     /// Reads a number at `offset` in `buffer`, moving `offset` past it.
     /// - Throws: ``StoreError`` `.corrupted` when the buffer ends inside it.
     @inline(__always)
     static func read(_ buffer: UnsafeRawBufferPointer, at offset: inout Int) throws(StoreError) -> UInt32 {
         guard offset < buffer.count else { throw StoreError(.corrupted, "a stored key is truncated (a name number is missing)") }
         let first = buffer[offset]
-        let width = first < 0x80 ? 1 : first < 0xC0 ? 2 : 4
+        let width = width(first: first)
         guard buffer.count - offset >= width else { throw StoreError(.corrupted, "a stored key is truncated (a name number is cut)") }
         var number = UInt32(width == 1 ? first : first & 0x3F)
         if width > 1 {

@@ -43,6 +43,38 @@ final class Names: Sendable {
     }
 }
 
+/// How keys find a name's number: ``Names`` itself, or ``RecentNames`` in front of it for a batch.
+protocol NameNumbering {
+    mutating func number(_ name: String) -> UInt32?
+}
+
+extension Names: NameNumbering {}
+
+/// ``Names`` with the last few names looked up kept beside it: a batch names the same handful of types and
+/// relations over and over, and comparing a short string is cheaper than hashing it.
+struct RecentNames: NameNumbering {
+    let names: Names
+    private var recent: [(name: String, number: UInt32)] = []
+    private var next = 0
+
+    init(_ names: Names) {
+        self.names = names
+        recent.reserveCapacity(8)
+    }
+
+    mutating func number(_ name: String) -> UInt32? {
+        for entry in recent where entry.name == name { return entry.number }
+        guard let number = names.number(name) else { return nil }
+        if recent.count < 8 {
+            recent.append((name, number))
+        } else {
+            recent[next] = (name, number)
+            next = (next + 1) % 8
+        }
+        return number
+    }
+}
+
 /// Every store's ``Names`` as this process last read them, shared by the snapshots and writes of one backend.
 /// The stored dictionary is the truth: the meta table holds, per store, a count and each number's name
 /// (`store ‖ 0x01 ‖ number` → name), written in the same transaction as the first tuple that uses the name.
