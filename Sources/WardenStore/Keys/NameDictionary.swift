@@ -21,7 +21,13 @@ final class Names: Sendable {
     /// The number of `name`; nil when the store holds no tuple that uses it. The empty name is 0.
     @inline(__always)
     func number(_ name: String) -> UInt32? {
-        name.isEmpty ? 0 : numbers[name]
+        if name.isEmpty { return 0 }
+        // A store names a handful of types and relations: comparing short strings beats hashing one.
+        if names.count <= 17 {
+            for index in 1..<names.count where names[index] == name { return UInt32(index) }
+            return nil
+        }
+        return numbers[name]
     }
 
     /// The name numbered `number`.
