@@ -21,6 +21,24 @@ struct StoreCLITests {
 
     static func run(_ arguments: [String]) throws -> CLITests.Result { try CLITests.run(arguments) }
 
+    @Test("a format-1 directory is refused, naming `warden migrate`, which converts it; doctor then finds it consistent")
+    func migrate() throws {
+        let (directory, _) = try FormatOneDirectory.make()
+        let path = directory.path
+        let refused = try Self.run(["store", "list", "--data", path])
+        #expect(refused.status == 2)
+        #expect(refused.stderr == "error: data directory '\(path)' is in store format 1; this warden reads format 2: run `warden migrate --data \(path)` (it rewrites the directory in one transaction)\n")
+        let migrated = try Self.run(["migrate", "--data", path])
+        #expect(migrated.status == 0)
+        #expect(migrated.stdout == "\(path): store format 1 → 2: 1 stores, 4 tuples, 6 changes rewritten\n")
+        #expect(try Self.run(["migrate", "--data", path]).stdout == "\(path): already in store format 2; nothing to do\n")
+        let read = try Self.run(["tuple", "read", "--object", "document:d3", "--data", path, "--store", "legacy"])
+        #expect(read.stdout == "document:d3#editor@user:bob with in_hours {\"start\":9}\n")
+        let doctor = try Self.run(["doctor", "--data", path])
+        #expect(doctor.status == 0)
+        #expect(doctor.stdout.contains("4 tuples at revision 2"))
+    }
+
     @Test("finding 5: a bad tuple in any file is found before the first batch commits, named by file and position")
     func importValidatesEverythingFirst() throws {
         let data = try TemporaryDirectory()

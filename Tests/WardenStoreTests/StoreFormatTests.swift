@@ -52,7 +52,7 @@ struct StoreFormatTests {
     func reverseFromForward() throws {
         let filler = (0..<200).map { "name\($0)" }
         for names in [Names().adding(["document", "viewer", "user", "group", "member"]), Names().adding(filler + ["document", "viewer", "user", "group", "member"])] {
-            for tuple in [RelationshipTuple(try TupleKey(object: "document:d1", relation: "viewer", user: "group:eng#member"))] + Self.tuples.prefix(3) {
+            for tuple in [RelationshipTuple(try TupleKey(object: "document:d1", relation: "viewer", user: "group:eng#member"))] + FormatOneDirectory.tuples.prefix(3) {
                 let forward = try #require(try KeyLayout.forwardKey(store: 7, tuple.key, names: names))
                 #expect(try KeyLayout.reverseKey(forward: forward) == KeyLayout.reverseKey(store: 7, tuple.key, names: names))
             }
@@ -60,60 +60,9 @@ struct StoreFormatTests {
         #expect(throws: StoreError.self) { try KeyLayout.reverseKey(forward: [0, 0, 0, 7, 1] + Array("unterminated".utf8)) }
     }
 
-    /// Tuples of every user shape, with and without a condition.
-    static let tuples: [RelationshipTuple] = [
-        RelationshipTuple(try! TupleKey(object: "document:d1", relation: "viewer", user: "user:anne")),
-        RelationshipTuple(try! TupleKey(object: "document:d1", relation: "viewer", user: "group:eng#member")),
-        RelationshipTuple(try! TupleKey(object: "document:d2", relation: "viewer", user: "user:*")),
-        RelationshipTuple(
-            try! TupleKey(object: "document:d3", relation: "editor", user: "user:bob"),
-            condition: TupleCondition(name: "in_hours", context: .object([("start", .number("9"))]))),
-        RelationshipTuple(try! TupleKey(object: "document:d4", relation: "editor", user: "user:carl"), condition: TupleCondition(name: "in_hours")),
-    ]
-
-    /// A directory as a format-1 warden left it: one store with `tuples` written at revision 1 and the last one
-    /// deleted at revision 2, keys spelling out every name.
-    static func formatOneDirectory() throws -> (TemporaryDirectory, storeID: String) {
-        let directory = try TemporaryDirectory()
-        let id: String
-        do {
-            let store = try LMDBTupleStore(path: directory.path)
-            id = try store.createStore(name: "legacy").id
-            try ConsistencyCheckTests.damage(store) { transaction, database in
-                #expect(try transaction.delete(KeyLayout.formatKey, in: database(.meta)))
-                func field(_ text: String) -> [UInt8] { Array(text.utf8) + [0] }
-                func fields(_ key: TupleKey) -> (forward: [UInt8], reverse: [UInt8]) {
-                    let user = KeyLayout.userFields(key.user)
-                    let forward = field(key.object.type) + field(key.object.id) + field(key.relation) + field(user.type) + field(user.relation) + field(user.id)
-                    let reverse = field(user.type) + field(user.relation) + field(user.id) + field(key.object.type) + field(key.relation) + field(key.object.id)
-                    return (forward, reverse)
-                }
-                func condition(_ tuple: RelationshipTuple) -> [UInt8] {
-                    guard let condition = tuple.condition else { return [] }
-                    return field(condition.name) + Array((condition.context?.compact ?? "").utf8)
-                }
-                let store: [UInt8] = [0, 0, 0, 1]
-                for (sequence, tuple) in tuples.enumerated() {
-                    let (forward, reverse) = fields(tuple.key)
-                    if sequence < tuples.count - 1 {
-                        try transaction.put(store + forward, condition(tuple), in: database(.forward))
-                        try transaction.put(store + reverse, condition(tuple), in: database(.reverse))
-                    }
-                    let change = [1] + TupleTables.bytes(1_000) + forward + condition(tuple)
-                    try transaction.put(KeyLayout.changeKey(store: 1, revision: 1, sequence: UInt32(sequence)), change, in: database(.changes))
-                }
-                let last = tuples[tuples.count - 1]
-                let deletion = [2] + TupleTables.bytes(2_000) + fields(last.key).forward + condition(last)
-                try transaction.put(KeyLayout.changeKey(store: 1, revision: 2, sequence: 0), deletion, in: database(.changes))
-                try transaction.put(KeyLayout.metaKey(store: 1, "revision"), TupleTables.bytes(2), in: database(.meta))
-            }
-        }
-        return (directory, id)
-    }
-
     @Test("a format-1 directory is refused with the command that converts it; migrate keeps every tuple and change")
     func migration() throws {
-        let (directory, id) = try Self.formatOneDirectory()
+        let (directory, id) = try FormatOneDirectory.make()
         #expect(throws: StoreError(
             .formatMismatch,
             "data directory '\(directory.path)' is in store format 1; this warden reads format 2: run `warden migrate --data \(directory.path)` "
@@ -127,12 +76,12 @@ struct StoreFormatTests {
         #expect(try store.checkConsistency().problems.isEmpty)
         try store.read(store: id) { snapshot throws in
             let stored = try snapshot.read(ReadFilter(), after: nil, limit: 100).tuples
-            #expect(Set(stored) == Set(Self.tuples.dropLast()))
-            #expect(try snapshot.tuple(Self.tuples[3].key) == Self.tuples[3])
+            #expect(Set(stored) == Set(FormatOneDirectory.tuples.dropLast()))
+            #expect(try snapshot.tuple(FormatOneDirectory.tuples[3].key) == FormatOneDirectory.tuples[3])
             #expect(try snapshot.tuples(user: .userset(ObjectRef(type: "group", id: "eng"), relation: "member"), objectType: "document", relation: "viewer")
-                == [Self.tuples[1]])
+                == [FormatOneDirectory.tuples[1]])
             let changes = try snapshot.changes(objectType: nil, after: nil, limit: 100).changes
-            #expect(changes.map(\.tuple) == Self.tuples + [Self.tuples[4]])
+            #expect(changes.map(\.tuple) == FormatOneDirectory.tuples + [FormatOneDirectory.tuples[4]])
             #expect(changes.map(\.revision.rawValue) == [1, 1, 1, 1, 1, 2])
             #expect(changes.map(\.timestampMilliseconds) == [1_000, 1_000, 1_000, 1_000, 1_000, 2_000])
             #expect(changes.map(\.operation) == [.write, .write, .write, .write, .write, .delete])
@@ -149,8 +98,8 @@ struct StoreFormatTests {
         let directory = try TemporaryDirectory()
         let store = try LMDBTupleStore(path: directory.path)
         let id = try store.createStore(name: "changes").id
-        try store.write(WriteBatch(writes: Self.tuples), store: id)
-        try store.write(WriteBatch(deletes: [Self.tuples[2].key]), store: id)
+        try store.write(WriteBatch(writes: FormatOneDirectory.tuples), store: id)
+        try store.write(WriteBatch(deletes: [FormatOneDirectory.tuples[2].key]), store: id)
         var seen: [String] = []
         var token: ContinuationToken?
         var pages: [Int] = []
@@ -162,7 +111,7 @@ struct StoreFormatTests {
             if page.changes.isEmpty { break }
         } while true
         #expect(pages == [2, 2, 2, 0])
-        #expect(seen == Self.tuples.map { "1 +\($0.key)" } + ["2 -\(Self.tuples[2].key)"])
+        #expect(seen == FormatOneDirectory.tuples.map { "1 +\($0.key)" } + ["2 -\(FormatOneDirectory.tuples[2].key)"])
         // The last token is where a poller resumes: the next write, and nothing before it.
         let later = RelationshipTuple(try TupleKey(object: "document:d9", relation: "viewer", user: "user:zoe"))
         try store.write(WriteBatch(writes: [later]), store: id)
@@ -220,7 +169,7 @@ struct StoreFormatTests {
         let directory = try TemporaryDirectory()
         let store = try LMDBTupleStore(path: directory.path)
         let id = try store.createStore(name: "unknown").id
-        try store.write(WriteBatch(writes: [Self.tuples[0]]), store: id)
+        try store.write(WriteBatch(writes: [FormatOneDirectory.tuples[0]]), store: id)
         try store.read(store: id) { snapshot throws in
             #expect(try snapshot.tuple(try TupleKey(object: "document:d1", relation: "owner", user: "user:anne")) == nil)
             #expect(try snapshot.tuples(object: ObjectRef(type: "folder", id: "x"), relation: "viewer", userType: nil, userRelation: nil).isEmpty)
