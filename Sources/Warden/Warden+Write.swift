@@ -23,7 +23,7 @@ extension Warden {
     ///   file, at its line), or ``StoreError`` from a batch (earlier batches stay).
     @discardableResult
     public func importTuples(
-        from sources: [any TupleSource], store: String, batchSize: Int = 10_000,
+        from sources: [any TupleSource], store: String, batchSize: Int = 25_000,
         onDuplicate: WriteBatch.OnDuplicate = .error, progress: (ImportSummary) -> Void = { _ in }
     ) throws -> ImportSummary {
         let model = try self.model(store: store, id: nil)
@@ -102,7 +102,7 @@ extension Warden {
     /// Imports tuples already in memory (see ``importTuples(from:store:batchSize:onDuplicate:progress:)``).
     @discardableResult
     public func importTuples(
-        _ tuples: [RelationshipTuple], store: String, batchSize: Int = 10_000, onDuplicate: WriteBatch.OnDuplicate = .error
+        _ tuples: [RelationshipTuple], store: String, batchSize: Int = 25_000, onDuplicate: WriteBatch.OnDuplicate = .error
     ) throws -> ImportSummary {
         try importTuples(from: [TupleArraySource(tuples)], store: store, batchSize: batchSize, onDuplicate: onDuplicate)
     }

@@ -49,12 +49,13 @@ extension TupleTables {
         // Key order, and batch order among equal keys (so a repetition is found where it first occurs).
         let byForward = encoded.indices.sorted { left, right in
             let (a, b) = (encoded[left].forward, encoded[right].forward)
-            return a.lexicographicallyPrecedes(b) || (left < right && a == b)
+            let order = a.compareBytes(b)
+            return order < 0 || (order == 0 && left < right)
         }
         try rejectDuplicates(in: batch, deleteKeys: deleteKeys, writeKeys: encoded.map(\.forward), writeOrder: byForward)
         let reverse = try encoded.indices.map { index throws(StoreError) in
             (key: try KeyLayout.reverseKey(forward: encoded[index].forward), index: index)
-        }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        }.sorted { $0.key.compareBytes($1.key) < 0 }
         return PreparedWrites(
             batch: batch, store: store, names: names, missing: [], deleteKeys: deleteKeys, encoded: encoded, byForward: byForward, reverse: reverse)
     }
@@ -147,7 +148,7 @@ extension TupleTables {
             scan(writeOrder.map { (writeKeys[$0], deleteKeys.count + $0) })
         } else {
             let all = deleteKeys.enumerated().map { ($1, $0) } + writeKeys.enumerated().map { ($1, deleteKeys.count + $0) }
-            scan(all.sorted { $0.0.lexicographicallyPrecedes($1.0) || ($0.0 == $1.0 && $0.1 < $1.1) })
+            scan(all.sorted { let order = $0.0.compareBytes($1.0); return order < 0 || (order == 0 && $0.1 < $1.1) })
         }
         guard let repeated else { return }
         let key = repeated < batch.deletes.count ? batch.deletes[repeated] : batch.writes[repeated - batch.deletes.count].key

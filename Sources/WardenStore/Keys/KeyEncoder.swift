@@ -1,3 +1,5 @@
+import Foundation
+
 /// Builds and reads keys made of numbers, name numbers (``NameCode``) and fields that each end in a 0 byte.
 ///
 /// No field may hold a 0 byte (ids refuse control characters, names follow the model's naming rule), so a
@@ -119,5 +121,18 @@ struct KeyDecoder {
         guard offset < buffer.count else { throw StoreError(.corrupted, "a stored record is truncated") }
         defer { offset += 1 }
         return buffer[offset]
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Byte order, as LMDB sorts keys: `memcmp` on the shorter length, then the shorter first. Negative, zero or
+    /// positive, as `memcmp`.
+    @inline(__always)
+    func compareBytes(_ other: [UInt8]) -> Int {
+        let shared = Swift.min(count, other.count)
+        let order = withUnsafeBufferPointer { left in
+            other.withUnsafeBufferPointer { right in shared == 0 ? 0 : Int(memcmp(left.baseAddress!, right.baseAddress!, shared)) }
+        }
+        return order != 0 ? order : count - other.count
     }
 }
