@@ -18,9 +18,46 @@ public final class CheckCache: @unchecked Sendable {
     /// Where an outcome is valid: one store and model, at one revision of the store (``TupleSnapshot/revision``,
     /// which every write to the store moves).
     struct Scope: Hashable {
-        var store: String
-        var model: String
+        var store: PackedID
+        var model: PackedID
         var version: UInt64
+
+        init(store: String, model: PackedID, version: UInt64) {
+            self.store = PackedID(store)
+            self.model = model
+            self.version = version
+        }
+    }
+
+    /// An id of up to 31 bytes (every ULID) held in four words instead of a string: keys of concurrent checks
+    /// then share no reference-counted storage, whose counts two cores would otherwise fight over on every lookup.
+    /// Longer ids keep their string, compared by bytes all the same.
+    struct PackedID: Hashable {
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var long: String?
+
+        init(_ id: String) {
+            let packed: (UInt64, UInt64, UInt64, UInt64)? = id.utf8.withContiguousStorageIfAvailable { bytes in
+                guard bytes.count < 32 else { return nil }
+                var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, UInt64(bytes.count) << 56)
+                withUnsafeMutableBytes(of: &words) { raw in raw.copyMemory(from: UnsafeRawBufferPointer(bytes)) }
+                return words
+            } ?? nil
+            if let packed { words = packed } else { long = id }
+        }
+
+        static func == (lhs: PackedID, rhs: PackedID) -> Bool {
+            lhs.words.0 == rhs.words.0 && lhs.words.1 == rhs.words.1 && lhs.words.2 == rhs.words.2
+                && lhs.words.3 == rhs.words.3 && lhs.long == rhs.long
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(words.0)
+            hasher.combine(words.1)
+            hasher.combine(words.2)
+            hasher.combine(words.3)
+            if let long { hasher.combine(long) }
+        }
     }
 
     struct Key: Hashable {

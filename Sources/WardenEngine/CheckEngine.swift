@@ -103,10 +103,11 @@ public struct CheckEngine: Sendable {
     /// cacheable (no context, no contextual tuples) and the cache holds it. Pass the revision a snapshot of the
     /// store would see now: an equal revision means the store's tuples have not changed since the answer was found.
     public func cachedResult(for request: CheckRequest, model: CompiledModel, storeID: String, revision: UInt64) -> CheckResult? {
-        guard let cache, request.context == nil, request.contextualTuples.isEmpty else { return nil }
+        guard cache != nil, request.context == nil, request.contextualTuples.isEmpty else { return nil }
         let problem = Subproblem(object: request.object, relation: request.relation, user: request.user)
-        let scope = CheckCache.Scope(store: storeID, model: model.id, version: revision)
-        return cache.outcome(for: problem, in: scope).map { CheckResult(allowed: $0.allowed, explanation: nil) }
+        let scope = CheckCache.Scope(store: storeID, model: model.cacheID, version: revision)
+        // Through the optional, not a bound copy: no reference count taken on the shared cache per check.
+        return cache?.outcome(for: problem, in: scope).map { CheckResult(allowed: $0.allowed, explanation: nil) }
     }
 
     /// Answers many checks on one snapshot, sharing one memo table among those with the same context and
@@ -147,7 +148,7 @@ public struct CheckEngine: Sendable {
     ) -> Walk<Snapshot> {
         let scope: CheckCache.Scope? =
             if let storeID, context == nil, cache != nil {
-                CheckCache.Scope(store: storeID, model: model.id, version: snapshot.revision.rawValue)
+                CheckCache.Scope(store: storeID, model: model.cacheID, version: snapshot.revision.rawValue)
             } else {
                 nil
             }

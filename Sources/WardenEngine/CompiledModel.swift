@@ -6,6 +6,8 @@ import WardenConditions
 public struct CompiledModel: Sendable {
     /// The model's id in its store ("" when it was never stored).
     public let id: String
+    /// ``id`` as the check cache keys it, made once (so concurrent checks share no string to count references on).
+    let cacheID: CheckCache.PackedID
     /// The model as written.
     public let model: AuthorizationModel
     let relations: [String: [String: CompiledRelation]]
@@ -28,6 +30,7 @@ public struct CompiledModel: Sendable {
 
     public init(_ model: AuthorizationModel, id: String = "") {
         self.id = id
+        self.cacheID = CheckCache.PackedID(id)
         self.model = model
         self.validator = TupleValidator(model: model, contextCheck: ConditionValidation.contextProblem)
         self.conditions = Dictionary(model.conditions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })

@@ -10,7 +10,20 @@ struct CheckCacheTests {
         Subproblem(object: ObjectRef(type: "doc", id: "d\(index)"), relation: "viewer", user: .object(ObjectRef(type: "user", id: "anne")))
     }
 
-    static let scope = CheckCache.Scope(store: "s", model: "m", version: 1)
+    static let scope = CheckCache.Scope(store: "s", model: CheckCache.PackedID("m"), version: 1)
+
+    @Test("a packed id is equal exactly when the bytes are: every length to 31, and longer ids kept as strings")
+    func packedIDs() {
+        let ids = ["", "a", "a\u{0}", "01ARZ3NDEKTSV4RRFFQ69G5FAV", String(repeating: "x", count: 31), String(repeating: "x", count: 32),
+                   String(repeating: "x", count: 33), "é", "e\u{301}"]
+        for left in ids {
+            for right in ids {
+                #expect((CheckCache.PackedID(left) == CheckCache.PackedID(right)) == left.utf8.elementsEqual(right.utf8), "\(left.debugDescription) vs \(right.debugDescription)")
+            }
+        }
+        #expect(CheckCache.PackedID(String(repeating: "x", count: 31)).long == nil)
+        #expect(CheckCache.PackedID(String(repeating: "x", count: 32)).long != nil)
+    }
 
     @Test("a full cache evicts one entry at a time, and an entry in use survives the sweep")
     func clockEviction() {
@@ -35,8 +48,8 @@ struct CheckCacheTests {
     func versionIsPartOfTheKey() {
         let cache = CheckCache(capacity: 64)
         cache.store(.yes, for: Self.problem(1), in: Self.scope)
-        #expect(cache.outcome(for: Self.problem(1), in: CheckCache.Scope(store: "s", model: "m", version: 2)) == nil)
-        #expect(cache.outcome(for: Self.problem(1), in: CheckCache.Scope(store: "t", model: "m", version: 1)) == nil)
+        #expect(cache.outcome(for: Self.problem(1), in: CheckCache.Scope(store: "s", model: CheckCache.PackedID("m"), version: 2)) == nil)
+        #expect(cache.outcome(for: Self.problem(1), in: CheckCache.Scope(store: "t", model: CheckCache.PackedID("m"), version: 1)) == nil)
         #expect(cache.outcome(for: Self.problem(1), in: Self.scope) == .yes)
     }
 
