@@ -5,6 +5,9 @@ set -euo pipefail
 warden=${WARDEN:-.build/release/warden}
 data=${WARDEN_DATA:-./warden-data}
 
+# A directory an older warden left (store format 1) is converted first; a current or new one is left as it is.
+"$warden" migrate --data "$data" | grep -v -e "nothing to do" -e "empty; recorded" || true
+
 for folder in models/*; do
   [ -f "$folder/model.fga" ] || continue
   name=$(basename "$folder")
