@@ -1,9 +1,13 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    // Generic code crosses module boundaries on the hot path (the engine over the store's snapshots): without
+    // this, each call there builds its generic type metadata at run time (direct check 2.24 -> 1.74 us). Tools
+    // version 6.2 lets packages that depend on Warden by version accept the flag (SwiftPM 6.2's rule).
+    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
 ]
 
 let package = Package(
