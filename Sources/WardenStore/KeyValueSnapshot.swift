@@ -19,11 +19,13 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
     }
 
     public func tuple(_ key: TupleKey) throws(StoreError) -> RelationshipTuple? {
-        guard let forward = try KeyLayout.forwardKey(store: store, key, names: names) else { return nil }
-        return try reader.withValue(forward, in: .forward) { value throws(StoreError) in
-            guard let value else { return nil }
-            return RelationshipTuple(key, condition: try KeyLayout.decodeCondition(value, names: names))
+        let found = try KeyLayout.withForwardKey(store: store, key, names: names) { forward throws(StoreError) in
+            try reader.withValue(bytes: forward, in: .forward) { value throws(StoreError) in
+                guard let value else { return RelationshipTuple?.none }
+                return RelationshipTuple(key, condition: try KeyLayout.decodeCondition(value, names: names))
+            }
         }
+        return found ?? nil
     }
 
     public func tuples(

@@ -239,6 +239,21 @@ public struct LMDBTableReader: OrderedKeyValueReader, KeyValueWriter {
         return try outcome.get()
     }
 
+    /// Looks the key up where it lies: no copy.
+    public func withValue<Result>(
+        bytes key: UnsafeRawBufferPointer, in table: Table, _ body: (UnsafeRawBufferPointer?) throws(StoreError) -> Result
+    ) throws(StoreError) -> Result {
+        let outcome: Swift.Result<Result, StoreError>
+        do {
+            outcome = try transaction.withValue(key, in: databases[table.rawValue]) { buffer in
+                do throws(StoreError) { return .success(try body(buffer)) } catch { return .failure(error) }
+            }
+        } catch {
+            throw StoreError(error)
+        }
+        return try outcome.get()
+    }
+
     public func scan(
         prefix: [UInt8], from start: [UInt8]?, in table: Table,
         _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Bool

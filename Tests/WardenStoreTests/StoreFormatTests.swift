@@ -60,6 +60,26 @@ struct StoreFormatTests {
         #expect(throws: StoreError.self) { try KeyLayout.reverseKey(forward: [0, 0, 0, 7, 1] + Array("unterminated".utf8)) }
     }
 
+    @Test("a point lookup's key built on the stack is the stored key; long ids take the heap path, a NUL is an error")
+    func stackKeys() throws {
+        let directory = try TemporaryDirectory()
+        let store = try LMDBTupleStore(path: directory.path)
+        let id = try store.createStore(name: "stack").id
+        let long = RelationshipTuple(
+            TupleKey(object: ObjectRef(type: "document", id: String(repeating: "d", count: 200)), relation: "viewer",
+                     user: .object(ObjectRef(type: "user", id: String(repeating: "u", count: 100)))))
+        try store.write(WriteBatch(writes: FormatOneDirectory.tuples + [long]), store: id)
+        let names = try store.readTables { reader in try NameDictionary().names(store: 1, in: reader) }
+        for tuple in FormatOneDirectory.tuples + [long] {
+            let built = try KeyLayout.withForwardKey(store: 1, tuple.key, names: names) { Array($0) }
+            #expect(built == (try KeyLayout.forwardKey(store: 1, tuple.key, names: names)))
+            #expect(try store.read(store: id) { try $0.tuple(tuple.key) } == tuple)
+        }
+        let nul = TupleKey(object: ObjectRef(type: "document", id: "d\u{0}"), relation: "viewer", user: .object(ObjectRef(type: "user", id: "anne")))
+        #expect(throws: StoreError.self) { try store.read(store: id) { try $0.tuple(nul) } }
+        #expect(try store.read(store: id) { try $0.tuple(try TupleKey(object: "document:d1", relation: "viewer", user: "user:nobody")) } == nil)
+    }
+
     @Test("a format-1 directory is refused with the command that converts it; migrate keeps every tuple and change")
     func migration() throws {
         let (directory, id) = try FormatOneDirectory.make()

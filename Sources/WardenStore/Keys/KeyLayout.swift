@@ -69,6 +69,73 @@ enum KeyLayout {
         return encoder.bytes
     }
 
+    /// Calls `body` with the forward key built in stack memory (no allocation); nil, without calling it, when a
+    /// name is not interned. A key too long for the stack buffer is built as ``forwardKey(store:_:names:)`` does,
+    /// with its error.
+    static func withForwardKey<Result>(
+        store: UInt32, _ key: TupleKey, names: Names, _ body: (UnsafeRawBufferPointer) throws(StoreError) -> Result
+    ) throws(StoreError) -> Result? {
+        let user = userFields(key.user)
+        guard let type = names.number(key.object.type), let relation = names.number(key.relation),
+            let userType = names.number(user.type), let userRelation = names.number(user.relation)
+        else { return nil }
+        let length = 4 + 4 * 4 + key.object.id.utf8.count + user.id.utf8.count + 2
+        guard length <= 256 else {
+            guard let forward = try forwardKey(store: store, key, names: names) else { return nil }
+            let outcome: Swift.Result<Result, StoreError> = forward.withUnsafeBytes { buffer in
+                do throws(StoreError) { return .success(try body(buffer)) } catch { return .failure(error) }
+            }
+            return try outcome.get()
+        }
+        let outcome: Swift.Result<Result, StoreError>? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { buffer in
+            var count = 0
+            func put(_ byte: UInt8) {
+                buffer[count] = byte
+                count += 1
+            }
+            func put(number: UInt32) {
+                if number < 0x80 {
+                    put(UInt8(number))
+                } else if number < 0x4000 {
+                    put(0x80 | UInt8(number >> 8))
+                    put(UInt8(truncatingIfNeeded: number))
+                } else {
+                    put(0xC0 | UInt8(number >> 24))
+                    put(UInt8(truncatingIfNeeded: number >> 16))
+                    put(UInt8(truncatingIfNeeded: number >> 8))
+                    put(UInt8(truncatingIfNeeded: number))
+                }
+            }
+            /// False when the field holds a 0 byte (no stored key does).
+            func put(field: String) -> Bool {
+                for byte in field.utf8 {
+                    if byte == 0 { return false }
+                    put(byte)
+                }
+                put(0)
+                return true
+            }
+            put(UInt8(truncatingIfNeeded: store >> 24))
+            put(UInt8(truncatingIfNeeded: store >> 16))
+            put(UInt8(truncatingIfNeeded: store >> 8))
+            put(UInt8(truncatingIfNeeded: store))
+            put(number: type)
+            guard put(field: key.object.id) else { return nil }
+            put(number: relation)
+            put(number: userType)
+            put(number: userRelation)
+            guard put(field: user.id) else { return nil }
+            do throws(StoreError) {
+                return .success(try body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<count])))
+            } catch {
+                return .failure(error)
+            }
+        }
+        // A NUL in an id: the heap path names it in its error.
+        guard let outcome else { return try forwardKey(store: store, key, names: names).flatMap { _ in nil } }
+        return try outcome.get()
+    }
+
     /// The reverse key; nil when a name is not interned.
     static func reverseKey(store: UInt32, _ key: TupleKey, names: Names) throws(StoreError) -> [UInt8]? {
         var encoder = KeyEncoder(store: store)

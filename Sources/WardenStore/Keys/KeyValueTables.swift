@@ -37,6 +37,10 @@ public protocol OrderedKeyValueReader {
     /// Calls `body` with the value under `key` (nil when absent); the buffer is valid only inside `body`.
     func withValue<Result>(_ key: [UInt8], in table: Table, _ body: (UnsafeRawBufferPointer?) throws(StoreError) -> Result)
         throws(StoreError) -> Result
+    /// The same for a key in borrowed memory (a key built on the stack); by default copied into an array.
+    func withValue<Result>(
+        bytes key: UnsafeRawBufferPointer, in table: Table, _ body: (UnsafeRawBufferPointer?) throws(StoreError) -> Result
+    ) throws(StoreError) -> Result
     /// Calls `body` for each entry whose key starts with `prefix`, in key order, from the first key ≥ `start`
     /// (or the prefix), until `body` returns false. Buffers are valid only inside `body`.
     func scan(
@@ -64,6 +68,13 @@ extension KeyValueWriter {
 }
 
 extension OrderedKeyValueReader {
+    /// ``withValue(_:in:_:)`` for a key in borrowed memory; backends that can look it up in place override it.
+    public func withValue<Result>(
+        bytes key: UnsafeRawBufferPointer, in table: Table, _ body: (UnsafeRawBufferPointer?) throws(StoreError) -> Result
+    ) throws(StoreError) -> Result {
+        try withValue(Array(key), in: table, body)
+    }
+
     func get(_ key: [UInt8], in table: Table) throws(StoreError) -> [UInt8]? {
         try withValue(key, in: table) { $0.map { Array($0) } }
     }
