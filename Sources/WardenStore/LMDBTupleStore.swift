@@ -228,20 +228,18 @@ public struct LMDBTableReader: OrderedKeyValueReader, KeyValueWriter {
     public func withValue<Result>(
         _ key: [UInt8], in table: Table, _ body: (UnsafeRawBufferPointer?) throws(StoreError) -> Result
     ) throws(StoreError) -> Result {
-        let outcome: Swift.Result<Result, StoreError>
-        do {
-            outcome = try transaction.withValue(key, in: databases[table.rawValue]) { buffer in
-                do throws(StoreError) { return .success(try body(buffer)) } catch { return .failure(error) }
-            }
-        } catch {
-            throw StoreError(error)
-        }
-        return try outcome.get()
+        try lookUp(key, in: table, body)
     }
 
     /// Looks the key up where it lies: no copy.
     public func withValue<Result>(
         bytes key: UnsafeRawBufferPointer, in table: Table, _ body: (UnsafeRawBufferPointer?) throws(StoreError) -> Result
+    ) throws(StoreError) -> Result {
+        try lookUp(key, in: table, body)
+    }
+
+    private func lookUp<Result>(
+        _ key: some ContiguousBytes, in table: Table, _ body: (UnsafeRawBufferPointer?) throws(StoreError) -> Result
     ) throws(StoreError) -> Result {
         let outcome: Swift.Result<Result, StoreError>
         do {
