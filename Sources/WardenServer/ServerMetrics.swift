@@ -26,7 +26,12 @@ final class ServerMetrics: @unchecked Sendable {
     /// The metric objects already made, so a request costs one dictionary lookup, not the registry's
     /// name-and-label work.
     private let lock = NSLock()
-    private var counters: [String: Counter] = [:]
+    private var counters: [RequestKind: Counter] = [:]
+
+    private struct RequestKind: Hashable {
+        let method: String
+        let status: Int
+    }
     private var histograms: [String: DurationHistogram] = [:]
 
     static var requests: MetricNameDescriptor {
@@ -49,7 +54,7 @@ final class ServerMetrics: @unchecked Sendable {
     }
 
     func record(method: String, status: Int, duration: Duration) {
-        let key = "\(method) \(status)"
+        let key = RequestKind(method: method, status: status)
         let (counter, histogram) = lock.withLock { () -> (Counter, DurationHistogram) in
             let counter = counters[key] ?? {
                 let made = registry.makeCounter(descriptor: Self.requests, labels: [("method", method), ("status", String(status))])

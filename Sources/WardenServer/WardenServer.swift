@@ -116,7 +116,10 @@ public enum WardenServer {
 
     static func handle(_ services: Services, _ request: Request, _ context: some RequestContext) async -> Response {
         let start = ContinuousClock.now
-        let path = request.uri.path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+        // Foundation's percent decoding only for a segment that has an escape (store ids and API names have none).
+        let path = request.uri.path.split(separator: "/").map { segment in
+            segment.utf8.contains(UInt8(ascii: "%")) ? (String(segment).removingPercentEncoding ?? String(segment)) : String(segment)
+        }
         let method = request.method.rawValue
         let kind = path.count > 2 ? path[2] : ""
         // `authorize` is authenticated by the token it carries (the caller's own access token), not by an API key.

@@ -239,6 +239,25 @@ struct ServerAPITests {
         }
     }
 
+    @Test("a path segment is percent-decoded only when it holds an escape; a bad escape is taken literally", arguments: modes)
+    func percentDecodedPaths(mode: String) async throws {
+        let data = try TemporaryDirectory()
+        let warden = try Warden(dataDirectory: data.path)
+        let store = try warden.createStore(name: "escaped").id
+        let app = try WardenServer.application(warden: warden, configuration: .init(port: 0))
+        try await app.test(ServerTests.setup(mode)) { client in
+            let escaped = "%" + String(store.utf8.first!, radix: 16, uppercase: true) + store.dropFirst()
+            for path in ["/stores/\(store)", "/stores/\(escaped)"] {
+                let response = try await client.execute(uri: path, method: .get)
+                #expect(response.status == .ok, "\(path)")
+                #expect(try JSONValue.parse(String(buffer: response.body))["id"] == .string(store), "\(path)")
+            }
+            let bad = try await client.execute(uri: "/stores/%ZZ\(store)", method: .get)
+            #expect(bad.status == .notFound)
+            #expect(String(buffer: bad.body).contains("store_id_not_found"))
+        }
+    }
+
     @Test("streamed-list-objects sends every object, past 1,000, one JSON line each", arguments: modes)
     func streamedListObjects(mode: String) async throws {
         let data = try TemporaryDirectory()
