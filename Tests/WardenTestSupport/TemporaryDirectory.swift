@@ -1,6 +1,6 @@
 import Foundation
 
-/// A fresh directory under the system's temporary directory, removed when the value is released.
+/// A fresh private (0700) directory under the system's temporary directory, removed when the value is released.
 public final class TemporaryDirectory: Sendable {
     /// The directory's path (created empty).
     public let path: String
@@ -8,6 +8,9 @@ public final class TemporaryDirectory: Sendable {
     public init(_ label: String = "warden") throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        // 0700 whatever the umask: a test that sets the process's umask (to prove the data files stay private)
+        // may run while this one creates its directory, and the permission tests expect a private one.
+        chmod(path, 0o700)
     }
 
     deinit {
