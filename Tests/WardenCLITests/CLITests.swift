@@ -185,7 +185,7 @@ struct CLITests {
     static func startServer(
         data: String, _ extra: [String] = [], environment: [String: String] = [:], scheme: String = "http"
     ) throws -> (server: Process, url: String) {
-        let port = Int.random(in: 20_000...60_000)
+        let port = try freePort()
         let server = Process()
         server.executableURL = binary
         server.arguments = ["serve", "--data", data, "--addr", "127.0.0.1:\(port)"] + extra
@@ -195,10 +195,36 @@ struct CLITests {
         try server.run()
         let url = "\(scheme)://127.0.0.1:\(port)"
         for _ in 0..<100 {
-            if (try? run(program: URL(fileURLWithPath: "/usr/bin/curl"), ["-sfk", url + "/healthz"]))?.status == 0 { break }
+            if (try? run(program: URL(fileURLWithPath: "/usr/bin/curl"), ["-sfk", url + "/healthz"]))?.status == 0 { return (server, url) }
             usleep(100_000)
         }
-        return (server, url)
+        server.terminate()
+        throw ServerDidNotStart(url: url)
+    }
+
+    struct ServerDidNotStart: Error, CustomStringConvertible {
+        let url: String
+        var description: String { "warden serve did not answer \(url)/healthz within 10 s" }
+    }
+
+    /// A loopback port nothing listens on now: the kernel's pick for a socket bound to port 0. (A random port
+    /// could be one the kernel had just given a client connection as its local port.)
+    static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw ServerDidNotStart(url: "(no socket for a port)") }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                bind(descriptor, raw, length) == 0 && getsockname(descriptor, raw, &length) == 0
+            }
+        }
+        guard bound else { throw ServerDidNotStart(url: "(no free port)") }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// Stops a server started by ``startServer(data:)`` (SIGTERM) and waits for it.

@@ -178,7 +178,7 @@ struct MultiProcessTests {
         #expect(healthy.status == 0)
         let lines = healthy.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "data directory  \(data.path)")
-        #expect(lines.contains("permissions     directory 0755, data.mdb 0600, lock.mdb 0600"))
+        #expect(lines.contains("permissions     directory 0700, data.mdb 0600, lock.mdb 0600"))
         #expect(lines.contains { $0.hasPrefix("store           docs (") && $0.hasSuffix("): 1 tuples at revision 1") })
         #expect(lines.last == "consistent: every table in key order; forward index, reverse index and changelog agree")
         chmod(data.path + "/data.mdb", 0o644)
