@@ -40,7 +40,7 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
             if let userRelation, !prefix.append(name: userRelation, in: names) { return [] }
         }
         var found: [RelationshipTuple] = []
-        try visit(prefix: prefix.bytes, from: nil, in: .forward) { key, value throws(StoreError) in
+        try reader.visit(prefix: prefix.bytes, from: nil, in: .forward) { key, value throws(StoreError) in
             let tupleKey = try KeyLayout.decode(key, in: .forward, names: names)
             if let userRelation, userType == nil, KeyLayout.userFields(tupleKey.user).relation != userRelation { return true }
             found.append(RelationshipTuple(tupleKey, condition: try KeyLayout.decodeCondition(value, names: names)))
@@ -56,29 +56,12 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
         try prefix.append(field: fields.id)
         guard prefix.append(name: objectType, in: names), prefix.append(name: relation, in: names) else { return [] }
         var found: [RelationshipTuple] = []
-        try visit(prefix: prefix.bytes, from: nil, in: .reverse) { key, value throws(StoreError) in
+        try reader.visit(prefix: prefix.bytes, from: nil, in: .reverse) { key, value throws(StoreError) in
             found.append(
                 RelationshipTuple(try KeyLayout.decode(key, in: .reverse, names: names), condition: try KeyLayout.decodeCondition(value, names: names)))
             return true
         }
         return found
-    }
-
-    /// `reader.scan` with a body that may throw: the first error stops the scan and is rethrown.
-    private func visit(
-        prefix: [UInt8], from start: [UInt8]?, in table: Table,
-        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws(StoreError) -> Bool
-    ) throws(StoreError) {
-        var failure: StoreError?
-        try reader.scan(prefix: prefix, from: start, in: table) { key, value in
-            do throws(StoreError) {
-                return try body(key, value)
-            } catch {
-                failure = error
-                return false
-            }
-        }
-        if let failure { throw failure }
     }
 
     public func read(_ filter: ReadFilter, after token: ContinuationToken?, limit: Int) throws(StoreError) -> TuplePage {
@@ -118,7 +101,7 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
             if let token { throw StoreError(.invalidContinuationToken, "continuation token '\(token.text)' belongs to another query") }
             return TuplePage(tuples: [], continuation: nil)
         }
-        try visit(prefix: prefix, from: start, in: table) { key, value throws(StoreError) in
+        try reader.visit(prefix: prefix, from: start, in: table) { key, value throws(StoreError) in
             let tupleKey = try KeyLayout.decode(key, in: table, names: names)
             guard filter.matches(tupleKey) else { return true }
             if page.count == limit {
@@ -148,7 +131,7 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
         }
         var changes: [TupleChange] = []
         let start = resume.map { ChangeLog.key(store: store, revision: $0.revision) }
-        try visit(prefix: prefix, from: start, in: .changes) { key, value throws(StoreError) in
+        try reader.visit(prefix: prefix, from: start, in: .changes) { key, value throws(StoreError) in
             var keyDecoder = KeyDecoder(key, skipping: 4)
             let revision = try keyDecoder.uint64()
             var full = false

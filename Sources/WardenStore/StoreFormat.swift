@@ -47,11 +47,12 @@ enum StoreFormat {
             let prefix = KeyLayout.prefix(store: number)
             var tuples: [RelationshipTuple] = []
             var changes: [(revision: UInt64, operation: UInt8, time: UInt64, tuple: RelationshipTuple)] = []
-            try scan(prefix, in: .forward, writer) { key, value throws(StoreError) in
+            try writer.visit(prefix: prefix, in: .forward) { key, value throws(StoreError) in
                 var decoder = KeyDecoder(key, skipping: 4)
                 tuples.append(RelationshipTuple(try KeyLayoutV1.decodeForward(&decoder), condition: try KeyLayoutV1.decodeCondition(value)))
+                return true
             }
-            try scan(prefix, in: .changes, writer) { key, value throws(StoreError) in
+            try writer.visit(prefix: prefix, in: .changes) { key, value throws(StoreError) in
                 var keyDecoder = KeyDecoder(key, skipping: 4)
                 let revision = try keyDecoder.uint64()
                 var decoder = KeyDecoder(value)
@@ -59,6 +60,7 @@ enum StoreFormat {
                 let time = try decoder.uint64()
                 let tuple = try KeyLayoutV1.decodeForward(&decoder)
                 changes.append((revision, operation, time, RelationshipTuple(tuple, condition: try KeyLayoutV1.decodeCondition(decoder.remaining))))
+                return true
             }
             for table in [Table.forward, .reverse, .changes] {
                 var keys: [[UInt8]] = []
@@ -101,23 +103,6 @@ enum StoreFormat {
             let condition = KeyLayout.encodeCondition(tuple.condition, names: names)
         else { throw StoreError(.corrupted, "tuple '\(tuple.key)' uses a name that was not interned") }
         return (forward, condition)
-    }
-
-    private static func scan(
-        _ prefix: [UInt8], in table: Table, _ reader: some OrderedKeyValueReader,
-        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws(StoreError) -> Void
-    ) throws(StoreError) {
-        var failure: StoreError?
-        try reader.scan(prefix: prefix, from: nil, in: table) { key, value in
-            do throws(StoreError) {
-                try body(key, value)
-                return true
-            } catch {
-                failure = error
-                return false
-            }
-        }
-        if let failure { throw failure }
     }
 }
 

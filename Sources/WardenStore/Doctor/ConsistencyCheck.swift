@@ -53,59 +53,46 @@ enum ConsistencyCheck {
     ) throws(StoreError) -> (Int, Revision) {
         let prefix = KeyLayout.prefix(store: number)
         let names = try NameDictionary().names(store: number, in: reader)
-        var failure: StoreError?
         // The changelog, replayed: what the forward index must hold.
         var replayed: [[UInt8]: [UInt8]] = [:]
         var lastRevision: UInt64 = 0
-        try reader.scan(prefix: prefix, from: nil, in: .changes) { key, value in
-            do throws(StoreError) {
-                var keyDecoder = KeyDecoder(key, skipping: 4)
-                lastRevision = try keyDecoder.uint64()
-                try ChangeLog.forEachChange(in: value, names: names) { _, operation, _, tuple throws(StoreError) in
-                    guard let forward = try KeyLayout.forwardKey(store: number, tuple.key, names: names),
-                        let condition = KeyLayout.encodeCondition(tuple.condition, names: names)
-                    else {
-                        throw StoreError(.corrupted, "the changelog of store '\(id)' names a tuple it cannot key: '\(tuple.key)'")
-                    }
-                    replayed[forward] = operation == .write ? condition : nil
-                    return true
+        try reader.visit(prefix: prefix, in: .changes) { key, value throws(StoreError) in
+            var keyDecoder = KeyDecoder(key, skipping: 4)
+            lastRevision = try keyDecoder.uint64()
+            try ChangeLog.forEachChange(in: value, names: names) { _, operation, _, tuple throws(StoreError) in
+                guard let forward = try KeyLayout.forwardKey(store: number, tuple.key, names: names),
+                    let condition = KeyLayout.encodeCondition(tuple.condition, names: names)
+                else {
+                    throw StoreError(.corrupted, "the changelog of store '\(id)' names a tuple it cannot key: '\(tuple.key)'")
                 }
-            } catch {
-                failure = error
-                return false
+                replayed[forward] = operation == .write ? condition : nil
+                return true
             }
             return true
         }
-        if let failure { throw failure }
         // One pass over the forward index: each entry has its reverse twin with the same value, and is what the
         // changelog says.
         var forwardCount = 0
         var mismatch: String?
         var disagreements = 0
         var example: String?
-        try reader.scan(prefix: prefix, from: nil, in: .forward) { key, value in
+        try reader.visit(prefix: prefix, in: .forward) { key, value throws(StoreError) in
             forwardCount += 1
-            do throws(StoreError) {
-                let tuple = try KeyLayout.decode(key, in: .forward, names: names)
-                guard let reverse = try KeyLayout.reverseKey(store: number, tuple, names: names) else {
-                    throw StoreError(.corrupted, "store '\(id)': tuple '\(tuple)' uses a name that is not interned")
-                }
-                let twin = try reader.get(reverse, in: .reverse)
-                if twin == nil || twin! != Array(value) {
-                    mismatch = mismatch ?? "store '\(id)': tuple '\(tuple)' is in the forward index but "
-                        + (twin == nil ? "missing from the reverse index" : "has a different condition there")
-                }
-                if replayed.removeValue(forKey: Array(key)) != Array(value) {
-                    disagreements += 1
-                    if example == nil { example = "'\(tuple)'" }
-                }
-            } catch {
-                failure = error
-                return false
+            let tuple = try KeyLayout.decode(key, in: .forward, names: names)
+            guard let reverse = try KeyLayout.reverseKey(store: number, tuple, names: names) else {
+                throw StoreError(.corrupted, "store '\(id)': tuple '\(tuple)' uses a name that is not interned")
+            }
+            let twin = try reader.get(reverse, in: .reverse)
+            if twin == nil || twin! != Array(value) {
+                mismatch = mismatch ?? "store '\(id)': tuple '\(tuple)' is in the forward index but "
+                    + (twin == nil ? "missing from the reverse index" : "has a different condition there")
+            }
+            if replayed.removeValue(forKey: Array(key)) != Array(value) {
+                disagreements += 1
+                if example == nil { example = "'\(tuple)'" }
             }
             return true
         }
-        if let failure { throw failure }
         if let mismatch { problems.append(mismatch) }
         var reverseCount = 0
         try reader.scan(prefix: prefix, from: nil, in: .reverse) { _, _ in

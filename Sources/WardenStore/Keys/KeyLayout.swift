@@ -93,19 +93,6 @@ enum KeyLayout {
                 buffer[count] = byte
                 count += 1
             }
-            func put(number: UInt32) {
-                if number < 0x80 {
-                    put(UInt8(number))
-                } else if number < 0x4000 {
-                    put(0x80 | UInt8(number >> 8))
-                    put(UInt8(truncatingIfNeeded: number))
-                } else {
-                    put(0xC0 | UInt8(number >> 24))
-                    put(UInt8(truncatingIfNeeded: number >> 16))
-                    put(UInt8(truncatingIfNeeded: number >> 8))
-                    put(UInt8(truncatingIfNeeded: number))
-                }
-            }
             /// False when the field holds a 0 byte (no stored key does).
             func put(field: String) -> Bool {
                 for byte in field.utf8 {
@@ -119,11 +106,11 @@ enum KeyLayout {
             put(UInt8(truncatingIfNeeded: store >> 16))
             put(UInt8(truncatingIfNeeded: store >> 8))
             put(UInt8(truncatingIfNeeded: store))
-            put(number: type)
+            NameCode.write(type, put)
             guard put(field: key.object.id) else { return nil }
-            put(number: relation)
-            put(number: userType)
-            put(number: userRelation)
+            NameCode.write(relation, put)
+            NameCode.write(userType, put)
+            NameCode.write(userRelation, put)
             guard put(field: user.id) else { return nil }
             do throws(StoreError) {
                 return .success(try body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<count])))

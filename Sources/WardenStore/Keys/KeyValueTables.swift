@@ -75,6 +75,23 @@ extension OrderedKeyValueReader {
         try withValue(Array(key), in: table, body)
     }
 
+    /// ``scan(prefix:from:in:_:)`` with a body that may throw: the first error stops the scan and is rethrown.
+    func visit(
+        prefix: [UInt8], from start: [UInt8]? = nil, in table: Table,
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws(StoreError) -> Bool
+    ) throws(StoreError) {
+        var failure: StoreError?
+        try scan(prefix: prefix, from: start, in: table) { key, value in
+            do throws(StoreError) {
+                return try body(key, value)
+            } catch {
+                failure = error
+                return false
+            }
+        }
+        if let failure { throw failure }
+    }
+
     func get(_ key: [UInt8], in table: Table) throws(StoreError) -> [UInt8]? {
         try withValue(key, in: table) { $0.map { Array($0) } }
     }

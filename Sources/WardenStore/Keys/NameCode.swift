@@ -6,17 +6,23 @@ enum NameCode {
 
     @inline(__always)
     static func append(_ number: UInt32, to bytes: inout [UInt8]) {
+        write(number) { bytes.append($0) }
+    }
+
+    /// Hands `number`'s bytes to `put`, in order (for keys built outside an array).
+    @inline(__always)
+    static func write(_ number: UInt32, _ put: (UInt8) -> Void) {
         if number < 0x80 {
-            bytes.append(UInt8(number))
+            put(UInt8(number))
         } else if number < 0x4000 {
-            bytes.append(0x80 | UInt8(number >> 8))
-            bytes.append(UInt8(truncatingIfNeeded: number))
+            put(0x80 | UInt8(number >> 8))
+            put(UInt8(truncatingIfNeeded: number))
         } else {
             precondition(number < maximum, "a name number is at most 2^30 - 1")
-            bytes.append(0xC0 | UInt8(number >> 24))
-            bytes.append(UInt8(truncatingIfNeeded: number >> 16))
-            bytes.append(UInt8(truncatingIfNeeded: number >> 8))
-            bytes.append(UInt8(truncatingIfNeeded: number))
+            put(0xC0 | UInt8(number >> 24))
+            put(UInt8(truncatingIfNeeded: number >> 16))
+            put(UInt8(truncatingIfNeeded: number >> 8))
+            put(UInt8(truncatingIfNeeded: number))
         }
     }
 

@@ -153,17 +153,10 @@ final class NameDictionary: @unchecked Sendable {
     ) throws(StoreError) {
         var prefix = KeyEncoder(store: store)
         prefix.append(byte: 1)
-        var failure: StoreError?
-        try reader.scan(prefix: prefix.bytes, from: nameKey(store: store, number: first), in: .meta) { key, value in
-            do throws(StoreError) {
-                var decoder = KeyDecoder(key, skipping: 5)
-                try body(try decoder.uint32(), String(decoding: value, as: UTF8.self))
-                return true
-            } catch {
-                failure = error
-                return false
-            }
+        try reader.visit(prefix: prefix.bytes, from: nameKey(store: store, number: first), in: .meta) { key, value throws(StoreError) in
+            var decoder = KeyDecoder(key, skipping: 5)
+            try body(try decoder.uint32(), String(decoding: value, as: UTF8.self))
+            return true
         }
-        if let failure { throw failure }
     }
 }
