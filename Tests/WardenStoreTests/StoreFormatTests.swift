@@ -146,6 +146,25 @@ struct StoreFormatTests {
         #expect(folders.continuation != nil)
     }
 
+    @Test("a damaged format-1 key stops the migration with a located error and leaves the directory as it was")
+    func damagedMigration() throws {
+        let (directory, _) = try FormatOneDirectory.make()
+        do {
+            let environment = try LMDBEnvironment(path: directory.path)
+            let forward = try environment.database(named: Table.forward.databaseName)
+            // A key whose fields never end: `document`, then an id with no terminator.
+            try environment.write { transaction in try transaction.put([0, 0, 0, 1] + Array("document\u{0}unterminated".utf8), [], in: forward) }
+        }
+        #expect(throws: StoreError(.corrupted, "a stored key is truncated (a field has no terminator)")) {
+            try LMDBTupleStore.migrate(path: directory.path)
+        }
+        // Still format 1, untouched: refused as before, and a second attempt fails the same way.
+        #expect(throws: StoreError.self) { try LMDBTupleStore(path: directory.path) }
+        #expect(throws: StoreError(.corrupted, "a stored key is truncated (a field has no terminator)")) {
+            try LMDBTupleStore.migrate(path: directory.path)
+        }
+    }
+
     @Test("an empty directory records format 2 and a newer format is refused")
     func newerFormat() throws {
         let directory = try TemporaryDirectory()
