@@ -83,11 +83,18 @@ public struct CheckEngine: Sendable {
         _ request: CheckRequest, model: CompiledModel, snapshot: Snapshot, storeID: String? = nil, explain: Bool = false,
         deadline: ContinuousClock.Instant? = nil
     ) throws(CheckError) -> CheckResult {
-        try RequestValidation.validateCheck(user: request.user, relation: request.relation, object: request.object, in: model)
+        let relation = try RequestValidation.validateCheck(
+            user: request.user, relation: request.relation, object: request.object, in: model)
         try RequestValidation.validate(contextual: request.contextualTuples, in: model, refusingDuplicates: true)
         try RequestValidation.validate(context: request.context)
         let problem = Subproblem(object: request.object, relation: request.relation, user: request.user)
         if request.contextualTuples.isEmpty {
+            // Direct tuples only: one or two point reads answer it, with no walk to allocate and nothing worth
+            // caching (a cache lookup costs what the read does).
+            if relation.isTerminal, !explain, configuration.maximumDepth > 0, !problem.asksAboutItself {
+                let lookup = DirectTuples(snapshot: snapshot, model: model, conditions: conditions, context: request.context)
+                return CheckResult(allowed: try lookup.terminalAnswer(relation, problem).allowed)
+            }
             // An explanation shows the whole path, so it does not stop at answers cached by earlier requests.
             let walk = makeWalk(snapshot, model, request.context, storeID: explain ? nil : storeID, explain: explain, deadline: deadline)
             let allowed = try walk.dispatch(problem, depth: 0).allowed

@@ -3,64 +3,62 @@ import WardenConditions
 
 /// An authorization model prepared for evaluation: relations looked up by name in one step, type restrictions
 /// grouped by kind, and the reverse edges ListObjects walks. Built once per model; immutable and `Sendable`.
-public struct CompiledModel: Sendable {
+public final class CompiledModel: Sendable {
     /// The model's id in its store ("" when it was never stored).
     public let id: String
     /// ``id`` as the check cache keys it, made once (so concurrent checks share no string to count references on).
     let cacheID: CheckCache.PackedID
     /// The model as written.
     public let model: AuthorizationModel
-    let relations: [String: [String: CompiledRelation]]
     /// Every relation by (type, relation) compared byte for byte: one lookup per check step.
     private let exactRelations: [RelationRef: CompiledRelation]
     /// Every type name, compared byte for byte.
     private let exactTypes: Set<ByteString>
-    let conditions: [String: ConditionDefinition]
+    /// Conditions by name, byte for byte.
+    private let conditions: [ByteString: ConditionDefinition]
     /// Validates tuples against this model (writes and contextual tuples).
     public let validator: TupleValidator
     /// For each user kind (`user`, `user:*`, `group#member`): the (object type, relation) pairs that accept it.
-    let directEdges: [String: [RelationRef]]
+    let directEdges: [ByteString: [RelationRef]]
     /// For each (type, relation): relations on the same type that rewrite to it (`define viewer: editor`).
     let computedEdges: [RelationRef: [RelationRef]]
     /// For each (parent type, relation): (child type, relation, tupleset) where `relation from tupleset` is used.
     let tupleToUsersetEdges: [RelationRef: [(child: RelationRef, tupleset: String)]]
     /// For each (type, relation): the kinds of user it can reach at all — `user` for users and wildcards of that
     /// type, `group#member` for usersets (its own included) — so walks can skip branches that cannot produce what is asked for.
-    let reachableUserKinds: [RelationRef: Set<String>]
+    let reachableUserKinds: [RelationRef: Set<ByteString>]
 
     public init(_ model: AuthorizationModel, id: String = "") {
         self.id = id
         self.cacheID = CheckCache.PackedID(id)
         self.model = model
         self.validator = TupleValidator(model: model, contextCheck: ConditionValidation.contextProblem)
-        self.conditions = Dictionary(model.conditions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        var relations: [String: [String: CompiledRelation]] = [:]
-        var directEdges: [String: [RelationRef]] = [:]
+        self.conditions = Dictionary(model.conditions.map { (ByteString($0.name), $0) }, uniquingKeysWith: { first, _ in first })
+        var directEdges: [ByteString: [RelationRef]] = [:]
         var computedEdges: [RelationRef: [RelationRef]] = [:]
         var tupleToUsersetEdges: [RelationRef: [(child: RelationRef, tupleset: String)]] = [:]
+        var relations: [RelationRef: CompiledRelation] = [:]
         for type in model.typeDefinitions {
-            var byName: [String: CompiledRelation] = [:]
-            for relation in type.relations { byName[relation.name] = CompiledRelation(relation, on: type) }
-            relations[type.name] = byName
+            for relation in type.relations {
+                let key = RelationRef(type: type.name, relation: relation.name)
+                if relations[key] == nil { relations[key] = CompiledRelation(relation, on: type) }
+            }
         }
-        var exactRelations: [RelationRef: CompiledRelation] = [:]
-        for (type, byName) in relations {
-            for (name, relation) in byName { exactRelations[RelationRef(type: type, relation: name)] = relation }
-        }
-        self.exactRelations = exactRelations
-        self.exactTypes = Set(relations.keys.map(ByteString.init))
+        self.exactRelations = relations
+        self.exactTypes = Set(model.typeDefinitions.map { ByteString($0.name) })
         for type in model.typeDefinitions {
             for relation in type.relations {
                 let here = RelationRef(type: type.name, relation: relation.name)
                 for restriction in relation.directlyRelatedUserTypes {
-                    directEdges[restriction.userTypeText, default: []].append(here)
+                    directEdges[ByteString(restriction.userTypeText), default: []].append(here)
                 }
                 Self.walk(relation.rewrite) { leaf in
                     switch leaf {
                     case .computedUserset(let target, _):
                         computedEdges[RelationRef(type: type.name, relation: target), default: []].append(here)
                     case .tupleToUserset(let tupleset, let computed, _, _):
-                        for parent in relations[type.name]?[tupleset]?.directTypes ?? [] where parent.relation == nil && !parent.wildcard {
+                        for parent in relations[RelationRef(type: type.name, relation: tupleset)]?.directTypes ?? []
+                        where parent.relation == nil && !parent.wildcard {
                             tupleToUsersetEdges[RelationRef(type: parent.type, relation: computed), default: []]
                                 .append((here, tupleset))
                         }
@@ -69,7 +67,6 @@ public struct CompiledModel: Sendable {
                 }
             }
         }
-        self.relations = relations
         self.reachableUserKinds = Self.reachableUserKinds(model, relations)
         self.directEdges = directEdges
         self.computedEdges = computedEdges
@@ -79,9 +76,9 @@ public struct CompiledModel: Sendable {
     /// The least fixpoint of "which user kinds can this relation reach": direct restrictions give their kind (a
     /// userset also gives what its relation reaches); computed, tuple-to-userset and set operations pass kinds up.
     private static func reachableUserKinds(
-        _ model: AuthorizationModel, _ relations: [String: [String: CompiledRelation]]
-    ) -> [RelationRef: Set<String>] {
-        var kinds: [RelationRef: Set<String>] = [:]
+        _ model: AuthorizationModel, _ relations: [RelationRef: CompiledRelation]
+    ) -> [RelationRef: Set<ByteString>] {
+        var kinds: [RelationRef: Set<ByteString>] = [:]
         var changed = true
         while changed {
             changed = false
@@ -89,23 +86,23 @@ public struct CompiledModel: Sendable {
                 for relation in type.relations {
                     let here = RelationRef(type: type.name, relation: relation.name)
                     // A relation always reaches its own userset (`folder:x#viewer` has viewer on folder:x).
-                    var found = kinds[here] ?? ["\(type.name)#\(relation.name)"]
+                    var found = kinds[here] ?? [ByteString("\(type.name)#\(relation.name)")]
                     let before = kinds[here]?.count ?? 0
                     walk(relation.rewrite) { leaf in
                         switch leaf {
                         case .direct:
                             for restriction in relation.directlyRelatedUserTypes {
                                 if let usersetRelation = restriction.relation {
-                                    found.insert("\(restriction.type)#\(usersetRelation)")
+                                    found.insert(ByteString("\(restriction.type)#\(usersetRelation)"))
                                     found.formUnion(kinds[RelationRef(type: restriction.type, relation: usersetRelation)] ?? [])
                                 } else {
-                                    found.insert(restriction.type)
+                                    found.insert(ByteString(restriction.type))
                                 }
                             }
                         case .computedUserset(let target, _):
                             found.formUnion(kinds[RelationRef(type: type.name, relation: target)] ?? [])
                         case .tupleToUserset(let tupleset, let computed, _, _):
-                            for parent in relations[type.name]?[tupleset]?.directTypes ?? [] {
+                            for parent in relations[RelationRef(type: type.name, relation: tupleset)]?.directTypes ?? [] {
                                 found.formUnion(kinds[RelationRef(type: parent.type, relation: computed)] ?? [])
                             }
                         default: break
@@ -124,8 +121,8 @@ public struct CompiledModel: Sendable {
     /// Whether `type#relation` can reach users of `userType` (or, with `userRelation`, that userset kind).
     func canReach(_ type: String, _ relation: String, userType: String, userRelation: String?) -> Bool {
         guard let kinds = reachableUserKinds[RelationRef(type: type, relation: relation)] else { return false }
-        if let userRelation, kinds.contains("\(userType)#\(userRelation)") { return true }
-        return kinds.contains(userType)
+        if let userRelation, kinds.contains(ByteString("\(userType)#\(userRelation)")) { return true }
+        return kinds.contains(ByteString(userType))
     }
 
     private static func walk(_ rewrite: Rewrite, _ visit: (Rewrite) -> Void) {
@@ -145,9 +142,22 @@ public struct CompiledModel: Sendable {
     /// user, with the same condition (OpenFGA ignores tuples a newer model no longer allows).
     func admits(_ tuple: RelationshipTuple, in relation: CompiledRelation) -> Bool {
         relation.directTypes.contains { restriction in
-            TupleValidator.restriction(restriction, accepts: tuple.key.user) && restriction.condition == tuple.condition?.name
+            TupleValidator.restriction(restriction, accepts: tuple.key.user)
+                && Self.sameName(restriction.condition, tuple.condition?.name)
         }
     }
+
+    /// Two optional names, equal when both are absent or their bytes are equal.
+    private static func sameName(_ lhs: String?, _ rhs: String?) -> Bool {
+        switch (lhs, rhs) {
+        case (nil, nil): true
+        case (let lhs?, let rhs?): lhs.bytesEqual(rhs)
+        default: false
+        }
+    }
+
+    /// The condition named `name` (byte for byte).
+    func condition(named name: String) -> ConditionDefinition? { conditions[ByteString(name)] }
 }
 
 /// A relation on a type, `document#viewer`.
@@ -175,8 +185,8 @@ final class CompiledRelation: Sendable {
     let fastPath: RecursiveFastPath?
     let rewrite: Rewrite
     let directTypes: [TypeRestriction]
-    /// Types whose wildcard the relation accepts (`user:*`).
-    let wildcardTypes: Set<String>
+    /// Types whose wildcard the relation accepts (`user:*`); a handful at most, compared by bytes.
+    private let wildcardTypes: [String]
     /// Userset restrictions (`group#member`), deduplicated, in declaration order.
     let usersetRestrictions: [RelationRef]
     /// Direct tuples only, no usersets: evaluating it never asks another subproblem, so it needs no memo entry.
@@ -187,7 +197,7 @@ final class CompiledRelation: Sendable {
         fastPath = RecursiveFastPath(definition, on: type)
         rewrite = definition.rewrite
         directTypes = definition.directlyRelatedUserTypes
-        wildcardTypes = Set(directTypes.filter(\.wildcard).map(\.type))
+        wildcardTypes = directTypes.filter(\.wildcard).map(\.type)
         var seen = Set<RelationRef>()
         usersetRestrictions = directTypes.compactMap { restriction in
             guard let relation = restriction.relation else { return nil }
@@ -196,4 +206,7 @@ final class CompiledRelation: Sendable {
         }
         if case .direct = rewrite { isTerminal = usersetRestrictions.isEmpty } else { isTerminal = false }
     }
+
+    /// Whether the relation accepts the wildcard of `type` (`user:*`).
+    func admitsWildcard(of type: String) -> Bool { wildcardTypes.contains { $0.bytesEqual(type) } }
 }

@@ -108,7 +108,7 @@ enum ReverseExpansion {
             if reached.insert(entry).inserted { queue.append(entry) }
         }
         func follow(kind: String, user: UserRef) throws(CheckError) {
-            for edge in model.directEdges[kind] ?? [] {
+            for edge in model.directEdges[ByteString(kind)] ?? [] {
                 let tuples: [RelationshipTuple]
                 do {
                     tuples = try snapshot.tuples(user: user, objectType: edge.type, relation: edge.relation)

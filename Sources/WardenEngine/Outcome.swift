@@ -9,6 +9,12 @@ struct Subproblem: Hashable {
     static func == (lhs: Subproblem, rhs: Subproblem) -> Bool {
         lhs.object == rhs.object && lhs.relation.bytesEqual(rhs.relation) && lhs.user == rhs.user
     }
+
+    /// A userset asked about itself (`group:eng#member` has `member` on `group:eng`): always yes.
+    var asksAboutItself: Bool {
+        guard case .userset(let object, let relation) = user else { return false }
+        return object == self.object && relation.bytesEqual(self.relation)
+    }
 }
 
 /// The answer to a subproblem.

@@ -25,7 +25,7 @@ struct RecursiveFastPath: Sendable {
     /// userset.
     let operands: [Rewrite]
     /// Per user type, the relations of the same type whose direct tuples can make an object a seed.
-    let seeds: [String: [String]]
+    let seeds: [ByteString: [String]]
 
     /// The fast path of `relation` on `type`, or nil when OpenFGA would walk it the ordinary way.
     init?(_ relation: RelationDefinition, on type: TypeDefinition) {
@@ -35,7 +35,7 @@ struct RecursiveFastPath: Sendable {
         else { return nil }
         self.recursion = recursion
         self.operands = operands
-        seeds = analysis.seeds.mapValues { Array($0).sorted() }
+        seeds = analysis.seeds.mapValues { $0.map(\.value).sorted { $0.bytesPrecede($1) } }
     }
 
     /// Walks a relation's rewrite: the one recursive edge, and operands that reach a user in one tuple.
@@ -43,8 +43,8 @@ struct RecursiveFastPath: Sendable {
         let type: TypeDefinition
         let recursive: String
         var recursionEdges = 0
-        var seeds: [String: Set<String>] = [:]
-        var visiting: Set<String> = []
+        var seeds: [ByteString: Set<ByteString>] = [:]
+        var visiting: Set<ByteString> = []
         var usersetRecursion = false
 
         init(type: TypeDefinition, recursive: String) {
@@ -59,7 +59,7 @@ struct RecursiveFastPath: Sendable {
                 var recursion: Recursion?
                 var operands: [Rewrite] = []
                 for child in children {
-                    if case .tupleToUserset(let tupleset, let computed, _, _) = child, computed == recursive {
+                    if case .tupleToUserset(let tupleset, let computed, _, _) = child, computed.bytesEqual(recursive) {
                         guard recursiveParent(tupleset) else { return nil }
                         recursion = .parent(tupleset: tupleset)
                     } else {
@@ -82,7 +82,7 @@ struct RecursiveFastPath: Sendable {
             guard let parent = type.relation(named: tupleset), case .direct = parent.rewrite,
                 !parent.directlyRelatedUserTypes.isEmpty,
                 parent.directlyRelatedUserTypes.allSatisfy({
-                    $0.type == type.name && $0.relation == nil && !$0.wildcard && $0.condition == nil
+                    $0.type.bytesEqual(type.name) && $0.relation == nil && !$0.wildcard && $0.condition == nil
                 })
             else { return false }
             recursionEdges += 1
@@ -100,20 +100,22 @@ struct RecursiveFastPath: Sendable {
                 for restriction in relation.directlyRelatedUserTypes {
                     if let usersetRelation = restriction.relation {
                         // The recursive userset (`group#member` inside `group#member`) is the recursion itself.
-                        guard top, owner == recursive, restriction.type == type.name, usersetRelation == recursive,
+                        guard top, owner.bytesEqual(recursive), restriction.type.bytesEqual(type.name),
+                            usersetRelation.bytesEqual(recursive),
                             restriction.condition == nil
                         else { return false }
                         if !usersetRecursion { recursionEdges += 1 }
                         usersetRecursion = true
                     } else if granting {
-                        seeds[restriction.type, default: []].insert(owner)
+                        seeds[ByteString(restriction.type), default: []].insert(ByteString(owner))
                     }
                 }
                 return true
             case .computedUserset(let target, _):
-                guard target != recursive, visiting.insert(target).inserted, let relation = type.relation(named: target)
+                guard !target.bytesEqual(recursive), visiting.insert(ByteString(target)).inserted,
+                    let relation = type.relation(named: target)
                 else { return false }
-                defer { visiting.remove(target) }
+                defer { visiting.remove(ByteString(target)) }
                 return weightOne(relation.rewrite, owner: target, granting: granting)
             case .tupleToUserset:
                 return false

@@ -5,12 +5,20 @@ import WardenModel
 /// an unknown type or relation with their own codes.
 enum RequestValidation {
     /// Check: the user (type, userset relation), then the object's type, then the relation.
-    static func validateCheck(user: UserRef, relation: String, object: ObjectRef, in model: CompiledModel) throws(CheckError) {
-        if let reason = wildcardProblem(object) ?? userProblem(user, in: model) ?? typeProblem(object.type, in: model)
-            ?? relationProblem(object.type, relation, in: model)
-        {
+    /// - Returns: the relation asked about.
+    @discardableResult
+    static func validateCheck(
+        user: UserRef, relation: String, object: ObjectRef, in model: CompiledModel
+    ) throws(CheckError) -> CompiledRelation {
+        if let reason = wildcardProblem(object) ?? userProblem(user, in: model) {
             throw CheckError(.validation, "invalid relation: \(reason)")
         }
+        // A relation found means its type exists: the type is looked at on its own only to say which is missing.
+        guard let compiled = model.relation(object.type, relation) else {
+            let reason = typeProblem(object.type, in: model) ?? "relation '\(object.type)#\(relation)' not found"
+            throw CheckError(.validation, "invalid relation: \(reason)")
+        }
+        return compiled
     }
 
     /// ListObjects: the type, the relation, then the user.

@@ -13,12 +13,9 @@ extension Walk {
             ?? relation.usersetRestrictions
         return try SetOperations.union(count: 2 + usersets.count) { branch throws(CheckError) in
             switch branch {
-            case 0:
-                return try tuple(TupleKey(object: problem.object, relation: problem.relation, user: problem.user), relation, rule: "tuple")
-            case 1:
-                guard case .object(let user) = problem.user, relation.wildcardTypes.contains(user.type) else { return .no }
-                let wildcard = TupleKey(object: problem.object, relation: problem.relation, user: .wildcard(type: user.type))
-                return try tuple(wildcard, relation, rule: "wildcard tuple")
+            case 0, 1:
+                guard let key = DirectTuples<Snapshot>.key(branch: branch, relation, problem) else { return .no }
+                return try tuple(key, relation, rule: branch == 0 ? "tuple" : "wildcard tuple")
             default:
                 let userset = usersets[branch - 2]
                 let tuples = try read { () throws(StoreError) in
@@ -34,8 +31,7 @@ extension Walk {
 
     /// One stored tuple by key: yes when it exists, the model still admits it, and its condition holds.
     private func tuple(_ key: TupleKey, _ relation: CompiledRelation, rule: String) throws(CheckError) -> Outcome {
-        guard let tuple = try read({ () throws(StoreError) in try snapshot.tuple(key) }), model.admits(tuple, in: relation),
-            try conditionHolds(tuple)
+        guard let tuple = try lookup.admitted(key, in: relation), try conditionHolds(tuple)
         else { return .no }
         explanation?.leaf(tuple.description, rule, .yes)
         return .yes

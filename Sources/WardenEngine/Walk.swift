@@ -7,10 +7,10 @@ import WardenStore
 /// The walk is synchronous and depth-first, so the memo's in-progress entries are exactly the ancestors on the
 /// current path: meeting one again is a cycle, answered "no" for this path only.
 final class Walk<Snapshot: TupleSnapshot> {
-    let snapshot: Snapshot
-    let model: CompiledModel
-    let conditions: any ConditionEvaluating
-    let context: JSONValue?
+    /// The snapshot, model, conditions and context, with the point reads every walk starts from.
+    let lookup: DirectTuples<Snapshot>
+    var snapshot: Snapshot { lookup.snapshot }
+    var model: CompiledModel { lookup.model }
     let maximumDepth: Int
     let cache: CheckCache?
     let cacheScope: CheckCache.Scope?
@@ -36,10 +36,7 @@ final class Walk<Snapshot: TupleSnapshot> {
         snapshot: Snapshot, model: CompiledModel, conditions: any ConditionEvaluating, context: JSONValue?,
         maximumDepth: Int, cache: CheckCache?, cacheScope: CheckCache.Scope?, explain: Bool = false
     ) {
-        self.snapshot = snapshot
-        self.model = model
-        self.conditions = conditions
-        self.context = context
+        self.lookup = DirectTuples(snapshot: snapshot, model: model, conditions: conditions, context: context)
         self.maximumDepth = maximumDepth
         self.cache = cache
         self.cacheScope = cacheScope
@@ -48,8 +45,7 @@ final class Walk<Snapshot: TupleSnapshot> {
 
     /// Answers a subproblem through the chain: request memo → cross-request cache → depth guard → graph walker.
     func dispatch(_ problem: Subproblem, depth: Int) throws(CheckError) -> Outcome {
-        // A userset asked about itself: `group:eng#member` has `member` on `group:eng`.
-        if case .userset(let object, let relation) = problem.user, object == problem.object, relation.bytesEqual(problem.relation) {
+        if problem.asksAboutItself {
             explanation?.leaf("\(problem.object)#\(problem.relation)", "the user is this userset", .yes)
             return .yes
         }
@@ -86,7 +82,7 @@ final class Walk<Snapshot: TupleSnapshot> {
         explanation?.enter(Self.label(problem), "")
         var outcome: Outcome
         do throws(CheckError) {
-            if let fastPath = relation.fastPath, case .object(let user) = problem.user, let seeds = fastPath.seeds[user.type] {
+            if let fastPath = relation.fastPath, case .object(let user) = problem.user, let seeds = fastPath.seeds[ByteString(user.type)] {
                 outcome = try explainedFastPath(fastPath, seeds: seeds, relation, problem, user, depth: depth)
             } else {
                 outcome = try evaluate(relation.rewrite, relation, problem, depth: depth)
@@ -172,10 +168,10 @@ final class Walk<Snapshot: TupleSnapshot> {
 
     /// Whether a conditioned tuple counts: no condition, or its condition holds for the request's context.
     func conditionHolds(_ tuple: RelationshipTuple) throws(CheckError) -> Bool {
-        guard let condition = tuple.condition else { return true }
-        guard let definition = model.conditions[condition.name] else { return false }
-        let holds = try conditions.evaluate(definition, tuple: tuple, requestContext: context)
-        if !holds { explanation?.leaf(tuple.description, "condition '\(condition.name)' not met", .no) }
+        let holds = try lookup.conditionHolds(tuple)
+        if !holds, let condition = tuple.condition {
+            explanation?.leaf(tuple.description, "condition '\(condition.name)' not met", .no)
+        }
         return holds
     }
 }

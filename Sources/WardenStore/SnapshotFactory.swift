@@ -1,4 +1,5 @@
 import Foundation
+import WardenModel
 
 /// Opens ``KeyValueSnapshot``s for a backend: each store's number, revision key and names are looked up once per data
 /// version (a snapshot opened while nothing was written reads neither the store record nor makes a key), and
@@ -15,17 +16,18 @@ final class SnapshotFactory: @unchecked Sendable {
     let dictionary = NameDictionary()
 
     private let lock = NSLock()
-    private var known: [String: Known] = [:]
+    /// By store id's bytes.
+    private var known: [ByteString: Known] = [:]
 
     func snapshot<Reader: OrderedKeyValueReader>(store: String, in reader: Reader) throws(StoreError) -> KeyValueSnapshot<Reader> {
         let version = reader.version
-        if let found = lock.withLock({ known[store] }), found.version == version {
+        if let found = lock.withLock({ known[ByteString(store)] }), found.version == version {
             return try KeyValueSnapshot(reader: reader, store: found.number, revisionKey: found.revisionKey, names: found.names)
         }
         let number = try TupleTables.storeRecord(id: store, in: reader).number
         let revisionKey = KeyLayout.metaKey(store: number, "revision")
         let names = try dictionary.names(store: number, in: reader)
-        lock.withLock { known[store] = Known(number: number, version: version, revisionKey: revisionKey, names: names) }
+        lock.withLock { known[ByteString(store)] = Known(number: number, version: version, revisionKey: revisionKey, names: names) }
         return try KeyValueSnapshot(reader: reader, store: number, revisionKey: revisionKey, names: names)
     }
 }

@@ -70,8 +70,8 @@ enum StoreFormat {
                 }
                 for key in keys { try writer.delete(key, in: table) }
             }
-            var seen: Set<String> = []
-            let used = (tuples + changes.map(\.tuple)).flatMap(KeyLayout.names(of:)).filter { !$0.isEmpty && seen.insert($0).inserted }
+            var seen: Set<ByteString> = []
+            let used = (tuples + changes.map(\.tuple)).flatMap(KeyLayout.names(of:)).filter { !$0.isEmpty && seen.insert(ByteString($0)).inserted }
             let names = try NameDictionary.intern(used, after: Names(), store: number, in: writer)
             for tuple in tuples {
                 let (forward, condition) = try encode(tuple, store: number, names)

@@ -39,9 +39,9 @@ extension TupleTables {
         }
         guard complete else {
             var missing: [String] = []
-            var seen: Set<String> = []
+            var seen: Set<ByteString> = []
             for name in batch.deletes.lazy.flatMap(KeyLayout.names(of:)) + batch.writes.lazy.flatMap(KeyLayout.names(of:))
-            where names.number(name) == nil && seen.insert(name).inserted {
+            where names.number(name) == nil && seen.insert(ByteString(name)).inserted {
                 missing.append(name)
             }
             return PreparedWrites(batch: batch, store: store, names: names, missing: missing, deleteKeys: [], encoded: [], byForward: [], reverse: [])

@@ -21,12 +21,15 @@ struct ByteSemanticsTests {
         var testDescription: String { rawValue }
 
         func fixture(_ tuples: [String]) throws -> EngineFixture {
+            try fixture(model: try DSLParser.parseModel(ByteSemanticsTests.model), tuples)
+        }
+
+        func fixture(model: AuthorizationModel, _ tuples: [String]) throws -> EngineFixture {
             switch self {
-            case .memory: return try EngineFixture(model: ByteSemanticsTests.model, tuples: tuples)
+            case .memory: return try EngineFixture(model: model, tuples: tuples)
             case .lmdb:
-                let folder = FileManager.default.temporaryDirectory.appendingPathComponent("warden-bytes-\(UUID().uuidString)")
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                return try EngineFixture(model: ByteSemanticsTests.model, tuples: tuples, store: LMDBTupleStore(path: folder.path))
+                let directory = try TemporaryDirectory("warden-bytes")
+                return try EngineFixture(model: model, tuples: tuples, store: LMDBTupleStore(path: directory.path), keeping: directory)
             }
         }
     }
@@ -64,6 +67,32 @@ struct ByteSemanticsTests {
         #expect(try fixture.check("user:\u{212A}", "viewer", "folder:\u{212B}").allowed)
         #expect(try !fixture.check("user:K", "viewer", "folder:\u{212B}").allowed)
         #expect(try !fixture.check("user:\u{212A}", "viewer", "folder:\u{C5}").allowed)
+    }
+
+    /// JSON models (OpenFGA's API) allow any name without ':', '#', '@' or whitespace: two types, or two relations,
+    /// may differ only by Unicode normalisation, and the store's name dictionary must keep them apart.
+    @Test("types K and K (Kelvin sign), and relations é (NFC) and é (NFD), are different names", arguments: Backend.allCases)
+    func lookalikeNames(_ backend: Backend) throws {
+        let model = try ModelJSON.decode(text: """
+            {"schema_version": "1.1", "type_definitions": [
+              {"type": "user"},
+              {"type": "K", "relations": {"\(Self.nfc)": {"this": {}}, "\(Self.nfd)": {"this": {}}},
+               "metadata": {"relations": {
+                 "\(Self.nfc)": {"directly_related_user_types": [{"type": "user"}]},
+                 "\(Self.nfd)": {"directly_related_user_types": [{"type": "user"}]}}}},
+              {"type": "\u{212A}", "relations": {"\(Self.nfc)": {"this": {}}},
+               "metadata": {"relations": {"\(Self.nfc)": {"directly_related_user_types": [{"type": "user"}]}}}}]}
+            """)
+        #expect(ModelValidator().diagnose(model).isEmpty, "OpenFGA's server accepts these as different names")
+        // The Kelvin-sign type's tuple is written first, so its names are interned first.
+        let fixture = try backend.fixture(model: model, ["\u{212A}:1#\(Self.nfc)@user:anne", "K:1#\(Self.nfd)@user:bob"])
+        #expect(try fixture.check("user:anne", Self.nfc, "\u{212A}:1").allowed)
+        #expect(try !fixture.check("user:anne", Self.nfc, "K:1").allowed)
+        #expect(try fixture.check("user:bob", Self.nfd, "K:1").allowed)
+        #expect(try !fixture.check("user:bob", Self.nfc, "K:1").allowed)
+        let stored = try fixture.read { snapshot in try snapshot.read(ReadFilter(), after: nil, limit: 10).tuples.map(\.description) }
+        #expect(stored.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+            == ["\u{212A}:1#\(Self.nfc)@user:anne", "K:1#\(Self.nfd)@user:bob"].map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) })
     }
 
     @Test("ids OpenFGA's server accepts: a lone combining mark, ',', U+00A0, U+2028", arguments: Backend.allCases)

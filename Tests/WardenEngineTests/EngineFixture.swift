@@ -1,17 +1,29 @@
 import WardenEngine
 import WardenModel
 import WardenStore
+import WardenTestSupport
 
 /// A model and tuples in a fresh store, with helpers to ask the engine about them.
 struct EngineFixture {
     let model: CompiledModel
     let store: any TupleStore
     let storeID: String
+    /// The directory an on-disk store lives in, removed with the fixture.
+    let directory: TemporaryDirectory?
 
     /// `tuples` are OpenFGA tuple strings, `document:1#viewer@user:anne`.
-    init(model text: String, tuples: [String] = [], store: any TupleStore = MemoryTupleStore()) throws {
-        model = CompiledModel(try DSLParser.parseModel(text), id: "model")
+    init(
+        model text: String, tuples: [String] = [], store: any TupleStore = MemoryTupleStore(), keeping directory: TemporaryDirectory? = nil
+    ) throws {
+        try self.init(model: try DSLParser.parseModel(text), tuples: tuples, store: store, keeping: directory)
+    }
+
+    init(
+        model: AuthorizationModel, tuples: [String] = [], store: any TupleStore = MemoryTupleStore(), keeping directory: TemporaryDirectory? = nil
+    ) throws {
+        self.model = CompiledModel(model, id: "model")
         self.store = store
+        self.directory = directory
         storeID = try store.createStore(name: "fixture").id
         if !tuples.isEmpty { try write(tuples) }
     }

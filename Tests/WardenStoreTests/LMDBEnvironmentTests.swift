@@ -1,17 +1,24 @@
 import Foundation
 import Testing
+import WardenTestSupport
 @testable import WardenStore
 
 /// The LMDB wrapper over Debian's real liblmdb: reads, writes, scans, errors, map growth, reopening.
 @Suite("LMDB environment")
-struct LMDBEnvironmentTests {
-    static func temporaryDirectory() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("warden-lmdb-\(UUID().uuidString)").path
+final class LMDBEnvironmentTests {
+    /// The directories this test made, removed with the suite instance (one per test).
+    private var directories: [TemporaryDirectory] = []
+
+    /// A path inside a fresh temporary directory, for the environment to create.
+    func temporaryDirectory() throws -> String {
+        let directory = try TemporaryDirectory("warden-lmdb")
+        directories.append(directory)
+        return directory.path + "/data"
     }
 
     @Test("put, get, overwrite, delete")
     func basics() throws {
-        let environment = try LMDBEnvironment(path: Self.temporaryDirectory())
+        let environment = try LMDBEnvironment(path: try temporaryDirectory())
         let database = try environment.database(named: "test")
         try environment.write { transaction in
             try transaction.put(Array("a".utf8), Array("1".utf8), in: database)
@@ -32,7 +39,7 @@ struct LMDBEnvironmentTests {
     @Test("a failed write leaves nothing behind")
     func atomicWrite() throws {
         struct Stop: Error {}
-        let environment = try LMDBEnvironment(path: Self.temporaryDirectory())
+        let environment = try LMDBEnvironment(path: try temporaryDirectory())
         let database = try environment.database(named: "test")
         #expect(throws: Stop.self) {
             try environment.write { transaction in
@@ -45,7 +52,7 @@ struct LMDBEnvironmentTests {
 
     @Test("prefix scans return keys in order, resume from a start key, and stop at the prefix's end")
     func scans() throws {
-        let environment = try LMDBEnvironment(path: Self.temporaryDirectory())
+        let environment = try LMDBEnvironment(path: try temporaryDirectory())
         let database = try environment.database(named: "test")
         try environment.write { transaction in
             for key in ["a/1", "a/2", "a/3", "ab", "b/1"] {
@@ -72,7 +79,7 @@ struct LMDBEnvironmentTests {
     func mapGrowth() throws {
         var configuration = LMDBEnvironment.Configuration()
         configuration.mapSize = 256 << 10
-        let environment = try LMDBEnvironment(path: Self.temporaryDirectory(), configuration: configuration)
+        let environment = try LMDBEnvironment(path: try temporaryDirectory(), configuration: configuration)
         let database = try environment.database(named: "test")
         let value = [UInt8](repeating: 7, count: 1024)
         try environment.write { transaction in
@@ -86,7 +93,7 @@ struct LMDBEnvironmentTests {
 
     @Test("committed data survives reopening")
     func reopen() throws {
-        let path = Self.temporaryDirectory()
+        let path = try temporaryDirectory()
         do {
             let environment = try LMDBEnvironment(path: path)
             let database = try environment.database(named: "test")
@@ -99,7 +106,7 @@ struct LMDBEnvironmentTests {
 
     @Test("a file that is not an LMDB environment is a typed error")
     func corruptFile() throws {
-        let path = Self.temporaryDirectory()
+        let path = try temporaryDirectory()
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         try Data(repeating: 0xAB, count: 16384).write(to: URL(fileURLWithPath: path + "/data.mdb"))
         let error = #expect(throws: LMDBError.self) { _ = try LMDBEnvironment(path: path) }
@@ -108,7 +115,7 @@ struct LMDBEnvironmentTests {
 
     @Test("a reader's snapshot does not see a later commit")
     func snapshotIsolation() throws {
-        let environment = try LMDBEnvironment(path: Self.temporaryDirectory())
+        let environment = try LMDBEnvironment(path: try temporaryDirectory())
         let database = try environment.database(named: "test")
         try environment.write { try $0.put(Array("k".utf8), Array("old".utf8), in: database) }
         let seen = try environment.read { transaction in

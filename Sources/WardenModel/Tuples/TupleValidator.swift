@@ -27,9 +27,11 @@ public struct TupleValidator: Sendable {
     /// Largest condition context stored with one tuple, in bytes of JSON.
     public static let maximumContextLength = 32 * 1024
 
-    private let types: [String: TypeDefinition]
-    private let tuplesetRelations: Set<String>
-    private let conditions: [String: ConditionDefinition]
+    /// Types, tupleset relations (`type#relation`) and conditions by their names' bytes: names that differ only by
+    /// Unicode normalisation are different names, as in OpenFGA.
+    private let types: [ByteString: TypeDefinition]
+    private let tuplesetRelations: Set<ByteString>
+    private let conditions: [ByteString: ConditionDefinition]
     /// Reads a tuple's context as the condition's parameter types; the reason it cannot, or nil.
     private let contextCheck: (@Sendable (JSONValue, ConditionDefinition) -> String?)?
 
@@ -37,17 +39,17 @@ public struct TupleValidator: Sendable {
     ///   conversion; without it only the parameter names are checked).
     public init(model: AuthorizationModel, contextCheck: (@Sendable (JSONValue, ConditionDefinition) -> String?)? = nil) {
         self.contextCheck = contextCheck
-        var types: [String: TypeDefinition] = [:]
-        var tuplesets = Set<String>()
+        var types: [ByteString: TypeDefinition] = [:]
+        var tuplesets = Set<ByteString>()
         for type in model.typeDefinitions {
-            types[type.name] = type
+            if types[ByteString(type.name)] == nil { types[ByteString(type.name)] = type }
             for relation in type.relations {
-                Self.collectTuplesets(relation.rewrite) { tuplesets.insert("\(type.name)#\($0)") }
+                Self.collectTuplesets(relation.rewrite) { tuplesets.insert(ByteString("\(type.name)#\($0)")) }
             }
         }
         self.types = types
         self.tuplesetRelations = tuplesets
-        self.conditions = Dictionary(model.conditions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.conditions = Dictionary(model.conditions.map { (ByteString($0.name), $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     private static func collectTuplesets(_ rewrite: Rewrite, _ found: (String) -> Void) {
@@ -88,7 +90,7 @@ public struct TupleValidator: Sendable {
         if case .userset(let object, let userRelation) = key.user, object == key.object, userRelation.bytesEqual(key.relation) {
             throw fail("cannot write a tuple that is implicit")
         }
-        if tuplesetRelations.contains(qualified) {
+        if tuplesetRelations.contains(ByteString(qualified)) {
             switch key.user {
             case .wildcard: throw fail("unexpected wildcard relationship with tupleset relation '\(qualified)'")
             case .userset: throw fail("unexpected userset relationship with tupleset relation '\(qualified)'")
@@ -112,7 +114,7 @@ public struct TupleValidator: Sendable {
             }
             return
         }
-        guard let definition = conditions[condition.name], definition.name.bytesEqual(condition.name) else {
+        guard let definition = conditions[ByteString(condition.name)] else {
             throw fail("undefined condition")
         }
         guard matching.contains(where: { $0.condition?.bytesEqual(condition.name) ?? false }) else {
@@ -155,7 +157,6 @@ public struct TupleValidator: Sendable {
 
     /// The type definition named exactly (byte for byte) `name`.
     private func type(named name: String) -> TypeDefinition? {
-        guard let found = types[name], found.name.bytesEqual(name) else { return nil }
-        return found
+        types[ByteString(name)]
     }
 }

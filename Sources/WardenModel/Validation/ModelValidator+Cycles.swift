@@ -23,14 +23,15 @@ extension ModelValidator.Collector {
     /// Peels off relations whose computed usersets all lead to relations already peeled (Kahn's algorithm on the
     /// computed-userset graph); what remains lies on a cycle or leads into one. Linear in the model's size.
     static func relationsReachingCycle(in type: TypeDefinition) -> [String] {
-        var targets: [String: Set<String>] = [:]
-        for relation in type.relations where targets[relation.name] == nil {
-            var found: Set<String> = []
+        // Names by bytes: relations differing only by Unicode normalisation are different relations.
+        var targets: [ByteString: Set<ByteString>] = [:]
+        for relation in type.relations where targets[ByteString(relation.name)] == nil {
+            var found: Set<ByteString> = []
             collectComputedTargets(relation.rewrite, into: &found)
-            targets[relation.name] = found
+            targets[ByteString(relation.name)] = found
         }
-        var pointedToBy: [String: [String]] = [:]
-        var remaining: [String: Int] = [:]
+        var pointedToBy: [ByteString: [ByteString]] = [:]
+        var remaining: [ByteString: Int] = [:]
         for (name, outgoing) in targets {
             let known = outgoing.filter { targets[$0] != nil }
             remaining[name] = known.count
@@ -43,13 +44,15 @@ extension ModelValidator.Collector {
                 if remaining[source] == 0 { ready.append(source) }
             }
         }
-        var reported: Set<String> = []
-        return type.relations.map(\.name).filter { (remaining[$0] ?? 0) > 0 && reported.insert($0).inserted }
+        var reported: Set<ByteString> = []
+        return type.relations.map(\.name).filter {
+            (remaining[ByteString($0)] ?? 0) > 0 && reported.insert(ByteString($0)).inserted
+        }
     }
 
-    private static func collectComputedTargets(_ rewrite: Rewrite, into found: inout Set<String>) {
+    private static func collectComputedTargets(_ rewrite: Rewrite, into found: inout Set<ByteString>) {
         switch rewrite {
-        case .computedUserset(let target, _): found.insert(target)
+        case .computedUserset(let target, _): found.insert(ByteString(target))
         case .union(let children), .intersection(let children):
             for child in children { collectComputedTargets(child, into: &found) }
         case .exclusion(let base, let subtract):

@@ -4,14 +4,14 @@
 /// server refuses it); a repeated restriction or operand is a warning (the server runs the model).
 extension ModelValidator.Collector {
     mutating func checkDuplicates() {
-        var firstType: [String: TypeDefinition] = [:]
+        var firstType: [ByteString: TypeDefinition] = [:]
         for type in model.typeDefinitions {
-            if let first = firstType[type.name] {
+            if let first = firstType[ByteString(type.name)] {
                 report(
                     .duplicatedError, "the type `\(type.name)` is a duplicate.", symbol: type.name,
                     at: first.nameRange)
             } else {
-                firstType[type.name] = type
+                firstType[ByteString(type.name)] = type
             }
             for relation in type.relations {
                 checkDuplicateRestrictions(in: relation)
@@ -21,15 +21,15 @@ extension ModelValidator.Collector {
     }
 
     mutating func checkDuplicateRestrictions(in relation: RelationDefinition) {
-        var first: [String: TypeRestriction] = [:]
+        var first: [ByteString: TypeRestriction] = [:]
         for restriction in relation.directlyRelatedUserTypes {
-            if let earlier = first[restriction.text] {
+            if let earlier = first[ByteString(restriction.text)] {
                 report(
                     .duplicatedError,
                     "the type restriction `\(restriction.text)` is a duplicate in the relation `\(relation.name)`.",
                     symbol: restriction.text, at: earlier.range, severity: .warning)
             } else {
-                first[restriction.text] = restriction
+                first[ByteString(restriction.text)] = restriction
             }
         }
     }
@@ -41,16 +41,16 @@ extension ModelValidator.Collector {
         case .exclusion(let base, let subtract): operands = [base, subtract]
         default: return
         }
-        var first: [String: SourceRange?] = [:]
+        var first: [ByteString: SourceRange?] = [:]
         for operand in operands {
             guard let name = Self.operandName(operand) else { continue }
-            if let earlier = first[name] {
+            if let earlier = first[ByteString(name)] {
                 report(
                     .duplicatedError,
                     "the partial relation definition `\(name)` is a duplicate in the relation `\(relation.name)`.",
                     symbol: name, at: earlier, severity: .warning)
             } else {
-                first[name] = Self.operandRange(operand)
+                first[ByteString(name)] = Self.operandRange(operand)
             }
         }
     }

@@ -1,10 +1,15 @@
 /// Rule family 5: every relation must be satisfiable by some tuple (an *entry point*), and a relation that can
 /// only be reached through itself is reported as a potential loop.
 extension ModelValidator.Collector {
-    /// A (type, relation) pair visited on the current path.
+    /// A (type, relation) pair visited on the current path, identified by its bytes.
     struct Node: Hashable {
-        var type: String
-        var relation: String
+        var type: ByteString
+        var relation: ByteString
+
+        init(type: String, relation: String) {
+            self.type = ByteString(type)
+            self.relation = ByteString(relation)
+        }
     }
 
     mutating func checkEntryPoints() {

@@ -1,10 +1,10 @@
 /// Rule family 3: everything a relation names must exist, and a tupleset must be a direct relation.
 extension ModelValidator.Collector {
     mutating func checkReferences() {
-        let conditionNames = Set(model.conditions.map(\.name))
+        let conditionNames = Set(model.conditions.map { ByteString($0.name) })
         for type in model.typeDefinitions {
             // This definition's own relations: with a duplicated type name, each definition is checked alone.
-            let own = Dictionary(type.relations.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+            let own = Dictionary(type.relations.map { (ByteString($0.name), $0) }, uniquingKeysWith: { first, _ in first })
             for relation in type.relations {
                 for leaf in Self.leaves(of: relation.rewrite) {
                     checkLeaf(leaf, of: relation, on: type, own: own, conditionNames: conditionNames)
@@ -19,7 +19,7 @@ extension ModelValidator.Collector {
 
     mutating func checkLeaf(
         _ leaf: Rewrite, of relation: RelationDefinition, on type: TypeDefinition,
-        own: [String: RelationDefinition], conditionNames: Set<String>
+        own: [ByteString: RelationDefinition], conditionNames: Set<ByteString>
     ) {
         switch leaf {
         case .direct:
@@ -33,26 +33,26 @@ extension ModelValidator.Collector {
                 checkRestriction(restriction, conditionNames: conditionNames)
             }
         case .computedUserset(let target, let range):
-            if own[target] == nil {
+            if own[ByteString(target)] == nil {
                 report(
                     .missingDefinition, "the relation `\(target)` does not exist.", symbol: target, at: range)
             }
         case .tupleToUserset(let tupleset, let target, let range, let tuplesetRange):
             checkTupleToUserset(
                 tupleset: tupleset, target: target, range: range, tuplesetRange: tuplesetRange, on: type,
-                tuplesetRelation: own[tupleset])
+                tuplesetRelation: own[ByteString(tupleset)])
         case .union, .intersection, .exclusion:
             preconditionFailure("leaves(of:) returns no operators")
         }
     }
 
-    mutating func checkRestriction(_ restriction: TypeRestriction, conditionNames: Set<String>) {
-        if types[restriction.type] == nil {
+    mutating func checkRestriction(_ restriction: TypeRestriction, conditionNames: Set<ByteString>) {
+        if type(restriction.type) == nil {
             report(
                 .invalidType, "`\(restriction.type)` is not a valid type.", symbol: restriction.type,
                 at: restriction.range.map { Self.prefix($0, length: restriction.type.count) })
         }
-        if let condition = restriction.condition, !conditionNames.contains(condition) {
+        if let condition = restriction.condition, !conditionNames.contains(ByteString(condition)) {
             report(
                 .conditionNotDefined, "`\(condition)` is not a defined condition in the model.",
                 symbol: condition, at: restriction.conditionRange)

@@ -47,21 +47,24 @@ extension ModelValidator {
     /// The state of one validation run: the model, a type index and the problems found so far.
     struct Collector {
         let model: AuthorizationModel
-        /// Types by name; a later duplicate wins, as in OpenFGA (duplicates are reported separately).
-        let types: [String: TypeDefinition]
+        /// Types by name's bytes; a later duplicate wins, as in OpenFGA (duplicates are reported separately).
+        private let typesByName: [ByteString: TypeDefinition]
         /// Relations by type and name (the first of a repeated name), so lookups stay O(1) on large models.
-        let relations: [String: [String: RelationDefinition]]
+        private let relations: [ByteString: [ByteString: RelationDefinition]]
         var diagnostics: [Diagnostic] = []
 
         init(model: AuthorizationModel) {
             self.model = model
-            var types: [String: TypeDefinition] = [:]
-            for type in model.typeDefinitions { types[type.name] = type }
-            self.types = types
+            var types: [ByteString: TypeDefinition] = [:]
+            for type in model.typeDefinitions { types[ByteString(type.name)] = type }
+            self.typesByName = types
             self.relations = types.mapValues { type in
-                Dictionary(type.relations.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+                Dictionary(type.relations.map { (ByteString($0.name), $0) }, uniquingKeysWith: { first, _ in first })
             }
         }
+
+        /// The type named `name`, byte for byte (names differing only by Unicode normalisation are different).
+        func type(_ name: String) -> TypeDefinition? { typesByName[ByteString(name)] }
 
         /// The diagnostics with exact repeats removed, in the order found.
         var unique: [Diagnostic] {
@@ -80,7 +83,7 @@ extension ModelValidator {
         }
 
         func relation(_ name: String, on typeName: String) -> RelationDefinition? {
-            relations[typeName]?[name]
+            relations[ByteString(typeName)]?[ByteString(name)]
         }
 
         mutating func checkSchemaVersion() -> Bool {
@@ -98,15 +101,15 @@ extension ModelValidator {
         }
 
         mutating func checkUnusedConditions() {
-            var used: Set<String> = []
+            var used: Set<ByteString> = []
             for type in model.typeDefinitions {
                 for relation in type.relations {
                     for restriction in relation.directlyRelatedUserTypes {
-                        if let condition = restriction.condition { used.insert(condition) }
+                        if let condition = restriction.condition { used.insert(ByteString(condition)) }
                     }
                 }
             }
-            for condition in model.conditions where !used.contains(condition.name) {
+            for condition in model.conditions where !used.contains(ByteString(condition.name)) {
                 report(
                     .conditionNotUsed, "`\(condition.name)` condition is not used in the model.",
                     symbol: condition.name, at: condition.nameRange, severity: .warning)

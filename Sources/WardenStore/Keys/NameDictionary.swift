@@ -1,16 +1,18 @@
 import Foundation
+import WardenModel
 
 /// The names one store has interned (types, relations, user relations, condition names), in store format 2: each
 /// name is stored once per store under a small number, and keys hold the number. Immutable; a grown dictionary is a
 /// new value. Numbers start at 1 (0 is "no user relation"), are given out in order, and never change or get reused
 /// while the store exists, so a number read once stays right.
 final class Names: Sendable {
-    /// Name → number.
-    let numbers: [String: UInt32]
+    /// Name → number, by bytes: names that differ only by Unicode normalisation (a JSON model may define types
+    /// `K` and `K`, the Kelvin sign) are different names with different numbers.
+    let numbers: [ByteString: UInt32]
     /// Number → name; index 0 is the empty name.
     let names: [String]
 
-    init(numbers: [String: UInt32] = [:], names: [String] = [""]) {
+    init(numbers: [ByteString: UInt32] = [:], names: [String] = [""]) {
         self.numbers = numbers
         self.names = names
     }
@@ -24,10 +26,10 @@ final class Names: Sendable {
         if name.isEmpty { return 0 }
         // A store names a handful of types and relations: comparing short strings beats hashing one.
         if names.count <= 17 {
-            for index in 1..<names.count where names[index] == name { return UInt32(index) }
+            for index in 1..<names.count where names[index].bytesEqual(name) { return UInt32(index) }
             return nil
         }
-        return numbers[name]
+        return numbers[ByteString(name)]
     }
 
     /// The name numbered `number`.
@@ -42,7 +44,7 @@ final class Names: Sendable {
         var numbers = self.numbers
         var names = self.names
         for name in additions {
-            numbers[name] = UInt32(names.count)
+            numbers[ByteString(name)] = UInt32(names.count)
             names.append(name)
         }
         return Names(numbers: numbers, names: names)
@@ -69,7 +71,7 @@ struct RecentNames: NameNumbering {
     }
 
     mutating func number(_ name: String) -> UInt32? {
-        for entry in recent where entry.name == name { return entry.number }
+        for entry in recent where entry.name.bytesEqual(name) { return entry.number }
         guard let number = names.number(name) else { return nil }
         if recent.count < 8 {
             recent.append((name, number))
