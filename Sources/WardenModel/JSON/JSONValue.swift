@@ -12,9 +12,10 @@ public indirect enum JSONValue: Hashable, Sendable {
         case (.null, .null): true
         case let (.bool(l), .bool(r)): l == r
         case let (.number(l), .number(r)): l == r
-        case let (.string(l), .string(r)): l == r
+        // Strings and keys by bytes, as Go compares them (NFC and NFD é are different values).
+        case let (.string(l), .string(r)): l.bytesEqual(r)
         case let (.array(l), .array(r)): l == r
-        case let (.object(l), .object(r)): l.count == r.count && zip(l, r).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case let (.object(l), .object(r)): l.count == r.count && zip(l, r).allSatisfy { $0.0.bytesEqual($1.0) && $0.1 == $1.1 }
         default: false
         }
     }
@@ -36,7 +37,7 @@ public indirect enum JSONValue: Hashable, Sendable {
     /// The member named `key` of an object.
     public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
-        return members.first { $0.0 == key }?.1
+        return members.first { $0.0.bytesEqual(key) }?.1
     }
 
     /// The value with object keys sorted, for comparing documents as data.

@@ -81,7 +81,7 @@ extension ModelJSON {
             case .object(let entries)?:
                 for (relationName, rewriteValue) in entries {
                     let relationPath = "\(path).relations.\(relationName)"
-                    let meta = relationMetadata.first { $0.0 == relationName }?.1
+                    let meta = relationMetadata.first { $0.0.bytesEqual(relationName) }?.1
                     var restrictions: [TypeRestriction] = []
                     if case .array(let list)? = meta?["directly_related_user_types"] {
                         for (index, element) in list.enumerated() {

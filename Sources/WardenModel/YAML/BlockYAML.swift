@@ -100,11 +100,22 @@ public enum BlockYAML {
         /// Where the key's `:` is, for a line that starts a mapping entry with a simple plain key.
         func keyColon(_ line: Line) -> Int? {
             var index = line.start
-            guard index < line.end, Self.isKeyStart(bytes[index]) else { return nil }
-            while index < line.end, Self.isKeyByte(bytes[index]) { index += 1 }
+            guard index < line.end, Self.isKeyStart(bytes[index]) || isPlainNonASCII(at: index) else { return nil }
+            while index < line.end, Self.isKeyByte(bytes[index]) || isPlainNonASCII(at: index) { index += 1 }
             guard index < line.end, bytes[index] == UInt8(ascii: ":") else { return nil }
             guard index + 1 == line.end || bytes[index + 1] == UInt8(ascii: " ") else { return nil }
             return index
+        }
+
+        /// Whether the byte at `index` belongs to a non-ASCII character a plain key may hold (`é`, `K`, a combining
+        /// mark), leaving to Yams the ones YAML treats specially: U+0080–U+00BF (C1 controls, NEL, no-break space),
+        /// U+2000–U+203F (spaces, line and paragraph separators) and U+FEFF (byte order mark).
+        func isPlainNonASCII(at index: Int) -> Bool {
+            let byte = bytes[index]
+            guard byte >= 0x80 else { return false }
+            let next = index + 1 < bytes.count ? bytes[index + 1] : 0
+            if byte == 0xC2 || (byte == 0xE2 && next == 0x80) || (byte == 0xEF && next == 0xBB) { return false }
+            return true
         }
 
         static func isKeyStart(_ byte: UInt8) -> Bool {
@@ -171,7 +182,8 @@ public enum BlockYAML {
         mutating func mapping(indent: Int) throws -> YAMLTree {
             let first = lines[position]
             var pairs: [YAMLTree.Pair] = []
-            var keys: Set<String> = []
+            // By bytes, as Go's YAML compares keys: `é` (NFC) and `é` (NFD) are two keys.
+            var keys: Set<ByteString> = []
             while true {
                 skipBlank()
                 guard position < lines.count else { break }
@@ -180,7 +192,7 @@ public enum BlockYAML {
                 guard line.indent == indent, let colon = keyColon(line) else { throw Unsupported() }
                 let name = text(line.start, colon)
                 // A repeated key is an error: Yams words it.
-                guard keys.insert(name).inserted else { throw Unsupported() }
+                guard keys.insert(ByteString(name)).inserted else { throw Unsupported() }
                 let key = YAMLTree.scalar(name, plain: true, line: line.number, column: indent + 1)
                 var valueStart = colon + 1
                 while valueStart < line.end, bytes[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
@@ -213,6 +225,18 @@ public enum BlockYAML {
         func inlineScalar(_ line: Line, from: Int) throws -> YAMLTree {
             let column = from - line.lineStart + 1
             let opening = bytes[from]
+            // An empty flow collection, `[]` or `{}` (an expected empty list in a store file's assertions).
+            if (opening == UInt8(ascii: "[") || opening == UInt8(ascii: "{")), from + 1 < line.end,
+                bytes[from + 1] == opening + 2
+            {
+                var after = from + 2
+                while after < line.end, bytes[after] == UInt8(ascii: " ") { after += 1 }
+                guard after == line.end || (bytes[after] == UInt8(ascii: "#") && bytes[after - 1] == UInt8(ascii: " ")) else {
+                    throw Unsupported()
+                }
+                return opening == UInt8(ascii: "[")
+                    ? .sequence([], line: line.number, column: column) : .mapping([], line: line.number, column: column)
+            }
             if opening == UInt8(ascii: "\"") || opening == UInt8(ascii: "'") {
                 var close = from + 1
                 while close < line.end, bytes[close] != opening {
