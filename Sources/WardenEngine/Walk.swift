@@ -28,7 +28,7 @@ final class Walk<Snapshot: TupleSnapshot> {
         case settled(Outcome, depth: Int)
     }
 
-    private var memo: [Subproblem: MemoEntry] = [:]
+    private var memo = SmallMap<Subproblem, MemoEntry>()
     /// How many subproblems are in progress on the current path.
     private var pathLength = 0
 
