@@ -15,6 +15,9 @@ extension String {
         let count = utf8.count
         guard count == other.utf8.count else { return false }
         guard count > 0 else { return true }
+        // Equal bytes are canonically equivalent, so Swift's `!=` proves a difference, and answers fast for the
+        // common case (ASCII names of one length that differ); only an equivalent pair needs its bytes compared.
+        guard self == other else { return false }
         let fast = utf8.withContiguousStorageIfAvailable { a in
             other.utf8.withContiguousStorageIfAvailable { b in memcmp(a.baseAddress!, b.baseAddress!, count) == 0 }
         }

@@ -11,10 +11,13 @@ final class Names: Sendable {
     let numbers: [ByteString: UInt32]
     /// Number → name; index 0 is the empty name.
     let names: [String]
+    /// Number → the name's ``NameFingerprint``, scanned by small stores instead of the strings.
+    private let fingerprints: [NameFingerprint]
 
     init(numbers: [ByteString: UInt32] = [:], names: [String] = [""]) {
         self.numbers = numbers
         self.names = names
+        self.fingerprints = names.map(NameFingerprint.init)
     }
 
     /// How many names are interned.
@@ -24,9 +27,12 @@ final class Names: Sendable {
     @inline(__always)
     func number(_ name: String) -> UInt32? {
         if name.isEmpty { return 0 }
-        // A store names a handful of types and relations: comparing short strings beats hashing one.
+        // A store names a handful of types and relations: comparing fingerprints beats hashing the name.
         if names.count <= 17 {
-            for index in 1..<names.count where names[index].bytesEqual(name) { return UInt32(index) }
+            let fingerprint = NameFingerprint(name)
+            for index in 1..<names.count where fingerprints[index] == fingerprint {
+                if fingerprint.isWhole || names[index].bytesEqual(name) { return UInt32(index) }
+            }
             return nil
         }
         return numbers[ByteString(name)]
@@ -49,6 +55,30 @@ final class Names: Sendable {
         }
         return Names(numbers: numbers, names: names)
     }
+}
+
+/// A name's length and first 16 UTF-8 bytes, packed into integers: equal fingerprints of names no longer than 16
+/// bytes mean equal bytes, so a lookup compares three integers per name instead of two strings.
+struct NameFingerprint: Equatable {
+    let count: Int
+    let low: UInt64
+    let high: UInt64
+
+    init(_ name: String) {
+        var words: (UInt64, UInt64) = (0, 0)
+        var index = 0
+        for byte in name.utf8 {
+            guard index < 16 else { break }
+            if index < 8 { words.0 |= UInt64(byte) << (8 * index) } else { words.1 |= UInt64(byte) << (8 * (index - 8)) }
+            index += 1
+        }
+        count = name.utf8.count
+        low = words.0
+        high = words.1
+    }
+
+    /// Whether the fingerprint holds every byte of the name.
+    var isWhole: Bool { count <= 16 }
 }
 
 /// How keys find a name's number: ``Names`` itself, or ``RecentNames`` in front of it for a batch.
