@@ -5,19 +5,21 @@ struct SmallMap<Key: Hashable, Value> {
     static var limit: Int { 8 }
 
     private var few: [(key: Key, value: Value)] = []
-    private var many: [Key: Value]?
+    /// Every entry once the map has outgrown ``few`` (an empty dictionary allocates nothing until then).
+    private var many: [Key: Value] = [:]
+    private var isLarge = false
 
     init() {}
 
     subscript(key: Key) -> Value? {
         get {
-            if let many { return many[key] }
+            if isLarge { return many[key] }
             for entry in few where entry.key == key { return entry.value }
             return nil
         }
         set {
-            if many != nil {
-                many![key] = newValue
+            if isLarge {
+                many[key] = newValue
                 return
             }
             if let index = few.firstIndex(where: { $0.key == key }) {
@@ -29,10 +31,11 @@ struct SmallMap<Key: Hashable, Value> {
                 few.append((key, newValue))
                 return
             }
-            var dictionary = Dictionary(uniqueKeysWithValues: few.lazy.map { ($0.key, $0.value) })
-            dictionary[key] = newValue
-            many = dictionary
+            many.reserveCapacity(4 * Self.limit)
+            for entry in few { many[entry.key] = entry.value }
+            many[key] = newValue
             few = []
+            isLarge = true
         }
     }
 }

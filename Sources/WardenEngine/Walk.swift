@@ -1,6 +1,15 @@
 import WardenModel
 import WardenStore
 
+/// What a walk's memo knows of a subproblem. Outside the generic ``Walk`` so the memo's type is concrete (no
+/// generic metadata looked up per access).
+enum MemoEntry {
+    /// Being resolved at this position of the current path.
+    case inProgress(Int)
+    /// A settled answer, computed with `depth` levels already used (reusable at that depth or shallower).
+    case settled(Outcome, depth: Int)
+}
+
 /// The state of one request (a check, or a batch/list that runs many): the snapshot, the compiled model, the
 /// request's context, the memo table, and the explanation recorder when asked for.
 ///
@@ -20,13 +29,6 @@ final class Walk<Snapshot: TupleSnapshot> {
     /// The deepest level any subproblem of this request reached (for the server's check-depth metric).
     private(set) var deepest = 0
     private var resolved = 0
-
-    private enum MemoEntry {
-        /// Being resolved at this position of the current path.
-        case inProgress(Int)
-        /// A settled answer, computed with `depth` levels already used (reusable at that depth or shallower).
-        case settled(Outcome, depth: Int)
-    }
 
     private var memo = SmallMap<Subproblem, MemoEntry>()
     /// How many subproblems are in progress on the current path.

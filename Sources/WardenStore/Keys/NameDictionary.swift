@@ -66,11 +66,13 @@ struct NameFingerprint: Equatable {
 
     init(_ name: String) {
         var words: (UInt64, UInt64) = (0, 0)
-        var index = 0
-        for byte in name.utf8 {
-            guard index < 16 else { break }
-            if index < 8 { words.0 |= UInt64(byte) << (8 * index) } else { words.1 |= UInt64(byte) << (8 * (index - 8)) }
-            index += 1
+        let copied: Void? = name.utf8.withContiguousStorageIfAvailable { bytes in
+            withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes).prefix(16))) }
+        }
+        if copied == nil {
+            withUnsafeMutableBytes(of: &words) { target in
+                for (index, byte) in name.utf8.prefix(16).enumerated() { target[index] = byte }
+            }
         }
         count = name.utf8.count
         low = words.0
