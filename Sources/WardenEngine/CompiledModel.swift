@@ -10,10 +10,11 @@ public final class CompiledModel: Sendable {
     let cacheID: CheckCache.PackedID
     /// The model as written.
     public let model: AuthorizationModel
-    /// Every relation by (type, relation) compared byte for byte: one lookup per check step.
-    private let exactRelations: [RelationRef: CompiledRelation]
-    /// Every type name, compared byte for byte.
-    private let exactTypes: Set<ByteString>
+    /// Every type's position in ``relationTables``, by name, byte for byte.
+    private let types: NameTable<Int>
+    /// Each type's relations by name, byte for byte: a type and a relation lookup per check step, each a scan of a
+    /// few fingerprints in the usual small model.
+    private let relationTables: [NameTable<CompiledRelation>]
     /// Conditions by name, byte for byte.
     private let conditions: [ByteString: ConditionDefinition]
     /// Validates tuples against this model (writes and contextual tuples).
@@ -44,8 +45,23 @@ public final class CompiledModel: Sendable {
                 if relations[key] == nil { relations[key] = CompiledRelation(relation, on: type) }
             }
         }
-        self.exactRelations = relations
-        self.exactTypes = Set(model.typeDefinitions.map { ByteString($0.name) })
+        var types = NameTable<Int>()
+        var relationTables: [NameTable<CompiledRelation>] = []
+        for type in model.typeDefinitions {
+            // A type defined twice (a model no validator passes) keeps the first definition of each relation.
+            let index = types[type.name] ?? relationTables.count
+            if index == relationTables.count {
+                types.insert(type.name, index)
+                relationTables.append(NameTable())
+            }
+            for relation in type.relations {
+                if let compiled = relations[RelationRef(type: type.name, relation: relation.name)] {
+                    relationTables[index].insert(relation.name, compiled)
+                }
+            }
+        }
+        self.types = types
+        self.relationTables = relationTables
         for type in model.typeDefinitions {
             for relation in type.relations {
                 let here = RelationRef(type: type.name, relation: relation.name)
@@ -132,11 +148,12 @@ public final class CompiledModel: Sendable {
 
     /// The relation `name` of `type`, matched byte for byte (the Kelvin sign does not find `K`).
     func relation(_ type: String, _ name: String) -> CompiledRelation? {
-        exactRelations[RelationRef(type: type, relation: name)]
+        guard let index = types[type] else { return nil }
+        return relationTables[index][name]
     }
 
     /// Whether the model defines `type` (byte for byte).
-    public func hasType(_ type: String) -> Bool { exactTypes.contains(ByteString(type)) }
+    public func hasType(_ type: String) -> Bool { types.index(of: type) != nil }
 
     /// Whether a stored tuple still counts under this model: some type restriction of its relation admits its
     /// user, with the same condition (OpenFGA ignores tuples a newer model no longer allows).

@@ -1,7 +1,8 @@
 import Testing
+import WardenModel
 @testable import WardenStore
 
-/// A store's interned names are found by their bytes: through fingerprints while the store names few, through the
+/// A store's interned names (and the compiled model's types and relations, through the same ``NameTable``) are found by their bytes: through fingerprints while the store names few, through the
 /// dictionary past that, with the same answers.
 @Suite("Name lookup")
 struct NameLookupTests {
@@ -23,5 +24,17 @@ struct NameLookupTests {
         #expect(names.number("a") == nil)
         #expect(names.number("abc") == nil)
         #expect(names.number("") == 0)
+    }
+
+    @Test("a name table keeps the first value given for a name, scanned or hashed", arguments: [0, 20])
+    func firstValueKept(padding: Int) {
+        var table = NameTable((0..<padding).map { ("padding\($0)", -1) })
+        table.insert("viewer", 1)
+        table.insert("viewer", 2)
+        table.insert("vie\u{301}wer", 3)
+        #expect(table["viewer"] == 1)
+        #expect(table["vie\u{301}wer"] == 3)
+        #expect(table["vi\u{E9}wer"] == nil)
+        #expect(table.count == padding + 2)
     }
 }

@@ -8,17 +8,17 @@ import WardenModel
 final class Names: Sendable {
     /// Name → number, by bytes: names that differ only by Unicode normalisation (a JSON model may define types
     /// `K` and `K`, the Kelvin sign) are different names with different numbers.
-    let numbers: [ByteString: UInt32]
+    private let numbers: NameTable<UInt32>
     /// Number → name; index 0 is the empty name.
     let names: [String]
-    /// Number → the name's ``NameFingerprint``, scanned by small stores instead of the strings.
-    private let fingerprints: [NameFingerprint]
 
-    init(numbers: [ByteString: UInt32] = [:], names: [String] = [""]) {
+    private init(numbers: NameTable<UInt32>, names: [String]) {
         self.numbers = numbers
         self.names = names
-        self.fingerprints = names.map(NameFingerprint.init)
     }
+
+    /// No names.
+    convenience init() { self.init(numbers: NameTable(), names: [""]) }
 
     /// How many names are interned.
     var count: Int { names.count - 1 }
@@ -26,16 +26,7 @@ final class Names: Sendable {
     /// The number of `name`; nil when the store holds no tuple that uses it. The empty name is 0.
     @inline(__always)
     func number(_ name: String) -> UInt32? {
-        if name.isEmpty { return 0 }
-        // A store names a handful of types and relations: comparing fingerprints beats hashing the name.
-        if names.count <= 17 {
-            let fingerprint = NameFingerprint(name)
-            for index in 1..<names.count where fingerprints[index] == fingerprint {
-                if fingerprint.isWhole || names[index].bytesEqual(name) { return UInt32(index) }
-            }
-            return nil
-        }
-        return numbers[ByteString(name)]
+        name.isEmpty ? 0 : numbers[name]
     }
 
     /// The name numbered `number`.
@@ -50,37 +41,11 @@ final class Names: Sendable {
         var numbers = self.numbers
         var names = self.names
         for name in additions {
-            numbers[ByteString(name)] = UInt32(names.count)
+            numbers.insert(name, UInt32(names.count))
             names.append(name)
         }
         return Names(numbers: numbers, names: names)
     }
-}
-
-/// A name's length and first 16 UTF-8 bytes, packed into integers: equal fingerprints of names no longer than 16
-/// bytes mean equal bytes, so a lookup compares three integers per name instead of two strings.
-struct NameFingerprint: Equatable {
-    let count: Int
-    let low: UInt64
-    let high: UInt64
-
-    init(_ name: String) {
-        var words: (UInt64, UInt64) = (0, 0)
-        let copied: Void? = name.utf8.withContiguousStorageIfAvailable { bytes in
-            withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes).prefix(16))) }
-        }
-        if copied == nil {
-            withUnsafeMutableBytes(of: &words) { target in
-                for (index, byte) in name.utf8.prefix(16).enumerated() { target[index] = byte }
-            }
-        }
-        count = name.utf8.count
-        low = words.0
-        high = words.1
-    }
-
-    /// Whether the fingerprint holds every byte of the name.
-    var isWhole: Bool { count <= 16 }
 }
 
 /// How keys find a name's number: ``Names`` itself, or ``RecentNames`` in front of it for a batch.
