@@ -1,0 +1,96 @@
+import Foundation
+import Histogram
+
+/// What one `warden bench` run measured: throughput over the whole timed phase, latency percentiles per request
+/// kind and per (kind, type, relation), errors by code, and the check cache's hit ratio. `Codable`: `--json` writes
+/// it, and `--baseline` reads an earlier one back to compare.
+public struct BenchReport: Codable, Sendable, Equatable {
+    /// Latency of one group of requests, in microseconds, from an HDR histogram (3 significant digits).
+    public struct Latency: Codable, Sendable, Equatable {
+        public var count: Int
+        public var p50: Double
+        public var p90: Double
+        public var p99: Double
+        public var p999: Double
+        public var max: Double
+        public var mean: Double
+
+        init(_ histogram: Histogram<UInt64>) {
+            func microseconds(_ nanoseconds: UInt64) -> Double { Double(nanoseconds) / 1_000 }
+            count = Int(histogram.totalCount)
+            p50 = microseconds(histogram.valueAtPercentile(50))
+            p90 = microseconds(histogram.valueAtPercentile(90))
+            p99 = microseconds(histogram.valueAtPercentile(99))
+            p999 = microseconds(histogram.valueAtPercentile(99.9))
+            max = microseconds(histogram.max)
+            mean = histogram.mean / 1_000
+        }
+    }
+
+    /// Where the workload came from and what it holds.
+    public var workload: String
+    /// `in-process` (the embedded engine on LMDB).
+    public var target: String
+    public var threads: Int
+    public var cache: Bool
+    /// Requests answered in the timed phase (warm-up excluded), errors included.
+    public var requests: Int
+    /// Wall-clock length of the timed phase, in seconds.
+    public var seconds: Double
+    /// `requests / seconds`.
+    public var throughput: Double
+    /// By request kind: `check`, `list-objects`, `list-users`.
+    public var kinds: [String: Latency]
+    /// By kind, type and relation: `check document#viewer`.
+    public var relations: [String: Latency]
+    /// Failed requests by error code (`resolutionTooComplex`, `validation`, …).
+    public var errors: [String: Int]
+    /// Cache hits over cache lookups in the timed phase; nil without the cache.
+    public var cacheHitRatio: Double?
+    /// The machine: processor count and operating system.
+    public var machine: String
+
+    /// A fixed-width table of the figures, for the terminal.
+    public var table: String {
+        func format(_ value: Double) -> String { String(format: value < 100 ? "%.2f" : "%.0f", value) }
+        var lines = [
+            "workload: \(workload)",
+            "target: \(target), \(threads) thread\(threads == 1 ? "" : "s"), cache \(cache ? "on" : "off"); \(machine)",
+            String(format: "%d requests in %.2f s: %.0f requests/s", requests, seconds, throughput),
+        ]
+        if let cacheHitRatio { lines.append(String(format: "cache hit ratio: %.1f%%", cacheHitRatio * 100)) }
+        let header = ["latency (µs)", "count", "p50", "p90", "p99", "p99.9", "max"]
+        var rows: [[String]] = []
+        for (name, latency) in kinds.sorted(by: { $0.key < $1.key }) + relations.sorted(by: { $0.key < $1.key }) {
+            rows.append([name, "\(latency.count)"] + [latency.p50, latency.p90, latency.p99, latency.p999, latency.max].map(format))
+        }
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        func render(_ row: [String]) -> String {
+            row.enumerated().map { column, cell in
+                column == 0 ? cell.padding(toLength: widths[0], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[column] - cell.count) + cell
+            }.joined(separator: "  ")
+        }
+        lines.append(render(header))
+        lines += rows.map(render)
+        for (code, count) in errors.sorted(by: { $0.key < $1.key }) { lines.append("errors: \(count) \(code)") }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The request kinds whose p50 or p99 got worse than `baseline`'s by more than `maximum` (0.1 is 10%), each as
+    /// a sentence naming the kind, the percentile and both figures. Kinds only one report has are not compared.
+    public func regressions(against baseline: BenchReport, maximum: Double) -> [String] {
+        var found: [String] = []
+        for (kind, now) in kinds.sorted(by: { $0.key < $1.key }) {
+            guard let before = baseline.kinds[kind] else { continue }
+            for (name, current, earlier) in [("p50", now.p50, before.p50), ("p99", now.p99, before.p99)]
+            where current > earlier * (1 + maximum) {
+                let above = String(format: "%.0f", (current / earlier - 1) * 100)
+                found.append(
+                    "\(kind) \(name) is \(String(format: "%.2f", current)) µs, \(above)% above the baseline's "
+                        + "\(String(format: "%.2f", earlier)) µs (allowed: \(String(format: "%.0f", maximum * 100))%)")
+            }
+        }
+        return found
+    }
+}

@@ -1,0 +1,186 @@
+import Dispatch
+import Foundation
+import Histogram
+import Synchronization
+import WardenEngine
+import WardenModel
+import WardenStore
+
+/// How long and how hard `warden bench` runs.
+public struct BenchOptions: Sendable {
+    /// Threads sending requests at once, each as fast as its answers come (closed loop).
+    public var threads = 1
+    /// Time spent sending requests before measuring (answers warm the cache and the pages).
+    public var warmup: Duration = .seconds(1)
+    /// Length of the timed phase; ignored when ``requests`` is set.
+    public var duration: Duration = .seconds(5)
+    /// A fixed number of timed requests instead of a duration.
+    public var requests: Int?
+    /// Whether the cross-request check cache is on (as it is in `warden serve`).
+    public var cache = true
+
+    public init() {}
+}
+
+/// A benchmark failed before measuring: the workload could not be loaded into the store.
+public struct BenchFailure: Error, CustomStringConvertible, Sendable {
+    public var description: String
+}
+
+/// Runs a ``BenchWorkload`` against the embedded engine on a real LMDB store: loads the model and tuples into a
+/// fresh store in `dataDirectory`, sends the request mix from ``BenchOptions/threads`` threads (each starting at
+/// its own place in the mix), first for the warm-up and then timed, and records each answer's latency, from just
+/// before the call to just after it, in per-thread HDR histograms merged at the end.
+public struct BenchRunner: Sendable {
+    public let options: BenchOptions
+
+    public init(options: BenchOptions) {
+        self.options = options
+    }
+
+    /// - Parameter progress: called about every 200 ms of the timed phase with the requests answered so far and
+    ///   the seconds elapsed.
+    /// - Throws: ``BenchFailure`` when the workload has no requests or its tuples or model do not load.
+    public func run(
+        _ workload: BenchWorkload, dataDirectory: String, progress: (@Sendable (Int, Double) -> Void)? = nil
+    ) throws -> BenchReport {
+        guard !workload.requests.isEmpty else { throw BenchFailure(description: "the workload has no requests") }
+        var configuration = Warden.Configuration()
+        if !options.cache { configuration.cacheCapacity = 0 }
+        let warden = try Warden(dataDirectory: dataDirectory, configuration: configuration)
+        let store = try warden.createStore(name: "bench").id
+        _ = try warden.writeModel(workload.model, store: store)
+        do {
+            try warden.importTuples(workload.tuples, store: store, onDuplicate: .ignore)
+        } catch {
+            throw BenchFailure(description: "the workload's tuples do not load: \(error)")
+        }
+
+        let threads = max(1, options.threads)
+        if options.warmup > .zero {
+            _ = phase(warden, store, workload.requests, threads: threads, until: .now + options.warmup, budget: nil, progress: nil)
+        }
+        let lookupsBefore = warden.engine.cache?.statistics
+        let start = ContinuousClock.now
+        let deadline: ContinuousClock.Instant? = options.requests == nil ? start + options.duration : nil
+        let recorders = phase(warden, store, workload.requests, threads: threads, until: deadline, budget: options.requests, progress: progress)
+        let seconds = Self.seconds(ContinuousClock.now - start)
+        let mix = Mix(workload.requests)
+
+        var kinds: [String: Histogram<UInt64>] = [:]
+        var relations: [String: Histogram<UInt64>] = [:]
+        var errors: [String: Int] = [:]
+        for recorder in recorders {
+            for (index, histogram) in recorder.byLabel.enumerated() where histogram.totalCount > 0 {
+                kinds[mix.kinds[index], default: Self.histogram()].add(histogram)
+                relations[mix.labels[index], default: Self.histogram()].add(histogram)
+            }
+            errors.merge(recorder.errors, uniquingKeysWith: +)
+        }
+        let requests = kinds.values.reduce(0) { $0 + Int($1.totalCount) }
+        var hitRatio: Double?
+        if let before = lookupsBefore, let after = warden.engine.cache?.statistics, after.lookups > before.lookups {
+            hitRatio = Double(after.hits - before.hits) / Double(after.lookups - before.lookups)
+        }
+        return BenchReport(
+            workload: workload.description, target: "in-process", threads: threads, cache: options.cache,
+            requests: requests, seconds: seconds, throughput: seconds > 0 ? Double(requests) / seconds : 0,
+            kinds: kinds.mapValues(BenchReport.Latency.init), relations: relations.mapValues(BenchReport.Latency.init),
+            errors: errors, cacheHitRatio: hitRatio,
+            machine: "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.operatingSystemVersionString)")
+    }
+
+    /// The mix's distinct labels (`check document#viewer`), each request's label by position, and each label's kind.
+    struct Mix {
+        var labels: [String] = []
+        var kinds: [String] = []
+        var labelOfRequest: [Int] = []
+
+        init(_ requests: [BenchWorkload.Request]) {
+            var positions: [String: Int] = [:]
+            for request in requests {
+                let label = request.label
+                if positions[label] == nil {
+                    positions[label] = labels.count
+                    labels.append(label)
+                    kinds.append(request.kind)
+                }
+                labelOfRequest.append(positions[label]!)
+            }
+        }
+    }
+
+    /// What one thread measured: a histogram per label of the mix (merged across threads and by kind at the end)
+    /// and its errors by code.
+    final class Recorder: @unchecked Sendable {
+        var byLabel: [Histogram<UInt64>]
+        var errors: [String: Int] = [:]
+
+        init(labels: Int) {
+            byLabel = (0..<labels).map { _ in BenchRunner.histogram() }
+        }
+    }
+
+    /// Sends requests from `threads` threads until `deadline` passes or `budget` requests have been sent.
+    private func phase(
+        _ warden: Warden, _ store: String, _ requests: [BenchWorkload.Request], threads: Int,
+        until deadline: ContinuousClock.Instant?, budget: Int?, progress: (@Sendable (Int, Double) -> Void)?
+    ) -> [Recorder] {
+        let mix = Mix(requests)
+        let recorders = (0..<threads).map { _ in Recorder(labels: mix.labels.count) }
+        let sent = Atomic<Int>(0)
+        let start = ContinuousClock.now
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            let recorder = recorders[thread]
+            var index = (requests.count / threads) * thread
+            var lastReport = start
+            while true {
+                let number = sent.add(1, ordering: .relaxed).newValue
+                if let budget, number > budget { break }
+                index = index == requests.count - 1 ? 0 : index + 1
+                let before = ContinuousClock.now
+                if let deadline, before >= deadline { break }
+                if let code = Self.send(requests[index], to: warden, store: store) { recorder.errors[code, default: 0] += 1 }
+                let after = ContinuousClock.now
+                _ = recorder.byLabel[mix.labelOfRequest[index]].record(UInt64(clamping: (after - before).nanoseconds))
+                if thread == 0, let progress, after - lastReport >= .milliseconds(200) {
+                    lastReport = after
+                    progress(sent.load(ordering: .relaxed), Self.seconds(after - start))
+                }
+            }
+        }
+        return recorders
+    }
+
+    /// Answers one request; the error's code when it failed.
+    private static func send(_ request: BenchWorkload.Request, to warden: Warden, store: String) -> String? {
+        do {
+            switch request {
+            case .check(let check): _ = try warden.check(check, store: store)
+            case .listObjects(let list): _ = try warden.listObjects(list, store: store)
+            case .listUsers(let list): _ = try warden.listUsers(list, store: store)
+            }
+            return nil
+        } catch let error as CheckError {
+            return "\(error.code)"
+        } catch {
+            return "\(type(of: error))"
+        }
+    }
+
+    static func histogram() -> Histogram<UInt64> {
+        // Nanoseconds up to 100 s, 3 significant digits.
+        Histogram(highestTrackableValue: 100_000_000_000, numberOfSignificantValueDigits: .three)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds.
+    var nanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
+}

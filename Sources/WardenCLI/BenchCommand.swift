@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import Warden
+
+/// `warden bench STORE-FILE`: check latency and throughput on the user's own model, tuples and questions.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure check, ListObjects and ListUsers latency on a store file's model, tuples and assertions.",
+        discussion: """
+            Loads the store file's model and tuples (its own and every test's) into a fresh LMDB store, then sends \
+            its assertions, each one request, from --threads threads as fast as answers come: first for --warmup, \
+            then for --duration (or --requests requests). Prints throughput and latency percentiles (HDR \
+            histogram) per request kind and per type and relation; --json prints the report as JSON, --output \
+            saves it. With --baseline, exits 1 when the p50 or p99 of a request kind is more than \
+            --max-regression above the saved report's, naming each one.
+            """
+    )
+
+    @Argument(help: "The .fga.yaml store file whose model, tuples and assertions make the workload.")
+    var storeFile: String
+
+    @Option(help: "Threads sending requests at once.")
+    var threads = 1
+
+    @Option(help: "Time spent before measuring, as 500ms, 2s or 1m.")
+    var warmup = BenchDuration(.seconds(1))
+
+    @Option(help: "Length of the timed phase, as 500ms, 5s or 1m.")
+    var duration = BenchDuration(.seconds(5))
+
+    @Option(help: "Send this many timed requests instead of running for --duration.")
+    var requests: Int?
+
+    @Flag(help: "Turn the cross-request check cache off (it is on in warden serve).")
+    var noCache = false
+
+    @Flag(help: "Print the report as JSON instead of a table.")
+    var json = false
+
+    @Option(help: "Also write the report as JSON to this file (a later run's --baseline).")
+    var output: String?
+
+    @Option(help: "A report saved with --output to compare against.")
+    var baseline: String?
+
+    @Option(help: "With --baseline: the largest allowed rise of a p50 or p99, as 10%.")
+    var maxRegression = BenchPercent(0.10)
+
+    func validate() throws {
+        if threads < 1 { throw ValidationError("--threads is at least 1") }
+        if let requests, requests < 1 { throw ValidationError("--requests is at least 1") }
+    }
+
+    func run() throws {
+        let workload: BenchWorkload
+        let previous: BenchReport?
+        do {
+            workload = try BenchWorkload(storeFile: try StoreFile.load(path: storeFile))
+            previous = try baseline.map { path in
+                try JSONDecoder().decode(BenchReport.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+            }
+        } catch {
+            StandardError.write("error: \(error)")
+            throw WardenExit.badInput
+        }
+        var options = BenchOptions()
+        options.threads = threads
+        options.warmup = warmup.value
+        options.duration = duration.value
+        options.requests = requests
+        options.cache = !noCache
+
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("warden-bench-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let interactive = isatty(STDERR_FILENO) == 1
+        let report: BenchReport
+        do {
+            report = try BenchRunner(options: options).run(workload, dataDirectory: scratch) { sent, seconds in
+                guard interactive else { return }
+                let rate = seconds > 0 ? Double(sent) / seconds : 0
+                FileHandle.standardError.write(Data(String(format: "\r%10d requests  %6.1f s  %10.0f requests/s", sent, seconds, rate).utf8))
+            }
+        } catch {
+            StandardError.write("error: \(error)")
+            throw WardenExit.badInput
+        }
+        if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let encoded = try encoder.encode(report)
+        if let output { try encoded.write(to: URL(fileURLWithPath: output)) }
+        print(json ? String(decoding: encoded, as: UTF8.self) : report.table)
+        if let previous {
+            let regressions = report.regressions(against: previous, maximum: maxRegression.fraction)
+            for regression in regressions { StandardError.write("regression: \(regression)") }
+            if !regressions.isEmpty { throw WardenExit.negative }
+        }
+    }
+}
+
+/// A duration on the command line: `500ms`, `5s`, `2m`, or a bare number of seconds.
+struct BenchDuration: ExpressibleByArgument {
+    var value: Duration
+
+    init(_ value: Duration) { self.value = value }
+
+    init?(argument: String) {
+        let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60)]
+        let unit = units.first { argument.hasSuffix($0.suffix) } ?? ("", 1)
+        guard let number = Double(argument.dropLast(unit.suffix.count)), number >= 0, number.isFinite, number * unit.seconds < 86_400
+        else { return nil }
+        value = .milliseconds(Int64((number * unit.seconds * 1_000).rounded()))
+    }
+
+    var defaultValueDescription: String { "\(value)" }
+}
+
+/// A percentage on the command line: `10%` or `10`.
+struct BenchPercent: ExpressibleByArgument {
+    var fraction: Double
+
+    init(_ fraction: Double) { self.fraction = fraction }
+
+    init?(argument: String) {
+        let text = argument.hasSuffix("%") ? String(argument.dropLast()) : argument
+        guard let number = Double(text), number >= 0, number.isFinite else { return nil }
+        fraction = number / 100
+    }
+
+    var defaultValueDescription: String { "\(Int(fraction * 100))%" }
+}

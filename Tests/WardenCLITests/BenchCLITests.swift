@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+import Warden
+
+/// `warden bench`: a report from a store file, and the regression gate a user's CI runs on a model change.
+@Suite("warden bench")
+struct BenchCLITests {
+    /// A store file whose one check is `viewer` on doc:1; `slow` makes `viewer` exclude whoever is banned from
+    /// any of the document's 2,000 parent folders, so answering it reads every one of them.
+    static func storeFile(slow: Bool) -> String {
+        var tuples = ["  - {user: \"user:anne\", relation: viewer, object: \"doc:1\"}"]
+        if slow {
+            tuples += (1...2_000).map { "  - {user: \"folder:f\($0)\", relation: parent, object: \"doc:1\"}" }
+        }
+        return """
+            name: \(slow ? "slow" : "fast")
+            model: |
+              model
+                schema 1.1
+              type user
+              type folder
+                relations
+                  define banned: [user]
+              type doc
+                relations
+                  define parent: [folder]
+                  define blocked: banned from parent
+                  define viewer: \(slow ? "[user] but not blocked" : "[user]")
+            tuples:
+            \(tuples.joined(separator: "\n"))
+            tests:
+              - name: viewer
+                check:
+                  - user: user:anne
+                    object: doc:1
+                    assertions:
+                      viewer: true
+            """
+    }
+
+    @Test("a report per request kind and relation, as a table and as JSON that decodes to the same figures")
+    func report() throws {
+        let file = try CLITests.temporaryFile("fast.fga.yaml", Self.storeFile(slow: false))
+        let saved = (file as NSString).deletingLastPathComponent + "/report.json"
+        let table = try CLITests.run(["bench", file, "--requests", "400", "--warmup", "0s", "--threads", "2", "--output", saved])
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stdout.contains("400 requests in "))
+        #expect(table.stdout.contains("target: in-process, 2 threads, cache on"))
+        let report = try JSONDecoder().decode(BenchReport.self, from: Data(contentsOf: URL(fileURLWithPath: saved)))
+        #expect(report.requests == 400)
+        #expect(report.kinds.keys.sorted() == ["check"])
+        #expect(report.relations.keys.sorted() == ["check doc#viewer"])
+        let check = try #require(report.kinds["check"])
+        #expect(check.count == 400)
+        #expect(check.p50 <= check.p90 && check.p90 <= check.p99 && check.p99 <= check.p999 && check.p999 <= check.max)
+        #expect(report.errors.isEmpty)
+        #expect(report.cacheHitRatio != nil)
+        let json = try CLITests.run(["bench", file, "--requests", "50", "--warmup", "0s", "--no-cache", "--json"])
+        let decoded = try JSONDecoder().decode(BenchReport.self, from: Data(json.stdout.utf8))
+        #expect(decoded.requests == 50 && !decoded.cache && decoded.cacheHitRatio == nil)
+    }
+
+    @Test("--baseline fails a model change that makes checks slower, naming the percentile, and passes an unchanged one")
+    func regressionGate() throws {
+        let fast = try CLITests.temporaryFile("fast.fga.yaml", Self.storeFile(slow: false))
+        let slow = try CLITests.temporaryFile("slow.fga.yaml", Self.storeFile(slow: true))
+        let baseline = (fast as NSString).deletingLastPathComponent + "/baseline.json"
+        let common = ["--requests", "100", "--warmup", "0s", "--no-cache"]
+        #expect(try CLITests.run(["bench", fast, "--output", baseline] + common).status == 0)
+        // The walk over 2,000 groups is hundreds of times slower; 1000% leaves room for a loaded machine.
+        let slower = try CLITests.run(["bench", slow, "--baseline", baseline, "--max-regression", "1000%"] + common)
+        #expect(slower.status == 1)
+        #expect(slower.stderr.contains("regression: check p50 is "))
+        #expect(slower.stderr.contains("(allowed: 1000%)"))
+        let unchanged = try CLITests.run(["bench", fast, "--baseline", baseline, "--max-regression", "1000%"] + common)
+        #expect(unchanged.status == 0, "\(unchanged.stderr)")
+        #expect(!unchanged.stderr.contains("regression"))
+    }
+
+    @Test("a store file that cannot be read, or a malformed duration, is a clear error")
+    func badInput() throws {
+        let missing = try CLITests.run(["bench", "/nonexistent/store.fga.yaml", "--requests", "1"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("test file does not exist or cannot be read"))
+        let file = try CLITests.temporaryFile("fast.fga.yaml", Self.storeFile(slow: false))
+        let duration = try CLITests.run(["bench", file, "--duration", "soon"])
+        #expect(duration.status != 0)
+        #expect(duration.stderr.contains("--duration"))
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+import Warden
+import WardenEngine
+import WardenModel
+import WardenTestSupport
+
+/// The in-process benchmark: exact request counts across threads, errors counted by code, and the regression
+/// comparison of two reports.
+@Suite("Bench runner")
+struct BenchRunnerTests {
+    static let model = try! DSLParser.parseModel("model\n  schema 1.1\ntype user\ntype doc\n  relations\n    define viewer: [user]\n")
+
+    static func workload(_ requests: [BenchWorkload.Request]) throws -> BenchWorkload {
+        BenchWorkload(
+            description: "test", model: model,
+            tuples: [RelationshipTuple(try TupleKey(object: "doc:1", relation: "viewer", user: "user:anne"))], requests: requests)
+    }
+
+    static let anne = CheckRequest(user: .object(ObjectRef(type: "user", id: "anne")), relation: "viewer", object: ObjectRef(type: "doc", id: "1"))
+
+    @Test("a fixed number of requests from three threads is measured exactly, grouped by kind and relation")
+    func exactCounts() throws {
+        let data = try TemporaryDirectory()
+        var options = BenchOptions()
+        options.threads = 3
+        options.warmup = .zero
+        options.requests = 1_000
+        let lists = BenchWorkload.Request.listObjects(ListObjectsRequest(user: Self.anne.user, relation: "viewer", objectType: "doc"))
+        let report = try BenchRunner(options: options).run(try Self.workload([.check(Self.anne), lists]), dataDirectory: data.path)
+        #expect(report.requests == 1_000)
+        #expect(report.kinds.mapValues(\.count).values.reduce(0, +) == 1_000)
+        #expect(Set(report.relations.keys) == ["check doc#viewer", "list-objects doc#viewer"])
+        #expect(report.errors.isEmpty)
+        #expect(report.throughput > 0 && report.seconds > 0)
+    }
+
+    @Test("failed requests are counted by their error code")
+    func errorsByCode() throws {
+        let data = try TemporaryDirectory()
+        var options = BenchOptions()
+        options.warmup = .zero
+        options.requests = 100
+        var unknown = Self.anne
+        unknown.relation = "editor"
+        let report = try BenchRunner(options: options).run(try Self.workload([.check(Self.anne), .check(unknown)]), dataDirectory: data.path)
+        #expect(report.errors == ["validation": 50])
+        #expect(report.kinds["check"]?.count == 100)
+    }
+
+    @Test("a percentile above the baseline by more than allowed is a regression; within it, none")
+    func regressions() throws {
+        let data = try TemporaryDirectory()
+        var options = BenchOptions()
+        options.warmup = .zero
+        options.requests = 10
+        let base = try BenchRunner(options: options).run(try Self.workload([.check(Self.anne)]), dataDirectory: data.path)
+        var slower = base
+        slower.kinds["check"]!.p99 = base.kinds["check"]!.p99 * 1.5
+        #expect(slower.regressions(against: base, maximum: 0.6).isEmpty)
+        let found = slower.regressions(against: base, maximum: 0.1)
+        #expect(found.count == 1)
+        #expect(found.first?.hasPrefix("check p99 is ") == true)
+        #expect(found.first?.contains("50% above the baseline's") == true)
+        #expect(base.regressions(against: base, maximum: 0).isEmpty)
+    }
+}
