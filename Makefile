@@ -11,6 +11,11 @@ deps:
 		echo "installing liblmdb-dev, curl and openssl"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq liblmdb-dev pkg-config curl openssl; \
 	fi
+	@# Headless Chromium renders `warden bench --report` pages in a test.
+	@if ! command -v chromium >/dev/null; then \
+		echo "installing chromium"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; \
+	fi
 
 build: deps
 	$(SWIFT) build

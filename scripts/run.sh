@@ -79,3 +79,5 @@ kill -TERM $server
 wait $server 2>/dev/null || true
 trap - EXIT
 echo "server stopped"
+echo "--- warden bench: check latency on the warehouse package's model, tuples and assertions (in-process, LMDB)"
+"$warden" bench models/warehouse/model.fga.yaml --threads 2 --warmup 500ms --duration 2s --report warden-bench.html

@@ -44,6 +44,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "A report saved with --output to compare against.")
     var baseline: String?
 
+    @Option(help: "Write a self-contained HTML page with the figures and SVG charts (and the baseline's ratios).")
+    var report: String?
+
     @Option(help: "With --baseline: the largest allowed rise of a p50 or p99, as 10%.")
     var maxRegression = BenchPercent(0.10)
 
@@ -74,9 +77,9 @@ struct BenchCommand: ParsableCommand {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("warden-bench-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let interactive = isatty(STDERR_FILENO) == 1
-        let report: BenchReport
+        let measured: BenchReport
         do {
-            report = try BenchRunner(options: options).run(workload, dataDirectory: scratch) { sent, seconds in
+            measured = try BenchRunner(options: options).run(workload, dataDirectory: scratch) { sent, seconds in
                 guard interactive else { return }
                 let rate = seconds > 0 ? Double(sent) / seconds : 0
                 FileHandle.standardError.write(Data(String(format: "\r%10d requests  %6.1f s  %10.0f requests/s", sent, seconds, rate).utf8))
@@ -89,11 +92,15 @@ struct BenchCommand: ParsableCommand {
 
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let encoded = try encoder.encode(report)
+        let encoded = try encoder.encode(measured)
         if let output { try encoded.write(to: URL(fileURLWithPath: output)) }
-        print(json ? String(decoding: encoded, as: UTF8.self) : report.table)
+        if let report {
+            try Data(BenchHTML.page(measured, baseline: previous).utf8).write(to: URL(fileURLWithPath: report))
+        }
+        print(json ? String(decoding: encoded, as: UTF8.self) : measured.table)
+        if let report, !json { print("HTML report: \(report)") }
         if let previous {
-            let regressions = report.regressions(against: previous, maximum: maxRegression.fraction)
+            let regressions = measured.regressions(against: previous, maximum: maxRegression.fraction)
             for regression in regressions { StandardError.write("regression: \(regression)") }
             if !regressions.isEmpty { throw WardenExit.negative }
         }

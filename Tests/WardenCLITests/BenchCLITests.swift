@@ -77,6 +77,32 @@ struct BenchCLITests {
         #expect(!unchanged.stderr.contains("regression"))
     }
 
+    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    @Test(
+        "--report writes a page whose SVG charts headless Chromium renders: one bar per latency band, one curve",
+        .enabled(if: chromium != nil, "headless Chromium is not installed (make test installs the Debian package)"))
+    func htmlReport() throws {
+        let file = try CLITests.temporaryFile("fast.fga.yaml", Self.storeFile(slow: false))
+        let folder = (file as NSString).deletingLastPathComponent
+        let page = folder + "/report.html", saved = folder + "/report.json"
+        let run = try CLITests.run(["bench", file, "--requests", "300", "--warmup", "0s", "--report", page, "--output", saved])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("HTML report: \(page)"))
+        let report = try JSONDecoder().decode(BenchReport.self, from: Data(contentsOf: URL(fileURLWithPath: saved)))
+        let bands = try #require(report.kinds["check"]).distribution.count
+        #expect(bands > 0)
+        // The DOM as Chromium built it: SVG elements it parsed, not text in a file.
+        let dom = try CLITests.run(
+            program: URL(fileURLWithPath: try #require(Self.chromium)),
+            ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", URL(fileURLWithPath: page).absoluteString])
+        #expect(dom.status == 0)
+        #expect(dom.stdout.components(separatedBy: "<svg").count - 1 == 2)
+        #expect(dom.stdout.components(separatedBy: "<rect").count - 1 == bands)
+        #expect(dom.stdout.components(separatedBy: "<polyline").count - 1 == 1)
+        #expect(!dom.stdout.contains("<script"))
+    }
+
     @Test("a store file that cannot be read, or a malformed duration, is a clear error")
     func badInput() throws {
         let missing = try CLITests.run(["bench", "/nonexistent/store.fga.yaml", "--requests", "1"])

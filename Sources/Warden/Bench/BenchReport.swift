@@ -14,6 +14,22 @@ public struct BenchReport: Codable, Sendable, Equatable {
         public var p999: Double
         public var max: Double
         public var mean: Double
+        /// The percentile curve: (percentile, µs) from 0 to 100, denser towards the tail.
+        public var curve: [Point]
+        /// The distribution: requests per latency band, bands doubling from 1 µs.
+        public var distribution: [Band]
+
+        /// A point of the percentile curve.
+        public struct Point: Codable, Sendable, Equatable {
+            public var percentile: Double
+            public var microseconds: Double
+        }
+
+        /// Requests whose latency fell at or below `upTo` µs and above the previous band's.
+        public struct Band: Codable, Sendable, Equatable {
+            public var upTo: Double
+            public var count: Int
+        }
 
         init(_ histogram: Histogram<UInt64>) {
             func microseconds(_ nanoseconds: UInt64) -> Double { Double(nanoseconds) / 1_000 }
@@ -24,6 +40,12 @@ public struct BenchReport: Codable, Sendable, Equatable {
             p999 = microseconds(histogram.valueAtPercentile(99.9))
             max = microseconds(histogram.max)
             mean = histogram.mean / 1_000
+            curve = histogram.percentiles(ticksPerHalfDistance: 4).map {
+                Point(percentile: $0.percentileLevelIteratedTo, microseconds: microseconds($0.value))
+            }
+            distribution = histogram.logarithmicBucketValues(valueUnitsInFirstBucket: 1_000, logBase: 2).map {
+                Band(upTo: microseconds($0.value), count: Int($0.countAddedInThisIterationStep))
+            }
         }
     }
 
