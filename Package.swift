@@ -119,6 +119,7 @@ let package = Package(
                 "Warden",
                 "WardenWire",
                 "WardenServer",
+                "WardenClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import Warden
+import WardenClient
 
 /// `warden bench STORE-FILE`: check latency and throughput on the user's own model, tuples and questions.
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure check, ListObjects and ListUsers latency on a store file's model, tuples and assertions.",
@@ -13,15 +14,29 @@ struct BenchCommand: ParsableCommand {
             then for --duration (or --requests requests). Prints throughput and latency percentiles (HDR \
             histogram) per request kind and per type and relation; --json prints the report as JSON, --output \
             saves it. With --baseline, exits 1 when the p50 or p99 of a request kind is more than \
-            --max-regression above the saved report's, naming each one.
+            --max-regression above the saved report's, naming each one. With --url the requests go over HTTP to \
+            an OpenFGA-compatible server (warden serve, or OpenFGA) on --connections connections: closed loop, or \
+            open loop at --rate requests per second, where latency counts from when a request was due.
             """
     )
 
     @Argument(help: "The .fga.yaml store file whose model, tuples and assertions make the workload.")
     var storeFile: String
 
-    @Option(help: "Threads sending requests at once.")
+    @Option(help: "Threads sending requests at once (in process).")
     var threads = 1
+
+    @Option(help: "Send the requests to this OpenFGA-compatible server instead of the embedded engine.")
+    var url: String?
+
+    @Option(help: "With --url: connections (and closed-loop senders) at most.")
+    var connections = 8
+
+    @Option(help: "With --url: an open loop at this many requests per second instead of a closed loop.")
+    var rate: Double?
+
+    @Option(help: "With --url: the server's API key (sent as a bearer token).")
+    var apiKey: String?
 
     @Option(help: "Time spent before measuring, as 500ms, 2s or 1m.")
     var warmup = BenchDuration(.seconds(1))
@@ -53,9 +68,15 @@ struct BenchCommand: ParsableCommand {
     func validate() throws {
         if threads < 1 { throw ValidationError("--threads is at least 1") }
         if let requests, requests < 1 { throw ValidationError("--requests is at least 1") }
+        if let url, URL(string: url)?.scheme?.hasPrefix("http") != true {
+            throw ValidationError("--url is a URL, as in http://127.0.0.1:8080")
+        }
+        if connections < 1 { throw ValidationError("--connections is at least 1") }
+        if let rate, !(rate > 0 && rate.isFinite) { throw ValidationError("--rate is a positive number of requests per second") }
+        if url == nil, rate != nil || apiKey != nil { throw ValidationError("--rate and --api-key go with --url") }
     }
 
-    func run() throws {
+    func run() async throws {
         let workload: BenchWorkload
         let previous: BenchReport?
         do {
@@ -78,11 +99,17 @@ struct BenchCommand: ParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let interactive = isatty(STDERR_FILENO) == 1
         let measured: BenchReport
+        let progress: @Sendable (Int, Double) -> Void = { sent, seconds in
+            guard interactive else { return }
+            let rate = seconds > 0 ? Double(sent) / seconds : 0
+            FileHandle.standardError.write(Data(String(format: "\r%10d requests  %6.1f s  %10.0f requests/s", sent, seconds, rate).utf8))
+        }
         do {
-            measured = try BenchRunner(options: options).run(workload, dataDirectory: scratch) { sent, seconds in
-                guard interactive else { return }
-                let rate = seconds > 0 ? Double(sent) / seconds : 0
-                FileHandle.standardError.write(Data(String(format: "\r%10d requests  %6.1f s  %10.0f requests/s", sent, seconds, rate).utf8))
+            if let url, let base = URL(string: url) {
+                let runner = HTTPBenchRunner(baseURL: base, apiKey: apiKey, connections: connections, rate: rate)
+                measured = try await runner.run(workload, options: options, progress: progress)
+            } else {
+                measured = try BenchRunner(options: options).run(workload, dataDirectory: scratch, progress: progress)
             }
         } catch {
             StandardError.write("error: \(error)")

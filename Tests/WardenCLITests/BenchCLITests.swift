@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Warden
+import WardenTestSupport
 
 /// `warden bench`: a report from a store file, and the regression gate a user's CI runs on a model change.
 @Suite("warden bench")
@@ -101,6 +102,28 @@ struct BenchCLITests {
         #expect(dom.stdout.components(separatedBy: "<rect").count - 1 == bands)
         #expect(dom.stdout.components(separatedBy: "<polyline").count - 1 == 1)
         #expect(!dom.stdout.contains("<script"))
+    }
+
+    @Test("--url: the workload through warden serve over HTTP, closed loop and open loop at a rate")
+    func overHTTP() throws {
+        let data = try TemporaryDirectory()
+        let (server, url) = try CLITests.startServer(data: data.path)
+        defer { CLITests.stop(server) }
+        let file = try CLITests.temporaryFile("fast.fga.yaml", Self.storeFile(slow: false))
+        let closed = try CLITests.run(["bench", file, "--url", url, "--connections", "2", "--requests", "200", "--warmup", "0s", "--json"])
+        #expect(closed.status == 0, "\(closed.stderr)")
+        let closedReport = try JSONDecoder().decode(BenchReport.self, from: Data(closed.stdout.utf8))
+        #expect(closedReport.requests == 200 && closedReport.errors.isEmpty)
+        #expect(closedReport.target == "\(url), closed loop, 2 connections")
+        let open = try CLITests.run(["bench", file, "--url", url, "--rate", "400", "--requests", "100", "--warmup", "0s", "--json"])
+        #expect(open.status == 0, "\(open.stderr)")
+        let openReport = try JSONDecoder().decode(BenchReport.self, from: Data(open.stdout.utf8))
+        #expect(openReport.requests == 100 && openReport.errors.isEmpty)
+        #expect(openReport.target == "\(url), open loop at 400 requests/s, 8 connections")
+        // 100 requests due 2.5 ms apart take about 0.25 s, however fast the server answers.
+        #expect(openReport.seconds >= 0.24)
+        let refused = try CLITests.run(["bench", file, "--rate", "10"])
+        #expect(refused.status != 0 && refused.stderr.contains("--rate and --api-key go with --url"))
     }
 
     @Test("a store file that cannot be read, or a malformed duration, is a clear error")

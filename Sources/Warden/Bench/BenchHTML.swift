@@ -9,7 +9,7 @@ public enum BenchHTML {
             <h1>warden bench</h1>
             <table class="facts">
             <tr><th>workload</th><td>\(escape(report.workload))</td></tr>
-            <tr><th>target</th><td>\(escape(report.target)), \(report.threads) thread\(report.threads == 1 ? "" : "s"), cache \(report.cache ? "on" : "off")</td></tr>
+            <tr><th>target</th><td>\(escape(report.target))\(report.target == "in-process" ? ", \(report.threads) thread\(report.threads == 1 ? "" : "s"), cache \(report.cache ? "on" : "off")" : "")</td></tr>
             <tr><th>machine</th><td>\(escape(report.machine))</td></tr>
             <tr><th>throughput</th><td>\(report.requests) requests in \(format(report.seconds)) s: \(format(report.throughput)) requests/s</td></tr>
             \(report.cacheHitRatio.map { "<tr><th>cache hit ratio</th><td>\(format($0 * 100))%</td></tr>" } ?? "")

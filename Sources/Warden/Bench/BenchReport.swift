@@ -77,7 +77,9 @@ public struct BenchReport: Codable, Sendable, Equatable {
         func format(_ value: Double) -> String { String(format: value < 100 ? "%.2f" : "%.0f", value) }
         var lines = [
             "workload: \(workload)",
-            "target: \(target), \(threads) thread\(threads == 1 ? "" : "s"), cache \(cache ? "on" : "off"); \(machine)",
+            "target: \(target)"
+                + (target == "in-process" ? ", \(threads) thread\(threads == 1 ? "" : "s"), cache \(cache ? "on" : "off")" : "")
+                + "; \(machine)",
             String(format: "%d requests in %.2f s: %.0f requests/s", requests, seconds, throughput),
         ]
         if let cacheHitRatio { lines.append(String(format: "cache hit ratio: %.1f%%", cacheHitRatio * 100)) }

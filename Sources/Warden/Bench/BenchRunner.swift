@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import Histogram
 import Synchronization
 import WardenEngine
 import WardenModel
@@ -25,6 +24,10 @@ public struct BenchOptions: Sendable {
 /// A benchmark failed before measuring: the workload could not be loaded into the store.
 public struct BenchFailure: Error, CustomStringConvertible, Sendable {
     public var description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }
 
 /// Runs a ``BenchWorkload`` against the embedded engine on a real LMDB store: loads the model and tuples into a
@@ -65,69 +68,27 @@ public struct BenchRunner: Sendable {
         let deadline: ContinuousClock.Instant? = options.requests == nil ? start + options.duration : nil
         let recorders = phase(warden, store, workload.requests, threads: threads, until: deadline, budget: options.requests, progress: progress)
         let seconds = Self.seconds(ContinuousClock.now - start)
-        let mix = Mix(workload.requests)
-
-        var kinds: [String: Histogram<UInt64>] = [:]
-        var relations: [String: Histogram<UInt64>] = [:]
-        var errors: [String: Int] = [:]
-        for recorder in recorders {
-            for (index, histogram) in recorder.byLabel.enumerated() where histogram.totalCount > 0 {
-                kinds[mix.kinds[index], default: Self.histogram()].add(histogram)
-                relations[mix.labels[index], default: Self.histogram()].add(histogram)
-            }
-            errors.merge(recorder.errors, uniquingKeysWith: +)
-        }
-        let requests = kinds.values.reduce(0) { $0 + Int($1.totalCount) }
         var hitRatio: Double?
         if let before = lookupsBefore, let after = warden.engine.cache?.statistics, after.lookups > before.lookups {
             hitRatio = Double(after.hits - before.hits) / Double(after.lookups - before.lookups)
         }
         return BenchReport(
-            workload: workload.description, target: "in-process", threads: threads, cache: options.cache,
-            requests: requests, seconds: seconds, throughput: seconds > 0 ? Double(requests) / seconds : 0,
-            kinds: kinds.mapValues(BenchReport.Latency.init), relations: relations.mapValues(BenchReport.Latency.init),
-            errors: errors, cacheHitRatio: hitRatio,
-            machine: "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.operatingSystemVersionString)")
+            workload: workload, target: "in-process", threads: threads, cache: options.cache, seconds: seconds,
+            recorders: recorders, cacheHitRatio: hitRatio, machine: Self.machine)
     }
 
-    /// The mix's distinct labels (`check document#viewer`), each request's label by position, and each label's kind.
-    struct Mix {
-        var labels: [String] = []
-        var kinds: [String] = []
-        var labelOfRequest: [Int] = []
-
-        init(_ requests: [BenchWorkload.Request]) {
-            var positions: [String: Int] = [:]
-            for request in requests {
-                let label = request.label
-                if positions[label] == nil {
-                    positions[label] = labels.count
-                    labels.append(label)
-                    kinds.append(request.kind)
-                }
-                labelOfRequest.append(positions[label]!)
-            }
-        }
-    }
-
-    /// What one thread measured: a histogram per label of the mix (merged across threads and by kind at the end)
-    /// and its errors by code.
-    final class Recorder: @unchecked Sendable {
-        var byLabel: [Histogram<UInt64>]
-        var errors: [String: Int] = [:]
-
-        init(labels: Int) {
-            byLabel = (0..<labels).map { _ in BenchRunner.histogram() }
-        }
+    /// The processor count and operating system, for a report.
+    public static var machine: String {
+        "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.operatingSystemVersionString)"
     }
 
     /// Sends requests from `threads` threads until `deadline` passes or `budget` requests have been sent.
     private func phase(
         _ warden: Warden, _ store: String, _ requests: [BenchWorkload.Request], threads: Int,
         until deadline: ContinuousClock.Instant?, budget: Int?, progress: (@Sendable (Int, Double) -> Void)?
-    ) -> [Recorder] {
-        let mix = Mix(requests)
-        let recorders = (0..<threads).map { _ in Recorder(labels: mix.labels.count) }
+    ) -> [BenchRecorder] {
+        let mix = BenchMix(requests)
+        let recorders = (0..<threads).map { _ in BenchRecorder(mix: mix) }
         let sent = Atomic<Int>(0)
         let start = ContinuousClock.now
         DispatchQueue.concurrentPerform(iterations: threads) { thread in
@@ -140,9 +101,9 @@ public struct BenchRunner: Sendable {
                 index = index == requests.count - 1 ? 0 : index + 1
                 let before = ContinuousClock.now
                 if let deadline, before >= deadline { break }
-                if let code = Self.send(requests[index], to: warden, store: store) { recorder.errors[code, default: 0] += 1 }
+                if let code = Self.send(requests[index], to: warden, store: store) { recorder.fail(code) }
                 let after = ContinuousClock.now
-                _ = recorder.byLabel[mix.labelOfRequest[index]].record(UInt64(clamping: (after - before).nanoseconds))
+                recorder.record(request: index, nanoseconds: (after - before).nanoseconds)
                 if thread == 0, let progress, after - lastReport >= .milliseconds(200) {
                     lastReport = after
                     progress(sent.load(ordering: .relaxed), Self.seconds(after - start))
@@ -168,19 +129,15 @@ public struct BenchRunner: Sendable {
         }
     }
 
-    static func histogram() -> Histogram<UInt64> {
-        // Nanoseconds up to 100 s, 3 significant digits.
-        Histogram(highestTrackableValue: 100_000_000_000, numberOfSignificantValueDigits: .three)
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
+    /// A duration in seconds.
+    public static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }
 
 extension Duration {
     /// The duration in whole nanoseconds.
-    var nanoseconds: Int64 {
+    public var nanoseconds: Int64 {
         components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
     }
 }
