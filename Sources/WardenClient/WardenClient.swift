@@ -21,6 +21,9 @@ import WardenWire
 /// client's own error.
 public struct WardenClient: Sendable {
     public let baseURL: URL
+    /// `baseURL` as text without a trailing `/`, made once: requests from many tasks at once never touch the
+    /// `URL` value (Foundation's `URL` computed `absoluteString` concurrently corrupted strings in a load test).
+    let base: String
     let apiKey: String?
     let httpClient: HTTPClient
     /// How long one request may take.
@@ -28,6 +31,7 @@ public struct WardenClient: Sendable {
 
     public init(baseURL: URL, apiKey: String? = nil, httpClient: HTTPClient = .shared) {
         self.baseURL = baseURL
+        self.base = baseURL.absoluteString.trimmingSuffix("/")
         self.apiKey = apiKey
         self.httpClient = httpClient
     }
@@ -192,7 +196,7 @@ public struct WardenClient: Sendable {
     /// Sends one request; a non-2xx answer is thrown as the server's ``WireError``.
     func send(_ method: HTTPMethod, _ path: [String], _ body: JSONValue?, bearer: String? = nil) async throws -> JSONValue? {
         let encoded = path.map { $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? $0 }
-        var request = HTTPClientRequest(url: baseURL.absoluteString.trimmingSuffix("/") + "/" + encoded.joined(separator: "/"))
+        var request = HTTPClientRequest(url: base + "/" + encoded.joined(separator: "/"))
         request.method = method
         if let token = bearer ?? apiKey { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let body {

@@ -33,6 +33,37 @@ struct BenchRunnerTests {
         #expect(Set(report.relations.keys) == ["check doc#viewer", "list-objects doc#viewer"])
         #expect(report.errors.isEmpty)
         #expect(report.throughput > 0 && report.seconds > 0)
+        #expect(report.meanCheckDepth == 0, "a direct tuple is answered on the object itself")
+    }
+
+    @Test("the mean check depth counts tuple-to-userset hops (cache off: every answer walked)")
+    func meanDepth() throws {
+        let data = try TemporaryDirectory()
+        var options = BenchOptions()
+        options.warmup = .zero
+        options.requests = 20
+        options.cache = false
+        let model = try DSLParser.parseModel("""
+            model
+              schema 1.1
+            type user
+            type folder
+              relations
+                define viewer: [user]
+            type doc
+              relations
+                define parent: [folder]
+                define viewer: viewer from parent
+            """)
+        let tuples = [
+            RelationshipTuple(try TupleKey(object: "doc:1", relation: "parent", user: "folder:1")),
+            RelationshipTuple(try TupleKey(object: "folder:1", relation: "viewer", user: "user:anne")),
+        ]
+        let workload = BenchWorkload(description: "parents", model: model, tuples: tuples, requests: [.check(Self.anne)])
+        let report = try BenchRunner(options: options).run(workload, dataDirectory: data.path)
+        #expect(report.meanCheckDepth == 1)
+        #expect(report.cacheHitRatio == nil)
+        #expect(report.table.contains("mean check depth: 1.00"))
     }
 
     @Test("failed requests are counted by their error code")

@@ -13,6 +13,7 @@ public enum BenchHTML {
             <tr><th>machine</th><td>\(escape(report.machine))</td></tr>
             <tr><th>throughput</th><td>\(report.requests) requests in \(format(report.seconds)) s: \(format(report.throughput)) requests/s</td></tr>
             \(report.cacheHitRatio.map { "<tr><th>cache hit ratio</th><td>\(format($0 * 100))%</td></tr>" } ?? "")
+            \(report.meanCheckDepth.map { "<tr><th>mean check depth</th><td>\(format($0))</td></tr>" } ?? "")
             </table>
             <h2>Latency (µs)</h2>
             \(table(report))

@@ -27,6 +27,8 @@ public final class BenchRecorder: @unchecked Sendable {
     let mix: BenchMix
     var byLabel: [Histogram<UInt64>]
     var errors: [String: Int] = [:]
+    /// Walk depths of the answered checks, summed, and how many (in process only).
+    var depths = (total: 0, checks: 0)
 
     public init(mix: BenchMix) {
         self.mix = mix
@@ -37,6 +39,12 @@ public final class BenchRecorder: @unchecked Sendable {
     @inline(__always)
     public func record(request index: Int, nanoseconds: Int64) {
         _ = byLabel[mix.labelOfRequest[index]].record(UInt64(clamping: nanoseconds))
+    }
+
+    /// Counts an answered check's walk depth (0: answered on the object itself, or from the cache).
+    public func walked(depth: Int) {
+        depths.total += depth
+        depths.checks += 1
     }
 
     /// Counts a failed request by its error code.
@@ -65,11 +73,13 @@ extension BenchReport {
             }
             errors.merge(recorder.errors, uniquingKeysWith: +)
         }
+        let depths = recorders.reduce((total: 0, checks: 0)) { ($0.total + $1.depths.total, $0.checks + $1.depths.checks) }
         let requests = kinds.values.reduce(0) { $0 + Int($1.totalCount) }
         self.init(
             workload: workload.description, target: target, threads: threads, cache: cache, requests: requests,
             seconds: seconds, throughput: seconds > 0 ? Double(requests) / seconds : 0,
             kinds: kinds.mapValues(Latency.init), relations: relations.mapValues(Latency.init), errors: errors,
-            cacheHitRatio: cacheHitRatio, machine: machine)
+            cacheHitRatio: cacheHitRatio, meanCheckDepth: depths.checks > 0 ? Double(depths.total) / Double(depths.checks) : nil,
+            machine: machine)
     }
 }

@@ -69,6 +69,9 @@ public struct BenchReport: Codable, Sendable, Equatable {
     public var errors: [String: Int]
     /// Cache hits over cache lookups in the timed phase; nil without the cache.
     public var cacheHitRatio: Double?
+    /// The mean depth of the answered checks' walks (userset and tuple-to-userset hops; 0 for an answer from the
+    /// cache); nil over HTTP, where the server does not say.
+    public var meanCheckDepth: Double?
     /// The machine: processor count and operating system.
     public var machine: String
 
@@ -83,6 +86,7 @@ public struct BenchReport: Codable, Sendable, Equatable {
             String(format: "%d requests in %.2f s: %.0f requests/s", requests, seconds, throughput),
         ]
         if let cacheHitRatio { lines.append(String(format: "cache hit ratio: %.1f%%", cacheHitRatio * 100)) }
+        if let meanCheckDepth { lines.append(String(format: "mean check depth: %.2f", meanCheckDepth)) }
         let header = ["latency (µs)", "count", "p50", "p90", "p99", "p99.9", "max"]
         var rows: [[String]] = []
         for (name, latency) in kinds.sorted(by: { $0.key < $1.key }) + relations.sorted(by: { $0.key < $1.key }) {

@@ -101,7 +101,7 @@ public struct BenchRunner: Sendable {
                 index = index == requests.count - 1 ? 0 : index + 1
                 let before = ContinuousClock.now
                 if let deadline, before >= deadline { break }
-                if let code = Self.send(requests[index], to: warden, store: store) { recorder.fail(code) }
+                Self.send(requests[index], to: warden, store: store, recorder)
                 let after = ContinuousClock.now
                 recorder.record(request: index, nanoseconds: (after - before).nanoseconds)
                 if thread == 0, let progress, after - lastReport >= .milliseconds(200) {
@@ -113,19 +113,18 @@ public struct BenchRunner: Sendable {
         return recorders
     }
 
-    /// Answers one request; the error's code when it failed.
-    private static func send(_ request: BenchWorkload.Request, to warden: Warden, store: String) -> String? {
+    /// Answers one request, counting a check's walk depth or the failure's code.
+    private static func send(_ request: BenchWorkload.Request, to warden: Warden, store: String, _ recorder: BenchRecorder) {
         do {
             switch request {
-            case .check(let check): _ = try warden.check(check, store: store)
+            case .check(let check): recorder.walked(depth: try warden.check(check, store: store).depth)
             case .listObjects(let list): _ = try warden.listObjects(list, store: store)
             case .listUsers(let list): _ = try warden.listUsers(list, store: store)
             }
-            return nil
         } catch let error as CheckError {
-            return "\(error.code)"
+            recorder.fail("\(error.code)")
         } catch {
-            return "\(type(of: error))"
+            recorder.fail("\(type(of: error))")
         }
     }
 
