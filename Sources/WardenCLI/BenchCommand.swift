@@ -38,6 +38,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "With --url: the server's API key (sent as a bearer token).")
     var apiKey: String?
 
+    @Option(help: "Then run the same workload against this OpenFGA-compatible server too, and report its ratio to the first target per percentile.")
+    var compare: String?
+
     @Option(help: "Time spent before measuring, as 500ms, 2s or 1m.")
     var warmup = BenchDuration(.seconds(1))
 
@@ -74,6 +77,9 @@ struct BenchCommand: AsyncParsableCommand {
         if connections < 1 { throw ValidationError("--connections is at least 1") }
         if let rate, !(rate > 0 && rate.isFinite) { throw ValidationError("--rate is a positive number of requests per second") }
         if url == nil, rate != nil || apiKey != nil { throw ValidationError("--rate and --api-key go with --url") }
+        if let compare, URL(string: compare)?.scheme?.hasPrefix("http") != true {
+            throw ValidationError("--compare is a URL, as in http://127.0.0.1:8080")
+        }
     }
 
     func run() async throws {
@@ -99,6 +105,7 @@ struct BenchCommand: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let interactive = isatty(STDERR_FILENO) == 1
         let measured: BenchReport
+        var compared: BenchReport?
         let progress: @Sendable (Int, Double) -> Void = { sent, seconds in
             guard interactive else { return }
             let rate = seconds > 0 ? Double(sent) / seconds : 0
@@ -111,6 +118,10 @@ struct BenchCommand: AsyncParsableCommand {
             } else {
                 measured = try BenchRunner(options: options).run(workload, dataDirectory: scratch, progress: progress)
             }
+            if let compare, let base = URL(string: compare) {
+                let runner = HTTPBenchRunner(baseURL: base, apiKey: apiKey, connections: connections, rate: rate)
+                compared = try await runner.run(workload, options: options, progress: progress)
+            }
         } catch {
             StandardError.write("error: \(error)")
             throw WardenExit.badInput
@@ -122,9 +133,16 @@ struct BenchCommand: AsyncParsableCommand {
         let encoded = try encoder.encode(measured)
         if let output { try encoded.write(to: URL(fileURLWithPath: output)) }
         if let report {
-            try Data(BenchHTML.page(measured, baseline: previous).utf8).write(to: URL(fileURLWithPath: report))
+            let page = compared.map { BenchHTML.page($0, baseline: measured) } ?? BenchHTML.page(measured, baseline: previous)
+            try Data(page.utf8).write(to: URL(fileURLWithPath: report))
         }
-        print(json ? String(decoding: encoded, as: UTF8.self) : measured.table)
+        if json {
+            let both = try compared.map { try encoder.encode(BenchComparison(first: measured, second: $0)) }
+            print(String(decoding: both ?? encoded, as: UTF8.self))
+        } else {
+            print(measured.table)
+            if let compared { print("\n" + compared.table + "\n\n" + compared.ratios(to: measured)) }
+        }
         if let report, !json { print("HTML report: \(report)") }
         if let previous {
             let regressions = measured.regressions(against: previous, maximum: maxRegression.fraction)
@@ -164,4 +182,10 @@ struct BenchPercent: ExpressibleByArgument {
     }
 
     var defaultValueDescription: String { "\(Int(fraction * 100))%" }
+}
+
+/// `--compare --json`: both reports, the first target's and the second's.
+struct BenchComparison: Codable {
+    var first: BenchReport
+    var second: BenchReport
 }

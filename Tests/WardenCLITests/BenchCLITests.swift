@@ -122,6 +122,13 @@ struct BenchCLITests {
         #expect(openReport.target == "\(url), open loop at 400 requests/s, 8 connections")
         // 100 requests due 2.5 ms apart take about 0.25 s, however fast the server answers.
         #expect(openReport.seconds >= 0.24)
+        let compared = try CLITests.run(["bench", file, "--compare", url, "--requests", "100", "--warmup", "0s"])
+        #expect(compared.status == 0, "\(compared.stderr)")
+        #expect(compared.stdout.contains("target: in-process, 1 thread, cache on"))
+        #expect(compared.stdout.contains("target: \(url), closed loop, 8 connections"))
+        let ratioLine = compared.stdout.split(separator: "\n").first { $0.hasPrefix("check  ") }
+        let ratio = ratioLine.flatMap { $0.split(separator: " ").dropFirst().first }.flatMap { Double($0.dropLast()) }
+        #expect((ratio ?? 0) > 1, "HTTP takes longer than the embedded engine: \(compared.stdout)")
         let refused = try CLITests.run(["bench", file, "--rate", "10"])
         #expect(refused.status != 0 && refused.stderr.contains("--rate and --api-key go with --url"))
     }

@@ -18,7 +18,7 @@ public enum BenchHTML {
             <h2>Latency (µs)</h2>
             \(table(report))
             """
-        if let baseline { body += "<h2>Against the baseline</h2>\n" + comparison(report, baseline) }
+        if let baseline { body += "<h2>Against \(escape(baseline.target))</h2>\n" + comparison(report, baseline) }
         for (kind, latency) in report.kinds.sorted(by: { $0.key < $1.key }) {
             body += "\n<h2>\(escape(kind))</h2>\n<div class=\"charts\">\n\(distributionChart(latency))\n\(curveChart(latency))\n</div>"
         }

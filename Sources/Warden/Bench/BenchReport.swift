@@ -105,6 +105,19 @@ public struct BenchReport: Codable, Sendable, Equatable {
         return lines.joined(separator: "\n")
     }
 
+    /// Per request kind both reports hold, this report's percentiles over `other`'s, as a table (`2.40×`: this
+    /// target took 2.4 times as long).
+    public func ratios(to other: BenchReport) -> String {
+        let header = ["\(target) / \(other.target)", "p50", "p90", "p99", "p99.9", "max"]
+        var rows: [[String]] = []
+        for (kind, now) in kinds.sorted(by: { $0.key < $1.key }) {
+            guard let then = other.kinds[kind] else { continue }
+            let pairs = [(now.p50, then.p50), (now.p90, then.p90), (now.p99, then.p99), (now.p999, then.p999), (now.max, then.max)]
+            rows.append([kind] + pairs.map { String(format: "%.2f×", $0 / Swift.max($1, 0.001)) })
+        }
+        return rows.map { $0.joined(separator: "  ") }.reduce(header.joined(separator: "  ")) { $0 + "\n" + $1 }
+    }
+
     /// The request kinds whose p50 or p99 got worse than `baseline`'s by more than `maximum` (0.1 is 10%), each as
     /// a sentence naming the kind, the percentile and both figures. Kinds only one report has are not compared.
     public func regressions(against baseline: BenchReport, maximum: Double) -> [String] {
