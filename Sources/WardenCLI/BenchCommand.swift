@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Warden
 import WardenClient
+import WardenConditions
 
 /// `warden bench STORE-FILE`: check latency and throughput on the user's own model, tuples and questions.
 struct BenchCommand: AsyncParsableCommand {
@@ -21,7 +22,37 @@ struct BenchCommand: AsyncParsableCommand {
     )
 
     @Argument(help: "The .fga.yaml store file whose model, tuples and assertions make the workload.")
-    var storeFile: String
+    var storeFile: String?
+
+    @Option(help: "Instead of a store file: synthesise tuples and checks from this model (.fga, .json or fga.mod).")
+    var generate: String?
+
+    @Option(help: "With --generate: objects per type.")
+    var objects = 1_000
+
+    @Option(help: "With --generate: at most this many tuples per object and relation.")
+    var fanout = 3
+
+    @Option(help: "With --generate: about this many hops in parent and nested-group chains.")
+    var depth = 3
+
+    @Option(help: "With --generate: the share of tuples that are wildcards, where a relation allows them.")
+    var wildcards = 0.02
+
+    @Option(help: "With --generate: the share of tuples that carry a condition, where a relation allows one.")
+    var conditioned = 0.2
+
+    @Option(help: "With --generate: the share of checks answered yes (at most what the data allows).")
+    var allowed = 0.5
+
+    @Option(help: "With --generate: the Zipf exponent of the objects and users asked about (0: uniform).")
+    var zipf = 1.0
+
+    @Option(help: "With --generate: how many distinct checks make the mix.")
+    var checks = 1_000
+
+    @Option(help: "With --generate: the seed (the same seed gives the same workload).")
+    var seed: UInt64 = 1
 
     @Option(help: "Threads sending requests at once (in process).")
     var threads = 1
@@ -69,6 +100,15 @@ struct BenchCommand: AsyncParsableCommand {
     var maxRegression = BenchPercent(0.10)
 
     func validate() throws {
+        if (storeFile == nil) == (generate == nil) { throw ValidationError("give a store file, or --generate MODEL") }
+        if objects < 1 || fanout < 1 || depth < 1 || checks < 1 {
+            throw ValidationError("--objects, --fanout, --depth and --checks are at least 1")
+        }
+        for (name, share) in [("--wildcards", wildcards), ("--conditioned", conditioned), ("--allowed", allowed)]
+        where !(0...1).contains(share) {
+            throw ValidationError("\(name) is a share between 0 and 1")
+        }
+        if !(zipf >= 0 && zipf <= 10) { throw ValidationError("--zipf is between 0 and 10") }
         if threads < 1 { throw ValidationError("--threads is at least 1") }
         if let requests, requests < 1 { throw ValidationError("--requests is at least 1") }
         if let url, URL(string: url)?.scheme?.hasPrefix("http") != true {
@@ -86,7 +126,22 @@ struct BenchCommand: AsyncParsableCommand {
         let workload: BenchWorkload
         let previous: BenchReport?
         do {
-            workload = try BenchWorkload(storeFile: try StoreFile.load(path: storeFile))
+            if let generate {
+                var shape = BenchGenerator.Options()
+                shape.objects = objects
+                shape.fanout = fanout
+                shape.depth = depth
+                shape.wildcards = wildcards
+                shape.conditioned = conditioned
+                shape.allowed = allowed
+                shape.zipf = zipf
+                shape.requests = checks
+                shape.seed = seed
+                workload = try BenchGenerator(options: shape).workload(
+                    model: try ConditionValidation.loadValidated(path: generate), name: generate)
+            } else {
+                workload = try BenchWorkload(storeFile: try StoreFile.load(path: storeFile ?? ""))
+            }
             previous = try baseline.map { path in
                 try JSONDecoder().decode(BenchReport.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
             }

@@ -133,6 +133,32 @@ struct BenchCLITests {
         #expect(refused.status != 0 && refused.stderr.contains("--rate and --api-key go with --url"))
     }
 
+    @Test(
+        "--generate on the warehouse and care-unit packages, in process and through warden serve, with a report Chromium renders",
+        .enabled(if: chromium != nil, "headless Chromium is not installed (make test installs the Debian package)"),
+        arguments: ["warehouse", "care-unit"])
+    func generated(_ package: String) throws {
+        let model = Fixtures.repositoryRoot.appendingPathComponent("models/\(package)/model.fga").path
+        let data = try TemporaryDirectory()
+        let (server, url) = try CLITests.startServer(data: data.path)
+        defer { CLITests.stop(server) }
+        let page = data.path + "/report.html"
+        let shape = ["--generate", model, "--objects", "200", "--checks", "200", "--allowed", "0.5", "--seed", "7", "--warmup", "0s"]
+        for target in [[String](), ["--url", url]] {
+            let run = try CLITests.run(["bench"] + shape + target + ["--requests", "400", "--json", "--report", page])
+            #expect(run.status == 0, "\(run.stderr)")
+            let report = try JSONDecoder().decode(BenchReport.self, from: Data(run.stdout.utf8))
+            #expect(report.requests == 400 && report.errors.isEmpty, "\(report.errors)")
+            #expect(report.workload.contains("generated from \(model): 200 objects per type"))
+            #expect(report.workload.contains("200 checks, 50% allowed"))
+            let dom = try CLITests.run(
+                program: URL(fileURLWithPath: try #require(Self.chromium)),
+                ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", URL(fileURLWithPath: page).absoluteString])
+            #expect(dom.stdout.components(separatedBy: "<polyline").count - 1 == 1, "one percentile curve for the checks")
+            #expect(dom.stdout.components(separatedBy: "<rect").count - 1 == report.kinds["check"]?.distribution.count)
+        }
+    }
+
     @Test("a store file that cannot be read, or a malformed duration, is a clear error")
     func badInput() throws {
         let missing = try CLITests.run(["bench", "/nonexistent/store.fga.yaml", "--requests", "1"])

@@ -1,8 +1,10 @@
 import Foundation
 import Testing
 import Warden
+import WardenConditions
 import WardenEngine
 import WardenModel
+import WardenStore
 import WardenTestSupport
 
 /// The in-process benchmark: exact request counts across threads, errors counted by code, and the regression
@@ -94,5 +96,36 @@ struct BenchRunnerTests {
         #expect(found.first?.hasPrefix("check p99 is ") == true)
         #expect(found.first?.contains("50% above the baseline's") == true)
         #expect(base.regressions(against: base, maximum: 0).isEmpty)
+    }
+
+    @Test("a generated workload is the same for a seed, valid under its model, and holds the asked share of yes")
+    func generatedWorkload() throws {
+        let model = try ConditionValidation.loadValidated(path: Fixtures.repositoryRoot.appendingPathComponent("models/care-unit/model.fga").path)
+        var shape = BenchGenerator.Options()
+        shape.objects = 100
+        shape.requests = 120
+        shape.allowed = 0.25
+        shape.seed = 42
+        let first = try BenchGenerator(options: shape).workload(model: model, name: "care-unit")
+        let again = try BenchGenerator(options: shape).workload(model: model, name: "care-unit")
+        #expect(first.tuples == again.tuples)
+        #expect(first.requests.map(\.label) == again.requests.map(\.label))
+        shape.seed = 43
+        #expect(try BenchGenerator(options: shape).workload(model: model, name: "care-unit").tuples != first.tuples)
+        let compiled = CompiledModel(model)
+        for tuple in first.tuples { try compiled.validator.validate(tuple) }
+        #expect(first.tuples.contains { $0.condition?.name == "during_shift" }, "on_call admits only conditioned tuples")
+        // Answered again on a real store: exactly a quarter allowed.
+        let data = try TemporaryDirectory()
+        let warden = try Warden(dataDirectory: data.path)
+        let store = try warden.createStore(name: "generated").id
+        _ = try warden.writeModel(model, store: store)
+        try warden.importTuples(first.tuples, store: store)
+        let allowed = try first.requests.filter { request in
+            guard case .check(let check) = request else { return false }
+            return try warden.check(check, store: store).allowed
+        }
+        #expect(first.requests.count == 120)
+        #expect(allowed.count == 30)
     }
 }
