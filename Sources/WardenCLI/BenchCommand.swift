@@ -27,6 +27,15 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Instead of a store file: synthesise tuples and checks from this model (.fga, .json or fga.mod).")
     var generate: String?
 
+    @Option(help: "Instead of a store file: a JSON Lines file of requests for --store, which already holds its data.")
+    var requestFile: String?
+
+    @Option(help: "With --request-file: the store (id or name) in --data, or the store id on --url's server.")
+    var store: String?
+
+    @Option(help: "With --request-file, in process: the data directory holding --store.")
+    var data = "./warden-data"
+
     @Option(help: "With --generate: objects per type.")
     var objects = 1_000
 
@@ -100,7 +109,10 @@ struct BenchCommand: AsyncParsableCommand {
     var maxRegression = BenchPercent(0.10)
 
     func validate() throws {
-        if (storeFile == nil) == (generate == nil) { throw ValidationError("give a store file, or --generate MODEL") }
+        if [storeFile != nil, generate != nil, requestFile != nil].filter({ $0 }).count != 1 {
+            throw ValidationError("give a store file, --generate MODEL, or --request-file FILE with --store")
+        }
+        if (requestFile != nil) != (store != nil) { throw ValidationError("--request-file and --store go together") }
         if objects < 1 || fanout < 1 || depth < 1 || checks < 1 {
             throw ValidationError("--objects, --fanout, --depth and --checks are at least 1")
         }
@@ -139,6 +151,8 @@ struct BenchCommand: AsyncParsableCommand {
                 shape.seed = seed
                 workload = try BenchGenerator(options: shape).workload(
                     model: try ConditionValidation.loadValidated(path: generate), name: generate)
+            } else if let requestFile {
+                workload = try BenchWorkload(requestFile: requestFile)
             } else {
                 workload = try BenchWorkload(storeFile: try StoreFile.load(path: storeFile ?? ""))
             }
@@ -168,13 +182,17 @@ struct BenchCommand: AsyncParsableCommand {
         }
         do {
             if let url, let base = URL(string: url) {
-                let runner = HTTPBenchRunner(baseURL: base, apiKey: apiKey, connections: connections, rate: rate)
+                var runner = HTTPBenchRunner(baseURL: base, apiKey: apiKey, connections: connections, rate: rate)
+                runner.store = store
                 measured = try await runner.run(workload, options: options, progress: progress)
+            } else if let store {
+                measured = try BenchRunner(options: options).run(workload, dataDirectory: data, store: store, progress: progress)
             } else {
                 measured = try BenchRunner(options: options).run(workload, dataDirectory: scratch, progress: progress)
             }
             if let compare, let base = URL(string: compare) {
-                let runner = HTTPBenchRunner(baseURL: base, apiKey: apiKey, connections: connections, rate: rate)
+                var runner = HTTPBenchRunner(baseURL: base, apiKey: apiKey, connections: connections, rate: rate)
+                runner.store = store
                 compared = try await runner.run(workload, options: options, progress: progress)
             }
         } catch {

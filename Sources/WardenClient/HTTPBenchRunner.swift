@@ -23,6 +23,9 @@ public struct HTTPBenchRunner: Sendable {
     /// Most requests left waiting in an open loop before new ones are counted as `client_overloaded` instead.
     public var maximumOutstanding = 10_000
 
+    /// A store of the server that already holds the data; nil to create one and write the workload's.
+    public var store: String?
+
     public init(baseURL: URL, apiKey: String? = nil, connections: Int = 8, rate: Double? = nil) {
         self.baseURL = baseURL
         self.apiKey = apiKey
@@ -52,11 +55,17 @@ public struct HTTPBenchRunner: Sendable {
     private func measure(
         _ workload: BenchWorkload, _ options: BenchOptions, _ client: WardenClient, _ progress: (@Sendable (Int, Double) -> Void)?
     ) async throws -> BenchReport {
-        let store = try await client.createStore(name: "bench").id
-        _ = try await client.writeModel(workload.model, store: store)
-        for start in stride(from: 0, to: workload.tuples.count, by: OpenFGAAPI.maximumWrites) {
-            let batch = Array(workload.tuples[start..<min(start + OpenFGAAPI.maximumWrites, workload.tuples.count)])
-            try await client.write(WriteBatch(writes: batch, onDuplicate: .ignore), store: store)
+        let store: String
+        if let existing = self.store {
+            store = existing
+        } else {
+            guard let model = workload.model else { throw BenchFailure(description: "the workload has no model to write") }
+            store = try await client.createStore(name: "bench").id
+            _ = try await client.writeModel(model, store: store)
+            for start in stride(from: 0, to: workload.tuples.count, by: OpenFGAAPI.maximumWrites) {
+                let batch = Array(workload.tuples[start..<min(start + OpenFGAAPI.maximumWrites, workload.tuples.count)])
+                try await client.write(WriteBatch(writes: batch, onDuplicate: .ignore), store: store)
+            }
         }
         let mix = BenchMix(workload.requests)
         if options.warmup > .zero {

@@ -159,6 +159,33 @@ struct BenchCLITests {
         }
     }
 
+    @Test("--request-file: JSON Lines requests against a store that already holds its data, with located errors")
+    func requestFile() throws {
+        let data = try TemporaryDirectory()
+        let model = try CLITests.temporaryFile("model.fga", "model\n  schema 1.1\ntype user\ntype doc\n  relations\n    define viewer: [user]\n")
+        #expect(try CLITests.run(["store", "create", "docs", "--data", data.path]).status == 0)
+        #expect(try CLITests.run(["model", "write", model, "--store", "docs", "--data", data.path]).status == 0)
+        #expect(try CLITests.run(["tuple", "write", "user:anne", "viewer", "doc:1", "--store", "docs", "--data", data.path]).status == 0)
+        let requests = try CLITests.temporaryFile("requests.jsonl", """
+            {"user": "user:anne", "relation": "viewer", "object": "doc:1"}
+
+            {"user": "user:anne", "relation": "viewer", "type": "doc"}
+            {"object": "doc:1", "relation": "viewer", "user_filter": "user"}
+            """)
+        let run = try CLITests.run([
+            "bench", "--request-file", requests, "--store", "docs", "--data", data.path, "--requests", "300", "--warmup", "0s", "--json",
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        let report = try JSONDecoder().decode(BenchReport.self, from: Data(run.stdout.utf8))
+        #expect(report.workload == "\(requests): 1 check, 1 list-objects, 1 list-users")
+        #expect(report.kinds.mapValues(\.count) == ["check": 100, "list-objects": 100, "list-users": 100])
+        #expect(report.errors.isEmpty)
+        let bad = try CLITests.temporaryFile("bad.jsonl", "{\"user\": \"user:anne\", \"relation\": \"viewer\", \"object\": \"doc:1\"}\n{\"user\": \"user:anne\", \"object\": \"doc:1\"}\n")
+        let refused = try CLITests.run(["bench", "--request-file", bad, "--store", "docs", "--data", data.path, "--requests", "1"])
+        #expect(refused.status == 2)
+        #expect(refused.stderr == "error: \(bad):2: error: 'relation' is missing\n")
+    }
+
     @Test("a store file that cannot be read, or a malformed duration, is a clear error")
     func badInput() throws {
         let missing = try CLITests.run(["bench", "/nonexistent/store.fga.yaml", "--requests", "1"])

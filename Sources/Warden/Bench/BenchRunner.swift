@@ -44,19 +44,28 @@ public struct BenchRunner: Sendable {
     /// - Parameter progress: called about every 200 ms of the timed phase with the requests answered so far and
     ///   the seconds elapsed.
     /// - Throws: ``BenchFailure`` when the workload has no requests or its tuples or model do not load.
+    /// - Parameter store: a store of `dataDirectory` that already holds its model and tuples; nil to load the
+    ///   workload's into a new one.
     public func run(
-        _ workload: BenchWorkload, dataDirectory: String, progress: (@Sendable (Int, Double) -> Void)? = nil
+        _ workload: BenchWorkload, dataDirectory: String, store existing: String? = nil,
+        progress: (@Sendable (Int, Double) -> Void)? = nil
     ) throws -> BenchReport {
         guard !workload.requests.isEmpty else { throw BenchFailure(description: "the workload has no requests") }
         var configuration = Warden.Configuration()
         if !options.cache { configuration.cacheCapacity = 0 }
         let warden = try Warden(dataDirectory: dataDirectory, configuration: configuration)
-        let store = try warden.createStore(name: "bench").id
-        _ = try warden.writeModel(workload.model, store: store)
-        do {
-            try warden.importTuples(workload.tuples, store: store, onDuplicate: .ignore)
-        } catch {
-            throw BenchFailure(description: "the workload's tuples do not load: \(error)")
+        let store: String
+        if let existing {
+            store = try warden.resolveStore(existing).id
+        } else {
+            guard let model = workload.model else { throw BenchFailure(description: "the workload has no model to load") }
+            store = try warden.createStore(name: "bench").id
+            _ = try warden.writeModel(model, store: store)
+            do {
+                try warden.importTuples(workload.tuples, store: store, onDuplicate: .ignore)
+            } catch {
+                throw BenchFailure(description: "the workload's tuples do not load: \(error)")
+            }
         }
 
         let threads = max(1, options.threads)
