@@ -45,6 +45,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "With --generate: about this many hops in parent and nested-group chains.")
     var depth = 3
 
+    @Option(help: "With --generate: a relation's own fan-out and chain depth, as group#member=10:5 (repeatable).")
+    var relationShape: [String] = []
+
     @Option(help: "With --generate: the share of tuples that are wildcards, where a relation allows them.")
     var wildcards = 0.02
 
@@ -149,6 +152,14 @@ struct BenchCommand: AsyncParsableCommand {
                 shape.zipf = zipf
                 shape.requests = checks
                 shape.seed = seed
+                for entry in relationShape {
+                    let parts = entry.split(separator: "=", maxSplits: 1)
+                    let numbers = parts.count == 2 ? parts[1].split(separator: ":").compactMap { Int($0) } : []
+                    guard parts.count == 2, (1...2).contains(numbers.count), numbers.allSatisfy({ $0 >= 1 }) else {
+                        throw BenchFailure(description: "--relation-shape \(entry): expected type#relation=FANOUT or type#relation=FANOUT:DEPTH")
+                    }
+                    shape.relations[String(parts[0])] = (numbers[0], numbers.count == 2 ? numbers[1] : depth)
+                }
                 workload = try BenchGenerator(options: shape).workload(
                     model: try ConditionValidation.loadValidated(path: generate), name: generate)
             } else if let requestFile {

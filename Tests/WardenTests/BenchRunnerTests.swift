@@ -127,5 +127,10 @@ struct BenchRunnerTests {
         }
         #expect(first.requests.count == 120)
         #expect(allowed.count == 30)
+        // A relation's own fan-out: exactly one care unit per patient; 1 to 3 (the default) otherwise.
+        shape.relations["patient#care_unit"] = (fanout: 1, depth: 3)
+        let shaped = try BenchGenerator(options: shape).workload(model: model, name: "care-unit").tuples
+        #expect(shaped.filter { $0.key.relation == "care_unit" }.count == 100)
+        #expect(first.tuples.filter { $0.key.relation == "care_unit" }.count > 100)
     }
 }

@@ -7,7 +7,8 @@ import WardenStore
 /// seed, for teams that want numbers before they have data.
 ///
 /// - Every type gets ``Options/objects`` objects (`type:0`, `type:1`, …).
-/// - Every relation with type restrictions gets, per object, 1 to ``Options/fanout`` tuples, each naming a user of
+/// - Every relation with type restrictions gets, per object, 1 to ``Options/fanout`` tuples (or its own, from
+///   ``Options/relations``), each naming a user of
 ///   a restriction picked at random: a wildcard (`user:*`) only for ``Options/wildcards`` of them, a conditioned
 ///   restriction for ``Options/conditioned`` of them (or always, when it is the only kind). An object of the
 ///   relation's own type is picked further along the list, so parents and nested groups form chains about
@@ -29,6 +30,8 @@ public struct BenchGenerator: Sendable {
         public var zipf = 1.0
         public var requests = 1_000
         public var seed: UInt64 = 1
+        /// Fan-out and chain depth for particular relations (`group#member`), instead of ``fanout`` and ``depth``.
+        public var relations: [String: (fanout: Int, depth: Int)] = [:]
         public init() {}
     }
 
@@ -94,15 +97,16 @@ public struct BenchGenerator: Sendable {
     private func population(_ model: AuthorizationModel, _ objects: Int, _ random: inout SplitMix64) -> [RelationshipTuple] {
         var tuples: [RelationshipTuple] = []
         var seen = Set<TupleKey>()
-        let span = max(2, 2 * objects / max(1, options.depth))
         for type in model.typeDefinitions {
             for relation in type.relations where !relation.directlyRelatedUserTypes.isEmpty {
+                let shape = options.relations["\(type.name)#\(relation.name)"] ?? (options.fanout, options.depth)
+                let span = max(2, 2 * objects / max(1, shape.depth))
                 let restrictions = relation.directlyRelatedUserTypes
                 let plain = restrictions.filter { !$0.wildcard && $0.condition == nil }
                 let wildcards = restrictions.filter { $0.wildcard && $0.condition == nil }
                 let conditioned = restrictions.filter { $0.condition != nil }
                 for index in 0..<objects {
-                    for _ in 0..<(1 + Int(random.next() % UInt64(max(1, options.fanout)))) {
+                    for _ in 0..<(1 + Int(random.next() % UInt64(max(1, shape.fanout)))) {
                         let roll = random.unit()
                         let pool = !wildcards.isEmpty && roll < options.wildcards ? wildcards
                             : !conditioned.isEmpty && (plain.isEmpty || roll > 1 - options.conditioned) ? conditioned
