@@ -186,10 +186,15 @@ struct BenchCommand: AsyncParsableCommand {
         let interactive = isatty(STDERR_FILENO) == 1
         let measured: BenchReport
         var compared: BenchReport?
+        let planned = (requests: requests, seconds: BenchRunner.seconds(duration.value))
         let progress: @Sendable (Int, Double) -> Void = { sent, seconds in
             guard interactive else { return }
             let rate = seconds > 0 ? Double(sent) / seconds : 0
-            FileHandle.standardError.write(Data(String(format: "\r%10d requests  %6.1f s  %10.0f requests/s", sent, seconds, rate).utf8))
+            let done = planned.requests.map { Double(sent) / Double(max($0, 1)) } ?? seconds / max(planned.seconds, 0.001)
+            let filled = Int((min(max(done, 0), 1) * 30).rounded())
+            let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: 30 - filled)
+            let figures = String(format: "%10d requests  %6.1f s  %10.0f requests/s", sent, seconds, rate)
+            FileHandle.standardError.write(Data("\r[\(bar)] \(figures)".utf8))
         }
         do {
             if let url, let base = URL(string: url) {
