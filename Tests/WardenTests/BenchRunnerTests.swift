@@ -19,15 +19,22 @@ struct BenchRunnerTests {
             tuples: [RelationshipTuple(try TupleKey(object: "doc:1", relation: "viewer", user: "user:anne"))], requests: requests)
     }
 
+    /// Options for a timed phase of exactly `requests` requests, with no warm-up.
+    static func options(requests: Int, threads: Int = 1, cache: Bool = true) -> BenchOptions {
+        var options = BenchOptions()
+        options.warmup = .zero
+        options.requests = requests
+        options.threads = threads
+        options.cache = cache
+        return options
+    }
+
     static let anne = CheckRequest(user: .object(ObjectRef(type: "user", id: "anne")), relation: "viewer", object: ObjectRef(type: "doc", id: "1"))
 
     @Test("a fixed number of requests from three threads is measured exactly, grouped by kind and relation")
     func exactCounts() throws {
         let data = try TemporaryDirectory()
-        var options = BenchOptions()
-        options.threads = 3
-        options.warmup = .zero
-        options.requests = 1_000
+        let options = Self.options(requests: 1_000, threads: 3)
         let lists = BenchWorkload.Request.listObjects(ListObjectsRequest(user: Self.anne.user, relation: "viewer", objectType: "doc"))
         let report = try BenchRunner(options: options).run(try Self.workload([.check(Self.anne), lists]), dataDirectory: data.path)
         #expect(report.requests == 1_000)
@@ -41,10 +48,7 @@ struct BenchRunnerTests {
     @Test("the mean check depth counts tuple-to-userset hops (cache off: every answer walked)")
     func meanDepth() throws {
         let data = try TemporaryDirectory()
-        var options = BenchOptions()
-        options.warmup = .zero
-        options.requests = 20
-        options.cache = false
+        let options = Self.options(requests: 20, cache: false)
         let model = try DSLParser.parseModel("""
             model
               schema 1.1
@@ -71,9 +75,7 @@ struct BenchRunnerTests {
     @Test("failed requests are counted by their error code")
     func errorsByCode() throws {
         let data = try TemporaryDirectory()
-        var options = BenchOptions()
-        options.warmup = .zero
-        options.requests = 100
+        let options = Self.options(requests: 100)
         var unknown = Self.anne
         unknown.relation = "editor"
         let report = try BenchRunner(options: options).run(try Self.workload([.check(Self.anne), .check(unknown)]), dataDirectory: data.path)
@@ -84,9 +86,7 @@ struct BenchRunnerTests {
     @Test("a percentile above the baseline by more than allowed is a regression; within it, none")
     func regressions() throws {
         let data = try TemporaryDirectory()
-        var options = BenchOptions()
-        options.warmup = .zero
-        options.requests = 10
+        let options = Self.options(requests: 10)
         let base = try BenchRunner(options: options).run(try Self.workload([.check(Self.anne)]), dataDirectory: data.path)
         var slower = base
         slower.kinds["check"]!.p99 = base.kinds["check"]!.p99 * 1.5
