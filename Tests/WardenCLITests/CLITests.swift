@@ -36,8 +36,16 @@ struct CLITests {
             stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    /// One folder per test process for every temporary file, removed when the process exits.
+    static let scratchRoot: URL = {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("warden-cli-tests-\(getpid())")
+        try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: CLITests.scratchRoot) }
+        return root
+    }()
+
     static func temporaryFile(_ name: String, _ text: String) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("warden-cli-\(UUID().uuidString)")
+        let folder = scratchRoot.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let url = folder.appendingPathComponent(name)
         try text.write(to: url, atomically: false, encoding: .utf8)
