@@ -11,6 +11,11 @@ deps:
 		echo "installing liblmdb-dev, curl and openssl"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq liblmdb-dev pkg-config curl openssl; \
 	fi
+	@# PostgreSQL: `make test` runs the PostgreSQL store's tests on a throwaway cluster (scripts/with-postgres.sh).
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "installing postgresql"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql; \
+	fi
 	@# Headless Chromium renders `warden bench --report` pages in a test.
 	@if ! command -v chromium >/dev/null; then \
 		echo "installing chromium"; \
@@ -29,8 +34,10 @@ sdk:
 		$(SDK_VENV)/bin/pip install -q openfga-sdk==0.10.5; \
 	fi
 
+# The tests run against a throwaway PostgreSQL cluster made in a temporary directory and removed at the end, unless
+# WARDEN_POSTGRES_URL names a server already.
 test: deps sdk
-	$(SWIFT) test
+	scripts/with-postgres.sh $(SWIFT) test
 
 # The main job on the embedded LMDB default: validate and test each example in models/, load it into a store in
 # ./warden-data, and answer checks with their explanations (scripts/run.sh).

@@ -16,6 +16,7 @@ let package = Package(
     products: [
         .library(name: "WardenModel", targets: ["WardenModel"]),
         .library(name: "WardenStore", targets: ["WardenStore"]),
+        .library(name: "WardenPostgres", targets: ["WardenPostgres"]),
         .library(name: "WardenConditions", targets: ["WardenConditions"]),
         .library(name: "WardenEngine", targets: ["WardenEngine"]),
         .library(name: "WardenScopes", targets: ["WardenScopes"]),
@@ -37,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Debian's liblmdb-dev: `lmdb.h` and `-llmdb` (Debian ships lmdb.pc).
@@ -53,6 +55,16 @@ let package = Package(
         .target(
             name: "WardenStore",
             dependencies: ["CLMDB", "WardenModel"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WardenPostgres",
+            dependencies: [
+                "WardenStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -127,7 +139,11 @@ let package = Package(
         ),
         .target(
             name: "WardenTestSupport",
-            dependencies: ["WardenModel", "WardenStore", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "WardenModel", "WardenStore", "WardenPostgres", .product(name: "Yams", package: "Yams"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/WardenTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -142,7 +158,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WardenStoreTests",
-            dependencies: ["WardenStore", "WardenTestSupport"],
+            dependencies: ["WardenStore", "WardenPostgres", "WardenTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -158,7 +174,7 @@ let package = Package(
         .testTarget(
             name: "WardenEngineTests",
             dependencies: [
-                "Warden", "WardenEngine", "WardenModel", "WardenStore", "WardenConditions", "WardenTestSupport",
+                "Warden", "WardenEngine", "WardenModel", "WardenStore", "WardenPostgres", "WardenConditions", "WardenTestSupport",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings

@@ -3,8 +3,8 @@ import WardenModel
 
 /// Opens ``KeyValueSnapshot``s for a backend: each store's number, revision key and names are looked up once per data
 /// version (a snapshot opened while nothing was written reads neither the store record nor makes a key), and
-/// forgotten as soon as the data moves. Shared by every backend.
-final class SnapshotFactory: @unchecked Sendable {
+/// forgotten as soon as the data moves. Shared by every backend; one per store instance.
+public final class SnapshotFactory: @unchecked Sendable {
     private struct Known {
         var number: UInt32
         var version: UInt64
@@ -18,6 +18,8 @@ final class SnapshotFactory: @unchecked Sendable {
     private let lock = NSLock()
     /// By store id's bytes.
     private var known: [ByteString: Known] = [:]
+
+    public init() {}
 
     func snapshot<Reader: OrderedKeyValueReader>(store: String, in reader: Reader) throws(StoreError) -> KeyValueSnapshot<Reader> {
         let version = reader.version

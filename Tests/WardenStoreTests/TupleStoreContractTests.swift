@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WardenPostgres
 import WardenStore
 import WardenTestSupport
 
@@ -14,5 +15,13 @@ struct TupleStoreContractTests {
     func lmdb(_ contract: TupleStoreContract) throws {
         let directory = try TemporaryDirectory()
         try contract.run(on: LMDBTupleStore(path: directory.path))
+    }
+
+    @Test(
+        "PostgresTupleStore", .enabled(if: PostgresTestDatabase.available, PostgresTestDatabase.skipReason),
+        arguments: TupleStoreContract.allCases)
+    func postgres(_ contract: TupleStoreContract) throws {
+        let database = try PostgresTestDatabase()
+        try contract.run(on: PostgresTupleStore(database.datastore))
     }
 }

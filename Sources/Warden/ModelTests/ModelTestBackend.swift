@@ -17,27 +17,39 @@ public protocol ModelTestSession {
     func listUsers(_ request: ListUsersRequest) throws -> [String]
 }
 
-/// The embedded engine on an in-memory store (what `warden model test` runs by default).
-public struct EngineTestBackend: ModelTestBackend {
+/// The embedded engine on a tuple store: by default a fresh in-memory one per test (what `warden model test`
+/// runs), or any ``TupleStore`` (the test suite runs OpenFGA's corpus on PostgreSQL this way), each test in a store
+/// of its own.
+public struct EngineTestBackend<Tuples: TupleStore>: ModelTestBackend {
     public let engine: CheckEngine
+    /// Gives the tuple store the next test's store is created in.
+    public let tuples: () throws -> Tuples
 
-    public init(engine: CheckEngine = CheckEngine()) {
+    public init(engine: CheckEngine = CheckEngine(), tuples: @escaping () throws -> Tuples) {
         self.engine = engine
+        self.tuples = tuples
     }
 
-    public func session(model compiled: CompiledModel, tuples: [RelationshipTuple]) throws -> any ModelTestSession {
-        for tuple in tuples { try compiled.validator.validate(tuple) }
-        let store = MemoryTupleStore()
+    public func session(model compiled: CompiledModel, tuples list: [RelationshipTuple]) throws -> any ModelTestSession {
+        for tuple in list { try compiled.validator.validate(tuple) }
+        let store = try tuples()
         let id = try store.createStore(name: "test").id
-        if !tuples.isEmpty { try store.write(WriteBatch(writes: tuples, onDuplicate: .ignore), store: id) }
+        if !list.isEmpty { try store.write(WriteBatch(writes: list, onDuplicate: .ignore), store: id) }
         return EngineTestSession(engine: engine, model: compiled, store: store, id: id)
     }
 }
 
-struct EngineTestSession: ModelTestSession {
+extension EngineTestBackend where Tuples == MemoryTupleStore {
+    /// A fresh in-memory store per test.
+    public init(engine: CheckEngine = CheckEngine()) {
+        self.init(engine: engine) { MemoryTupleStore() }
+    }
+}
+
+struct EngineTestSession<Tuples: TupleStore>: ModelTestSession {
     let engine: CheckEngine
     let model: CompiledModel
-    let store: MemoryTupleStore
+    let store: Tuples
     let id: String
 
     func check(_ request: CheckRequest) throws -> Bool {

@@ -1,9 +1,4 @@
 extension LMDBTupleStore {
-    /// Checks the whole data file in one snapshot (see ``ConsistencyCheck``).
-    public func checkConsistency() throws(StoreError) -> ConsistencyReport {
-        try typed { try readTables { reader in ConsistencyCheck.run(in: reader) } }
-    }
-
     /// The environment's map, readers and last transaction.
     public func environmentFacts() -> LMDBEnvironment.Facts { environment.facts() }
 

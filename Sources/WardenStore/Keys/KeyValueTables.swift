@@ -49,8 +49,9 @@ public protocol OrderedKeyValueReader {
     ) throws(StoreError)
 }
 
-/// Write access inside one atomic transaction.
-protocol KeyValueWriter: OrderedKeyValueReader {
+/// Write access inside one atomic transaction: what a backend adds to ``OrderedKeyValueReader`` for writes.
+/// Reads through it see the transaction's own changes.
+public protocol KeyValueWriter: OrderedKeyValueReader {
     func put(_ key: [UInt8], _ value: [UInt8], in table: Table) throws(StoreError)
     /// Stores `value` under `key` unless the key is there: nil when stored, else the existing value (unchanged).
     func insert(_ key: [UInt8], _ value: [UInt8], in table: Table) throws(StoreError) -> [UInt8]?
@@ -60,7 +61,8 @@ protocol KeyValueWriter: OrderedKeyValueReader {
 }
 
 extension KeyValueWriter {
-    func insert(_ key: [UInt8], _ value: [UInt8], in table: Table) throws(StoreError) -> [UInt8]? {
+    /// By default a read, then a write when the key is absent.
+    public func insert(_ key: [UInt8], _ value: [UInt8], in table: Table) throws(StoreError) -> [UInt8]? {
         if let existing = try get(key, in: table) { return existing }
         try put(key, value, in: table)
         return nil

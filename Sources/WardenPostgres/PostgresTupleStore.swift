@@ -1,0 +1,93 @@
+import PostgresNIO
+import WardenStore
+
+/// A tuple store in PostgreSQL: the same tables, keys and logic as ``LMDBTupleStore`` (see ``KeyValueTupleStore``),
+/// so its answers are the same byte for byte, shared by any number of Warden processes on one database.
+///
+/// Reads run in `REPEATABLE READ, READ ONLY` transactions: a check sees one snapshot. Writes run in one transaction
+/// each, durable when `write` returns (PostgreSQL's commit), and take the `warden_version` row lock first.
+///
+/// ```swift
+/// let datastore = try PostgresDatastore(url: "postgres://warden@db.internal/warden")
+/// try PostgresTupleStore.migrate(datastore)
+/// let tuples = try PostgresTupleStore(datastore)
+/// ```
+public final class PostgresTupleStore: KeyValueTupleStore, @unchecked Sendable {
+    public typealias Snapshot = KeyValueSnapshot<PostgresTables>
+
+    /// Where the database is.
+    public var datastore: PostgresDatastore { pool.datastore }
+    public let idGenerator = ULIDGenerator()
+    public let snapshotFactory = SnapshotFactory()
+    let pool: PostgresConnectionPool
+
+    /// Connects to `datastore`, whose schema must be this binary's.
+    /// - Throws: ``StoreError`` `.formatMismatch` for a database without Warden's schema or with another version of it
+    ///   (``migrate(_:)`` installs and upgrades it), `.storage` when the server cannot be reached.
+    public init(_ datastore: PostgresDatastore) throws(StoreError) {
+        pool = try PostgresConnectionPool(datastore)
+        do {
+            try PostgresSchema.require(pool)
+            try requireStoreFormat(place: datastore.description)
+        } catch {
+            pool.close()
+            throw error
+        }
+    }
+
+    deinit {
+        pool.close()
+    }
+
+    /// Installs or upgrades Warden's schema in `datastore`'s database, in one transaction.
+    @discardableResult
+    public static func migrate(_ datastore: PostgresDatastore) throws(StoreError) -> PostgresSchema.Migration {
+        let pool = try PostgresConnectionPool(datastore)
+        defer { pool.close() }
+        return try PostgresSchema.migrate(pool)
+    }
+
+    public func readTables<Result>(_ body: (PostgresTables) throws -> Result) throws -> Result {
+        let pool = pool
+        return try pool.withConnection { connection throws(StoreError) -> Swift.Result<Result, any Error> in
+            try PostgresSchema.transaction(pool, connection, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY") {
+                () throws(StoreError) -> Swift.Result<Result, any Error> in
+                let version = try Self.version(pool, connection, "SELECT version FROM warden_version WHERE id = 1")
+                do {
+                    return .success(try body(PostgresTables(pool: pool, connection: connection, version: version)))
+                } catch {
+                    return .failure(error)
+                }
+            }
+        }.get()
+    }
+
+    public func writeTables<Result>(_ body: (PostgresTables) throws(StoreError) -> Result) throws(StoreError) -> Result {
+        let pool = pool
+        return try pool.withConnection { connection throws(StoreError) in
+            try PostgresSchema.transaction(pool, connection) { () throws(StoreError) -> Result in
+                let version = try Self.version(
+                    pool, connection, "UPDATE warden_version SET version = version + 1 WHERE id = 1 RETURNING version")
+                return try body(PostgresTables(pool: pool, connection: connection, version: version))
+            }
+        }
+    }
+
+    /// The data version now: one query outside any transaction.
+    public var currentVersion: UInt64 {
+        (try? pool.withConnection { connection throws(StoreError) in
+            try Self.version(pool, connection, "SELECT version FROM warden_version WHERE id = 1")
+        }) ?? 0
+    }
+
+    private static func version(_ pool: PostgresConnectionPool, _ connection: PostgresConnection, _ sql: String) throws(StoreError) -> UInt64 {
+        guard let row = try pool.run(PostgresQuery(unsafeSQL: sql), on: connection).rows.first else {
+            throw StoreError(.corrupted, "the warden_version row is missing: run `warden migrate --datastore URL`")
+        }
+        do {
+            return UInt64(clamping: try row.decode(Int64.self))
+        } catch {
+            throw StoreError(.corrupted, "the warden_version row is not a number")
+        }
+    }
+}

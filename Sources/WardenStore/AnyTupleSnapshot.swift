@@ -1,0 +1,43 @@
+import WardenModel
+
+/// Any backend's snapshot behind one concrete type, for code that holds a store as `any TupleStore` (a `Warden` on
+/// PostgreSQL, the CLI's query commands). Each call is one dynamic dispatch; the embedded LMDB path does not use it.
+public struct AnyTupleSnapshot: TupleSnapshot {
+    let base: any TupleSnapshot
+
+    public init(_ base: any TupleSnapshot) {
+        self.base = base
+    }
+
+    public var revision: Revision { base.revision }
+    public var version: UInt64 { base.version }
+
+    public func tuple(_ key: TupleKey) throws(StoreError) -> RelationshipTuple? {
+        try base.tuple(key)
+    }
+
+    public func tuples(object: ObjectRef, relation: String, userType: String?, userRelation: String?) throws(StoreError)
+        -> [RelationshipTuple]
+    {
+        try base.tuples(object: object, relation: relation, userType: userType, userRelation: userRelation)
+    }
+
+    public func tuples(user: UserRef, objectType: String, relation: String) throws(StoreError) -> [RelationshipTuple] {
+        try base.tuples(user: user, objectType: objectType, relation: relation)
+    }
+
+    public func read(_ filter: ReadFilter, after token: ContinuationToken?, limit: Int) throws(StoreError) -> TuplePage {
+        try base.read(filter, after: token, limit: limit)
+    }
+
+    public func changes(objectType: String?, after token: ContinuationToken?, limit: Int) throws(StoreError) -> ChangePage {
+        try base.changes(objectType: objectType, after: token, limit: limit)
+    }
+}
+
+extension TupleStore {
+    /// ``read(store:_:)`` for a store held as `any TupleStore`: the snapshot comes as an ``AnyTupleSnapshot``.
+    public func readAny<Result>(store: String, _ body: (AnyTupleSnapshot) throws -> Result) throws -> Result {
+        try read(store: store) { snapshot in try body(AnyTupleSnapshot(snapshot)) }
+    }
+}

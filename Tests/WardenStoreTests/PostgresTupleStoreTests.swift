@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+import WardenModel
+import WardenPostgres
+import WardenStore
+import WardenTestSupport
+
+@Suite("PostgreSQL datastore")
+struct PostgresTupleStoreTests {
+    static func code(_ body: () throws -> Void) -> StoreError.Code? {
+        do {
+            try body()
+            return nil
+        } catch let error as StoreError {
+            return error.code
+        } catch {
+            Issue.record("expected a StoreError, got \(error)")
+            return nil
+        }
+    }
+
+    static func message(_ body: () throws -> Void) -> String {
+        do {
+            try body()
+            return ""
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test("URLs: TCP with TLS preferred, a Unix socket directory, pool size, and located refusals")
+    func urls() throws {
+        let tcp = try PostgresDatastore(url: "postgres://app:s%40cret@db.internal:6432/authz?pool_max_conns=4")
+        #expect(tcp.username == "app")
+        #expect(tcp.password == "s@cret")
+        #expect(tcp.host == "db.internal")
+        #expect(tcp.port == 6432)
+        #expect(tcp.database == "authz")
+        #expect(tcp.tls == .prefer)
+        #expect(tcp.maximumConnections == 4)
+        #expect(tcp.description == "postgres://app@db.internal:6432/authz")
+        let socket = try PostgresDatastore(url: "postgresql://warden@/warden?host=/run/postgresql")
+        #expect(socket.socketDirectory == "/run/postgresql")
+        #expect(socket.host == nil)
+        #expect(socket.port == 5432)
+        #expect(socket.tls == .disable)
+        #expect(try PostgresDatastore(url: "postgres://me@localhost").database == "me")
+        #expect(Self.message { _ = try PostgresDatastore(url: "mysql://me@localhost/db") }.contains("not a PostgreSQL URL"))
+        #expect(Self.message { _ = try PostgresDatastore(url: "postgres://localhost/db") }.contains("names no user"))
+        #expect(Self.message { _ = try PostgresDatastore(url: "postgres://me@localhost/db?sslmode=verify") }.contains("sslmode 'verify'"))
+        #expect(Self.message { _ = try PostgresDatastore(url: "postgres://me@localhost/db?pool_max_conns=0") }.contains("pool_max_conns '0'"))
+    }
+
+    @Test("no server there: a storage error naming it, no crash")
+    func unreachable() throws {
+        let datastore = try PostgresDatastore(url: "postgres://warden@localhost/warden?host=/nonexistent-warden-socket-dir")
+        let text = Self.message { _ = try PostgresTupleStore(datastore) }
+        #expect(Self.code { _ = try PostgresTupleStore(datastore) } == .storage)
+        #expect(text.contains("cannot connect to postgres://warden@[/nonexistent-warden-socket-dir]:5432/warden"), "\(text)")
+    }
+
+    @Test(
+        "the schema: refused until migrated, migrations run once, a newer schema refused",
+        .enabled(if: PostgresTestDatabase.available, PostgresTestDatabase.skipReason))
+    func schema() throws {
+        let database = try PostgresTestDatabase(migrated: false)
+        let bare = Self.message { _ = try PostgresTupleStore(database.datastore) }
+        #expect(bare.contains("holds no Warden schema: run `warden migrate --datastore URL` first"), "\(bare)")
+        #expect(try PostgresTupleStore.migrate(database.datastore) == .init(from: 0, to: PostgresSchema.version))
+        #expect(try PostgresTupleStore.migrate(database.datastore) == .init(from: PostgresSchema.version, to: PostgresSchema.version))
+        let tuples = try PostgresTupleStore(database.datastore)
+        #expect(try tuples.listStores().isEmpty)
+        try database.execute("UPDATE warden_schema SET version = 99")
+        #expect(Self.code { _ = try PostgresTupleStore(database.datastore) } == .formatMismatch)
+        #expect(Self.message { _ = try PostgresTupleStore(database.datastore) }.contains("version 99, newer than this warden's"))
+        #expect(Self.code { _ = try PostgresTupleStore.migrate(database.datastore) } == .formatMismatch)
+    }
+
+    @Test(
+        "two instances on one database (two processes' view): writes from both serialize, none lost, each visible to the other at once",
+        .enabled(if: PostgresTestDatabase.available, PostgresTestDatabase.skipReason))
+    func twoInstances() throws {
+        let database = try PostgresTestDatabase()
+        let first = try PostgresTupleStore(database.datastore)
+        let second = try PostgresTupleStore(database.datastore)
+        let store = try first.createStore(name: "shared").id
+        let perWriter = 40
+        DispatchQueue.concurrentPerform(iterations: 2) { writer in
+            let tuples = writer == 0 ? first : second
+            for index in 0..<perWriter {
+                let key = try! TupleKey(object: "document:\(writer)-\(index)", relation: "viewer", user: "user:anne")
+                try! tuples.write(WriteBatch(writes: [RelationshipTuple(key)]), store: store)
+            }
+        }
+        for tuples in [first, second] {
+            let (count, revision) = try tuples.read(store: store) { snapshot in
+                (try snapshot.read(ReadFilter(), after: nil, limit: 1_000).tuples.count, snapshot.revision)
+            }
+            #expect(count == 2 * perWriter)
+            #expect(revision == Revision(rawValue: UInt64(2 * perWriter)))
+        }
+        let last = try TupleKey(object: "document:0-0", relation: "viewer", user: "user:anne")
+        try first.write(WriteBatch(deletes: [last]), store: store)
+        #expect(try second.read(store: store) { snapshot in try snapshot.tuple(last) } == nil)
+        #expect(second.currentVersion == first.currentVersion)
+    }
+}
