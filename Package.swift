@@ -132,6 +132,7 @@ let package = Package(
                 "WardenWire",
                 "WardenServer",
                 "WardenClient",
+                "WardenPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

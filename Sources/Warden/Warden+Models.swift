@@ -15,7 +15,7 @@ extension Warden {
     /// The compiled model `id` of `store`, or its newest model when `id` is nil.
     /// - Throws: ``StoreError`` `.modelNotFound`; ``ModelError`` if stored JSON no longer decodes.
     public func model(store: String, id: String? = nil) throws -> CompiledModel {
-        try model(store: store, id: id, version: tuples.currentVersion).model
+        try model(store: store, id: id, version: currentVersion).model
     }
 
     /// The model (as ``model(store:id:)``) with the store's revision when a snapshot at `version` saw it: one

@@ -4,19 +4,25 @@ import WardenStore
 
 extension Warden {
     /// Answers one check on the store's newest (or the given) model, at the store's current revision.
-    /// - Parameter deadline: fail with ``CheckError`` `.deadlineExceeded` once this instant passes.
+    /// - Parameters:
+    ///   - deadline: fail with ``CheckError`` `.deadlineExceeded` once this instant passes.
+    ///   - higherConsistency: OpenFGA's `HIGHER_CONSISTENCY`: skip the cross-request cache and start from the
+    ///     backend's latest version (on PostgreSQL, not a poll up to the invalidation interval old).
     public func check(
-        _ request: CheckRequest, store: String, modelID: String? = nil, explain: Bool = false, deadline: ContinuousClock.Instant? = nil
+        _ request: CheckRequest, store: String, modelID: String? = nil, explain: Bool = false, deadline: ContinuousClock.Instant? = nil,
+        higherConsistency: Bool = false
     ) throws -> CheckResult {
-        let (model, revision) = try self.model(store: store, id: modelID, version: tuples.currentVersion)
+        let version = higherConsistency ? tuples.latestVersion : currentVersion
+        let (model, revision) = try self.model(store: store, id: modelID, version: version)
         // The cache is keyed by the store's revision: a write to another store leaves this one's answers valid.
-        if !explain, let revision, let cached = engine.cachedResult(for: request, model: model, storeID: store, revision: revision) {
+        if !explain, !higherConsistency, let revision, let cached = engine.cachedResult(for: request, model: model, storeID: store, revision: revision) {
             return cached
         }
-        return try tuples.read(store: store) { snapshot in
+        func run(_ snapshot: some TupleSnapshot) throws -> CheckResult {
             models.remember(revision: snapshot.revision.rawValue, store: store, version: snapshot.version)
             return try engine.check(request, model: model, snapshot: snapshot, storeID: store, explain: explain, deadline: deadline)
         }
+        return try reading(store, run, run)
     }
 
     /// Answers many checks on one snapshot.
@@ -24,9 +30,10 @@ extension Warden {
         _ requests: [CheckRequest], store: String, modelID: String? = nil, deadline: ContinuousClock.Instant? = nil
     ) throws -> [Result<Bool, CheckError>] {
         let model = try self.model(store: store, id: modelID)
-        return try tuples.read(store: store) { snapshot in
+        func run(_ snapshot: some TupleSnapshot) -> [Result<Bool, CheckError>] {
             engine.batchCheck(requests, model: model, snapshot: snapshot, storeID: store, deadline: deadline)
         }
+        return try reading(store, run, run)
     }
 
     /// ListObjects on the store's newest (or the given) model.
@@ -34,32 +41,48 @@ extension Warden {
         _ request: ListObjectsRequest, store: String, modelID: String? = nil, deadline: ContinuousClock.Instant? = nil
     ) throws -> ListObjectsResult {
         let model = try self.model(store: store, id: modelID)
-        return try tuples.read(store: store) { snapshot in
+        func run(_ snapshot: some TupleSnapshot) throws -> ListObjectsResult {
             try engine.listObjects(request, model: model, snapshot: snapshot, deadline: deadline)
         }
+        return try reading(store, run, run)
     }
 
     /// ListUsers on the store's newest (or the given) model.
     public func listUsers(_ request: ListUsersRequest, store: String, modelID: String? = nil) throws -> [UserRef] {
         let model = try self.model(store: store, id: modelID)
-        return try tuples.read(store: store) { snapshot in try engine.listUsers(request, model: model, snapshot: snapshot) }
+        func run(_ snapshot: some TupleSnapshot) throws -> [UserRef] { try engine.listUsers(request, model: model, snapshot: snapshot) }
+        return try reading(store, run, run)
     }
 
     /// Expand on the store's newest (or the given) model.
     public func expand(relation: String, object: ObjectRef, store: String, modelID: String? = nil) throws -> UsersetTree {
         let model = try self.model(store: store, id: modelID)
-        return try tuples.read(store: store) { snapshot in
+        func run(_ snapshot: some TupleSnapshot) throws -> UsersetTree {
             try engine.expand(relation: relation, object: object, model: model, snapshot: snapshot)
         }
+        return try reading(store, run, run)
     }
 
     /// One page of tuples matching `filter` (OpenFGA's Read).
     public func read(_ filter: ReadFilter, store: String, after token: ContinuationToken? = nil, limit: Int = 100) throws -> TuplePage {
-        try tuples.read(store: store) { snapshot in try snapshot.read(filter, after: token, limit: limit) }
+        try tuples.readAny(store: store) { snapshot in try snapshot.read(filter, after: token, limit: limit) }
     }
 
     /// Changes after `token` (OpenFGA's ReadChanges).
     public func changes(store: String, objectType: String? = nil, after token: ContinuationToken? = nil, limit: Int = 100) throws -> ChangePage {
-        try tuples.read(store: store) { snapshot in try snapshot.changes(objectType: objectType, after: token, limit: limit) }
+        try tuples.readAny(store: store) { snapshot in try snapshot.changes(objectType: objectType, after: token, limit: limit) }
+    }
+
+    /// The data version a check starts from.
+    var currentVersion: UInt64 { embedded?.currentVersion ?? tuples.currentVersion }
+
+    /// Runs one of two copies of the same generic body on a snapshot of `store`: `embedded` compiled for the LMDB
+    /// store's snapshot (the hot path keeps its specialized engine), `other` through ``AnyTupleSnapshot`` for any other
+    /// backend, where a dynamic call per read is nothing beside a network round trip.
+    func reading<Result>(
+        _ store: String, _ embedded: (LMDBTupleStore.Snapshot) throws -> Result, _ other: (AnyTupleSnapshot) throws -> Result
+    ) throws -> Result {
+        if let lmdb = self.embedded { return try lmdb.read(store: store, embedded) }
+        return try tuples.readAny(store: store, other)
     }
 }

@@ -5,8 +5,9 @@ import WardenModel
 import WardenScopes
 import WardenStore
 
-/// Warden embedded in a Swift service: one data directory (LMDB) holding stores, models and tuples, and the engine
-/// that answers checks over them.
+/// Warden embedded in a Swift service: a tuple store holding stores, models and tuples — by default one data
+/// directory (LMDB); or any ``KeyValueTupleStore``: PostgreSQL shared by several servers, or memory in a service's
+/// own tests — and the engine that answers checks over them.
 ///
 /// ```swift
 /// let warden = try Warden(dataDirectory: "./warden-data")
@@ -31,8 +32,11 @@ public final class Warden: Sendable {
         public init() {}
     }
 
-    /// The tuple store (LMDB) under the data directory.
-    public let tuples: LMDBTupleStore
+    /// The tuple store every operation uses.
+    public let tuples: any KeyValueTupleStore
+    /// The same store when it is the embedded LMDB one (a data directory): the checks on it are compiled for its
+    /// snapshot type, and `warden doctor` and `migrate` work on it. Nil on another backend.
+    public let embedded: LMDBTupleStore?
     /// The engine every query uses.
     public let engine: CheckEngine
     let models = CompiledModelCache()
@@ -42,8 +46,15 @@ public final class Warden: Sendable {
 
     /// Opens (creating when needed) the data directory.
     /// - Throws: ``StoreError`` when the directory cannot be created or holds a damaged file.
-    public init(dataDirectory: String, configuration: Configuration = Configuration()) throws {
-        tuples = try LMDBTupleStore(path: dataDirectory, configuration: configuration.lmdb)
+    public convenience init(dataDirectory: String, configuration: Configuration = Configuration()) throws {
+        try self.init(tuples: try LMDBTupleStore(path: dataDirectory, configuration: configuration.lmdb), configuration: configuration)
+    }
+
+    /// Runs on `tuples`: a ``PostgresTupleStore`` (module WardenPostgres), a ``MemoryTupleStore``, or an LMDB store
+    /// opened by hand. `configuration.lmdb` is not used.
+    public init(tuples: any KeyValueTupleStore, configuration: Configuration = Configuration()) throws {
+        self.tuples = tuples
+        embedded = tuples as? LMDBTupleStore
         keySealing = try configuration.keyPassphrase.map { passphrase throws in try KeyRingSealing(passphrase: passphrase) }
         engine = CheckEngine(
             configuration: configuration.engine, conditions: CELConditions(),

@@ -1,17 +1,63 @@
 import ArgumentParser
 import Foundation
 import Warden
+import WardenPostgres
 import WardenStore
 
-/// `--data DIR`: the data directory every store command opens.
+/// `--data DIR` or `--datastore postgres://…`: where every store command finds its stores.
 struct DataOptions: ParsableArguments {
     @Option(name: .customLong("data"), help: "The data directory (LMDB).")
     var directory = "./warden-data"
 
-    /// Opens the data directory, reporting a damaged one as bad input. A query opens it `readOnly`: nothing is
-    /// created or written, so it works on a read-only mount and for a user who may only read the data.
+    @Option(
+        help: ArgumentHelp(
+            "A PostgreSQL datastore instead of the data directory (or WARDEN_DATASTORE), shared by several wardens.",
+            valueName: "postgres://USER@HOST:PORT/DATABASE"))
+    var datastore: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "With --datastore: how long another warden's write may go unseen by this one's check cache (ms or s).",
+            valueName: "DURATION"))
+    var cacheInvalidationInterval = "100ms"
+
+    /// `--cache-invalidation-interval` as a duration: `250ms`, `1s`, `0`.
+    func invalidationInterval() throws -> Duration {
+        let text = cacheInvalidationInterval
+        let (digits, scale): (Substring, Int64) =
+            text.hasSuffix("ms") ? (text.dropLast(2), 1) : text.hasSuffix("s") ? (text.dropLast(), 1000) : (Substring(text), 1)
+        guard let amount = Int64(digits), amount >= 0, amount <= 3_600_000 / scale else {
+            throw ValidationError("--cache-invalidation-interval must be milliseconds (250ms) or seconds (1s) up to an hour, not '\(text)'")
+        }
+        return .milliseconds(amount * scale)
+    }
+
+    /// The PostgreSQL datastore named by `--datastore` or `WARDEN_DATASTORE`, if any.
+    func postgres() throws -> PostgresDatastore? {
+        guard let url = datastore ?? ProcessInfo.processInfo.environment["WARDEN_DATASTORE"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            return nil
+        }
+        return try reporting { try PostgresDatastore(url: url) }
+    }
+
+    /// Where the stores are, for messages: the data directory, or the datastore's URL without its password.
+    var place: String {
+        (try? postgres())?.map(\.description) ?? directory
+    }
+
+    /// Opens the data directory, or the PostgreSQL datastore when one is named, reporting a damaged one as bad input.
+    /// A query opens a data directory `readOnly`: nothing is created or written, so it works on a read-only mount and
+    /// for a user who may only read the data.
     func open(readOnly: Bool = false) throws -> Warden {
-        try Self.open(directory, readOnly: readOnly)
+        if let postgres = try postgres() {
+            var configuration = Warden.Configuration()
+            configuration.keyPassphrase = try Self.keyPassphrase()
+            let interval = try invalidationInterval()
+            return try reporting {
+                try Warden(tuples: try PostgresTupleStore(postgres, cacheInvalidationInterval: interval), configuration: configuration)
+            }
+        }
+        return try Self.open(directory, readOnly: readOnly)
     }
 
     /// Opens the data directory at `path`, reporting a damaged one as bad input.

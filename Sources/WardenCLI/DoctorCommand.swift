@@ -15,7 +15,7 @@ struct DoctorCommand: ParsableCommand {
 
     func run() throws {
         let warden = try data.open(readOnly: true)
-        let store = warden.tuples
+        guard let store = warden.embedded else { throw ValidationError("warden doctor examines a data directory") }
         var problems: [String] = []
         let (modes, permissionProblems) = store.permissions()
         problems += permissionProblems

@@ -88,7 +88,7 @@ struct ServeCommand: AsyncParsableCommand {
             bindings: loaded, tls: tlsCert.map { ServerConfiguration.TLSFiles(certificateChain: $0, privateKey: tlsKey ?? "") },
             requestTimeout: .milliseconds(Int(requestTimeout * 1000)))
         let scheme = tlsCert == nil ? "http" : "https"
-        StandardError.write("warden: serving on \(scheme)://\(host):\(port) (data: \(data.directory))")
+        StandardError.write("warden: serving on \(scheme)://\(host):\(port) (data: \(data.place))")
         do {
             try await WardenServer.run(warden: warden, configuration: configuration)
         } catch {

@@ -1,4 +1,5 @@
 import PostgresNIO
+import Synchronization
 import WardenStore
 
 /// A tuple store in PostgreSQL: the same tables, keys and logic as ``LMDBTupleStore`` (see ``KeyValueTupleStore``),
@@ -20,11 +21,16 @@ public final class PostgresTupleStore: KeyValueTupleStore, @unchecked Sendable {
     public let idGenerator = ULIDGenerator()
     public let snapshotFactory = SnapshotFactory()
     let pool: PostgresConnectionPool
+    /// How old a polled data version may be before ``currentVersion`` asks again: how long another server's write
+    /// may go unseen by this process's cache (default 100 ms; zero asks on every check).
+    public let cacheInvalidationInterval: Duration
+    private let poll = Mutex<(version: UInt64, at: ContinuousClock.Instant)?>(nil)
 
     /// Connects to `datastore`, whose schema must be this binary's.
     /// - Throws: ``StoreError`` `.formatMismatch` for a database without Warden's schema or with another version of it
     ///   (``migrate(_:)`` installs and upgrades it), `.storage` when the server cannot be reached.
-    public init(_ datastore: PostgresDatastore) throws(StoreError) {
+    public init(_ datastore: PostgresDatastore, cacheInvalidationInterval: Duration = .milliseconds(100)) throws(StoreError) {
+        self.cacheInvalidationInterval = cacheInvalidationInterval
         pool = try PostgresConnectionPool(datastore)
         do {
             try PostgresSchema.require(pool)
@@ -73,11 +79,27 @@ public final class PostgresTupleStore: KeyValueTupleStore, @unchecked Sendable {
         }
     }
 
-    /// The data version now: one query outside any transaction.
+    /// The data version as of a poll at most ``cacheInvalidationInterval`` old: a check that finds its answer in
+    /// the cache for this version may miss another server's write of the last interval, never an older one.
     public var currentVersion: UInt64 {
-        (try? pool.withConnection { connection throws(StoreError) in
-            try Self.version(pool, connection, "SELECT version FROM warden_version WHERE id = 1")
-        }) ?? 0
+        let now = ContinuousClock.now
+        if let polled = poll.withLock({ $0 }), now - polled.at < cacheInvalidationInterval { return polled.version }
+        return latestVersion
+    }
+
+    /// The data version now: one query outside any transaction (0 when the server cannot be reached; the read
+    /// that follows reports the failure).
+    public var latestVersion: UInt64 {
+        let asked = ContinuousClock.now
+        guard
+            let version = try? pool.withConnection({ connection throws(StoreError) in
+                try Self.version(pool, connection, "SELECT version FROM warden_version WHERE id = 1")
+            })
+        else { return 0 }
+        poll.withLock { polled in
+            if polled == nil || polled!.at < asked { polled = (version, asked) }
+        }
+        return version
     }
 
     private static func version(_ pool: PostgresConnectionPool, _ connection: PostgresConnection, _ sql: String) throws(StoreError) -> UInt64 {

@@ -52,8 +52,12 @@ public protocol TupleStore: Sendable {
         named name: String, _ transform: ([UInt8]?) throws(StoreError) -> [UInt8]
     ) throws(StoreError) -> [UInt8]
 
-    /// The data version a snapshot opened now would see (see ``TupleSnapshot/version``); cheap, no transaction.
+    /// The data version a snapshot opened now would see (see ``TupleSnapshot/version``); cheap, no transaction. A
+    /// shared backend (PostgreSQL) may answer from a poll at most its cache invalidation interval old.
     var currentVersion: UInt64 { get }
+    /// The data version as of now, asking the backend even when ``currentVersion`` would answer from a recent poll:
+    /// what a check asked with `HIGHER_CONSISTENCY` starts from.
+    var latestVersion: UInt64 { get }
     /// Applies the batch atomically and says what it changed.
     /// - Throws: ``StoreError``: `.tupleExists`, `.tupleNotFound`, `.duplicateInBatch`, `.invalidTuple`,
     ///   `.storeNotFound`; nothing is changed when it throws.
@@ -61,6 +65,9 @@ public protocol TupleStore: Sendable {
 }
 
 extension TupleStore {
+    /// A store whose ``currentVersion`` is always exact.
+    public var latestVersion: UInt64 { currentVersion }
+
     /// Applies the batch atomically and returns the store's revision after it (see ``apply(_:store:)``).
     @discardableResult
     public func write(_ batch: WriteBatch, store: String) throws(StoreError) -> Revision {

@@ -217,7 +217,8 @@ public struct OpenFGAAPI: Sendable {
     private func check(_ id: String, _ fields: WireFields) throws -> Answer {
         let info = try store(id)
         let result = try warden.check(
-            try checkRequest(fields), store: info.id, modelID: try fields.string("authorization_model_id"), deadline: deadline)
+            try checkRequest(fields), store: info.id, modelID: try fields.string("authorization_model_id"), deadline: deadline,
+            higherConsistency: try fields.consistency())
         observer?(result)
         return Answer(status: 200, body: .object([("allowed", .bool(result.allowed)), ("resolution", .string(""))]))
     }

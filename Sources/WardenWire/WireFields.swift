@@ -69,12 +69,16 @@ struct WireFields {
         }
     }
 
-    /// OpenFGA's `consistency` preference. Every answer Warden gives is at the store's latest revision (its cache
-    /// is keyed by revision), so each value is honoured; an unknown one is refused as OpenFGA refuses it.
-    func consistency() throws(WireError) {
-        guard let value = try string("consistency") else { return }
+    /// OpenFGA's `consistency` preference: whether it is `HIGHER_CONSISTENCY`. On one data directory every answer is
+    /// at the store's latest revision (the cache is keyed by revision); on a shared PostgreSQL datastore a check may
+    /// answer from the cache up to the invalidation interval late unless it asks for `HIGHER_CONSISTENCY`. An
+    /// unknown value is refused as OpenFGA refuses it.
+    @discardableResult
+    func consistency() throws(WireError) -> Bool {
+        guard let value = try string("consistency") else { return false }
         guard ["UNSPECIFIED", "MINIMIZE_LATENCY", "HIGHER_CONSISTENCY"].contains(value) else {
             throw WireError.validation("invalid consistency '\(value)': UNSPECIFIED, MINIMIZE_LATENCY or HIGHER_CONSISTENCY")
         }
+        return value == "HIGHER_CONSISTENCY"
     }
 }

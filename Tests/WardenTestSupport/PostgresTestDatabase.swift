@@ -19,6 +19,8 @@ public final class PostgresTestDatabase: @unchecked Sendable {
 
     /// The new database, migrated.
     public let datastore: PostgresDatastore
+    /// Its URL, for `warden … --datastore URL`.
+    public let url: String
     private let server: PostgresDatastore
     private let name: String
 
@@ -28,6 +30,9 @@ public final class PostgresTestDatabase: @unchecked Sendable {
         name = "warden_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
         try Self.administer(server, "CREATE DATABASE \(name)")
         datastore = server.with(database: name)
+        var components = URLComponents(string: url)!
+        components.path = "/\(name)"
+        self.url = components.string!
         if migrated { try PostgresTupleStore.migrate(datastore) }
     }
 

@@ -100,7 +100,7 @@ struct WardenStoreSafetyTests {
                     var reads = 0
                     var last: UInt64 = 0
                     while last < UInt64(batches) {
-                        let (revision, count) = try warden.tuples.read(store: store) { snapshot in
+                        let (revision, count) = try warden.tuples.readAny(store: store) { snapshot in
                             (snapshot.revision.rawValue, try snapshot.read(ReadFilter(objectType: "doc"), after: nil, limit: 10_000).tuples.count)
                         }
                         // One snapshot: exactly the tuples of the batches committed by its revision, never a part.
