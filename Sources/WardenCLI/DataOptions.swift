@@ -21,6 +21,10 @@ struct DataOptions: ParsableArguments {
             valueName: "DURATION"))
     var cacheInvalidationInterval = "100ms"
 
+    func validate() throws {
+        _ = try invalidationInterval()
+    }
+
     /// `--cache-invalidation-interval` as a duration: `250ms`, `1s`, `0`.
     func invalidationInterval() throws -> Duration {
         let text = cacheInvalidationInterval
@@ -48,22 +52,24 @@ struct DataOptions: ParsableArguments {
     /// Opens the data directory, or the PostgreSQL datastore when one is named, reporting a damaged one as bad input.
     /// A query opens a data directory `readOnly`: nothing is created or written, so it works on a read-only mount and
     /// for a user who may only read the data.
-    func open(readOnly: Bool = false) throws -> Warden {
+    func open(readOnly: Bool = false, cacheCapacity: Int? = nil) throws -> Warden {
         if let postgres = try postgres() {
             var configuration = Warden.Configuration()
             configuration.keyPassphrase = try Self.keyPassphrase()
+            if let cacheCapacity { configuration.cacheCapacity = cacheCapacity }
             let interval = try invalidationInterval()
             return try reporting {
                 try Warden(tuples: try PostgresTupleStore(postgres, cacheInvalidationInterval: interval), configuration: configuration)
             }
         }
-        return try Self.open(directory, readOnly: readOnly)
+        return try Self.open(directory, readOnly: readOnly, cacheCapacity: cacheCapacity)
     }
 
     /// Opens the data directory at `path`, reporting a damaged one as bad input.
-    static func open(_ path: String, readOnly: Bool = false) throws -> Warden {
+    static func open(_ path: String, readOnly: Bool = false, cacheCapacity: Int? = nil) throws -> Warden {
         var configuration = Warden.Configuration()
         configuration.lmdb.readOnly = readOnly
+        if let cacheCapacity { configuration.cacheCapacity = cacheCapacity }
         if let text = ProcessInfo.processInfo.environment["WARDEN_MAP_SIZE"] {
             // The initial LMDB map size in bytes (the map doubles as data grows): for operators who know their
             // data's size, and for tests that want the map to grow often.

@@ -3,8 +3,8 @@ import Foundation
 import Warden
 import WardenStore
 
-/// `warden doctor`: examines a data directory without changing it — permissions, map use, readers — and checks
-/// the whole data file: key order in every table, and forward index, reverse index and changelog in agreement.
+/// `warden doctor`: examines a data directory (or a PostgreSQL datastore) without changing it — permissions, map
+/// use, readers — and checks the whole data file: key order in every table, and forward index, reverse index and changelog in agreement.
 struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
@@ -15,19 +15,23 @@ struct DoctorCommand: ParsableCommand {
 
     func run() throws {
         let warden = try data.open(readOnly: true)
-        guard let store = warden.embedded else { throw ValidationError("warden doctor examines a data directory") }
         var problems: [String] = []
-        let (modes, permissionProblems) = store.permissions()
-        problems += permissionProblems
-        print("data directory  \(store.path)")
-        print("permissions     " + modes.map { "\($0.name) \($0.mode)" }.joined(separator: ", "))
-        let facts = store.environmentFacts()
-        let percent = facts.mapSize > 0 ? 100 * facts.usedBytes / facts.mapSize : 0
-        print("map             \(Self.bytes(facts.usedBytes)) used of \(Self.bytes(facts.mapSize)) (\(percent)%)")
-        let stale = facts.staleReadersCleared.map { ", \($0) stale cleared" } ?? ""
-        print("readers         \(facts.readers) of \(facts.maximumReaders) slots in use\(stale)")
-        print("last write      transaction \(facts.lastTransactionID)")
-        let report = try reporting { try store.checkConsistency() }
+        if let store = warden.embedded {
+            let (modes, permissionProblems) = store.permissions()
+            problems += permissionProblems
+            print("data directory  \(store.path)")
+            print("permissions     " + modes.map { "\($0.name) \($0.mode)" }.joined(separator: ", "))
+            let facts = store.environmentFacts()
+            let percent = facts.mapSize > 0 ? 100 * facts.usedBytes / facts.mapSize : 0
+            print("map             \(Self.bytes(facts.usedBytes)) used of \(Self.bytes(facts.mapSize)) (\(percent)%)")
+            let stale = facts.staleReadersCleared.map { ", \($0) stale cleared" } ?? ""
+            print("readers         \(facts.readers) of \(facts.maximumReaders) slots in use\(stale)")
+            print("last write      transaction \(facts.lastTransactionID)")
+        } else {
+            print("datastore       \(data.place)")
+            print("last write      version \(warden.tuples.latestVersion)")
+        }
+        let report = try reporting { try warden.tuples.checkConsistency() }
         let keys = report.keys.reduce(0) { $0 + $1.count }
         print("key order       \(report.keys.count) tables, \(keys) keys" + (report.problems.isEmpty ? ", in order" : ""))
         for (info, tuples, revision) in report.stores {

@@ -31,6 +31,8 @@ struct ServeCommand: AsyncParsableCommand {
     var bindings: [String] = []
     @Option(help: "HTTPS: the certificate chain, PEM.") var tlsCert: String?
     @Option(help: "HTTPS: the private key, PEM.") var tlsKey: String?
+    @Option(help: "Check outcomes the cross-request cache keeps (0 turns it off, to measure checks without it).")
+    var checkCacheSize = Warden.Configuration().cacheCapacity
     @Option(help: "Seconds a check, batch check or expand may run before it fails with deadline_exceeded.")
     var requestTimeout: Double = 3
 
@@ -41,6 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
+        guard (0...100_000_000).contains(checkCacheSize) else { throw ValidationError("--check-cache-size is 0 to 100000000") }
         guard let (_, port) = Self.split(addr) else { throw ValidationError("--addr is HOST:PORT, as in 127.0.0.1:8080") }
         guard (0...65535).contains(port) else { throw ValidationError("--addr's port must be 0 to 65535") }
         guard ["none", "preshared", "oidc"].contains(authnMethod) else { throw ValidationError("--authn-method is none, preshared or oidc") }
@@ -82,7 +85,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let (host, port) = Self.split(addr)!
         let loaded = try bindings.map { path in try reporting { try PermissionBindings.load(path: path) } }
-        let warden = try data.open()
+        let warden = try data.open(cacheCapacity: checkCacheSize)
         let configuration = ServerConfiguration(
             host: host, port: port, logLevel: Logger.Level(rawValue: logLevel) ?? .info, authentication: authentication,
             bindings: loaded, tls: tlsCert.map { ServerConfiguration.TLSFiles(certificateChain: $0, privateKey: tlsKey ?? "") },

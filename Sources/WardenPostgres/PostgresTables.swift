@@ -93,6 +93,45 @@ public struct PostgresTables: OrderedKeyValueReader, KeyValueWriter {
         return try Self.columns(row)[0]
     }
 
+    /// Entries sent per statement by the batch operations.
+    static let batchRows = 5_000
+
+    /// One statement per ``batchRows`` entries: the rows already there come back (the statement's snapshot predates
+    /// its own inserts), the others are stored.
+    public func insertAll(_ entries: [KeyValueEntry], in table: Table) throws(StoreError) -> [[UInt8]?] {
+        let name = Self.name(of: table)
+        var existing: [[UInt8]: [UInt8]] = [:]
+        for start in stride(from: 0, to: entries.count, by: Self.batchRows) {
+            let chunk = entries[start..<min(start + Self.batchRows, entries.count)]
+            let rows = try runArrays(
+                "WITH input AS (SELECT * FROM unnest($1::bytea[], $2::bytea[]) AS i(k, v)), "
+                    + "inserted AS (INSERT INTO \(name) (k, v) SELECT k, v FROM input ON CONFLICT (k) DO NOTHING RETURNING k) "
+                    + "SELECT t.k, t.v FROM \(name) t JOIN input ON t.k = input.k", chunk)
+            for row in rows {
+                let columns = try Self.columns(row)
+                existing[columns[0]] = columns[1]
+            }
+        }
+        return existing.isEmpty ? Array(repeating: nil, count: entries.count) : entries.map { existing[$0.key] }
+    }
+
+    public func putAll(_ entries: [KeyValueEntry], in table: Table) throws(StoreError) {
+        let name = Self.name(of: table)
+        for start in stride(from: 0, to: entries.count, by: Self.batchRows) {
+            _ = try runArrays(
+                "INSERT INTO \(name) (k, v) SELECT * FROM unnest($1::bytea[], $2::bytea[]) ON CONFLICT (k) DO UPDATE SET v = excluded.v",
+                entries[start..<min(start + Self.batchRows, entries.count)])
+        }
+    }
+
+    /// Runs `sql` with the entries' keys as `$1` and values as `$2`, two `bytea[]` arrays.
+    private func runArrays(_ sql: String, _ entries: ArraySlice<KeyValueEntry>) throws(StoreError) -> [PostgresRow] {
+        var binds = PostgresBindings(capacity: 2)
+        binds.append(entries.map { ByteBuffer(bytes: $0.key) })
+        binds.append(entries.map { ByteBuffer(bytes: $0.value) })
+        return try pool.run(PostgresQuery(unsafeSQL: sql, binds: binds), on: connection).rows
+    }
+
     public func delete(_ key: [UInt8], in table: Table) throws(StoreError) -> Bool {
         let result = try run("DELETE FROM \(Self.name(of: table)) WHERE k = $1", [key])
         return (result.metadata.rows ?? 0) > 0

@@ -68,14 +68,26 @@ public final class PostgresTupleStore: KeyValueTupleStore, @unchecked Sendable {
         }.get()
     }
 
+    /// After the commit, this process's polled version is the new one: a server sees its own writes at once.
     public func writeTables<Result>(_ body: (PostgresTables) throws(StoreError) -> Result) throws(StoreError) -> Result {
         let pool = pool
-        return try pool.withConnection { connection throws(StoreError) in
-            try PostgresSchema.transaction(pool, connection) { () throws(StoreError) -> Result in
+        let started = ContinuousClock.now
+        let (result, version) = try pool.withConnection { connection throws(StoreError) in
+            try PostgresSchema.transaction(pool, connection) { () throws(StoreError) -> (Result, UInt64) in
                 let version = try Self.version(
                     pool, connection, "UPDATE warden_version SET version = version + 1 WHERE id = 1 RETURNING version")
-                return try body(PostgresTables(pool: pool, connection: connection, version: version))
+                return (try body(PostgresTables(pool: pool, connection: connection, version: version)), version)
             }
+        }
+        remember(version, polledAt: started)
+        return result
+    }
+
+    /// Keeps `version`, seen at `instant`, as the polled one unless a newer version or a later poll is kept.
+    private func remember(_ version: UInt64, polledAt instant: ContinuousClock.Instant) {
+        poll.withLock { polled in
+            guard let kept = polled else { return polled = (version, instant) }
+            if version > kept.version || (version == kept.version && instant > kept.at) { polled = (version, instant) }
         }
     }
 
@@ -96,9 +108,7 @@ public final class PostgresTupleStore: KeyValueTupleStore, @unchecked Sendable {
                 try Self.version(pool, connection, "SELECT version FROM warden_version WHERE id = 1")
             })
         else { return 0 }
-        poll.withLock { polled in
-            if polled == nil || polled!.at < asked { polled = (version, asked) }
-        }
+        remember(version, polledAt: asked)
         return version
     }
 

@@ -102,9 +102,10 @@ extension TupleTables {
         // tuple), and logged in batch order. An error names the first failing tuple in batch order, as before.
         var skipped = [Bool](repeating: false, count: encoded.count)
         var firstFailure: Int?
-        for index in byForward {
-            // One descent: stored when absent; when present, the stored condition decides.
-            guard let existing = try writer.insert(encoded[index].forward, encoded[index].condition, in: .forward) else { continue }
+        // One descent each: stored when absent; when present, the stored condition decides.
+        let found = try writer.insertAll(byForward.map { KeyValueEntry(key: encoded[$0].forward, value: encoded[$0].condition) }, in: .forward)
+        for (index, existing) in zip(byForward, found) {
+            guard let existing else { continue }
             if batch.onDuplicate == .ignore, existing == encoded[index].condition {
                 skipped[index] = true
             } else {
@@ -119,9 +120,9 @@ extension TupleTables {
                     + "'\(tuple.key.relation)', object: '\(tuple.key.object)': tuple to be written already existed"
                     + (batch.onDuplicate == .ignore ? " with a different condition" : ""))
         }
-        for entry in prepared.reverse where !skipped[entry.index] {
-            try writer.put(entry.key, encoded[entry.index].condition, in: .reverse)
-        }
+        try writer.putAll(
+            prepared.reverse.compactMap { entry in skipped[entry.index] ? nil : KeyValueEntry(key: entry.key, value: encoded[entry.index].condition) },
+            in: .reverse)
         for index in encoded.indices where !skipped[index] {
             log.append(.write, forward: encoded[index].forward, condition: encoded[index].condition)
         }

@@ -182,6 +182,9 @@ struct CLITests {
         (["serve", "--authn-method", "oidc", "--authn-oidc-audience", "a", "--authn-oidc-jwks-url", "file:///etc/passwd"],
          "--authn-oidc-jwks-url must be an http or https URL"),
         (["serve", "--tls-cert", "c.pem"], "HTTPS needs both --tls-cert and --tls-key"),
+        (["serve", "--check-cache-size=-1"], "--check-cache-size is 0 to 100000000"),
+        (["store", "list", "--datastore", "postgres://u@localhost/d", "--cache-invalidation-interval", "soon"],
+         "--cache-invalidation-interval must be milliseconds (250ms) or seconds (1s) up to an hour, not 'soon'"),
     ])
     func boundsChecked(arguments: [String], message: String) throws {
         let result = try Self.run(arguments)

@@ -56,9 +56,11 @@ struct ScaleOutTests {
         let model = #"{"schema_version":"1.1","type_definitions":[{"type":"user"},{"type":"document","relations":{"viewer":{"this":{}}},"metadata":{"relations":{"viewer":{"directly_related_user_types":[{"type":"user"}]}}}}]}"#
         #expect(try Self.post("\(urlA)/stores/\(store)/authorization-models", model).status == 201)
 
-        // B has answered "no" and cached it; A writes.
+        // A and B have answered "no" and cached it; A writes, and sees its own write at once.
+        #expect(try Self.allowed(urlA, store, "1") == false)
         #expect(try Self.allowed(urlB, store, "1") == false)
         #expect(try Self.write(urlA, store, "1") == 200)
+        #expect(try Self.allowed(urlA, store, "1") == true)
         #expect(try Self.allowed(urlB, store, "1", consistency: "HIGHER_CONSISTENCY") == true)
         let written = ContinuousClock.now
         var seen = try Self.allowed(urlB, store, "1")
@@ -81,6 +83,15 @@ struct ScaleOutTests {
             #expect(try Self.allowed(urlB, store, "1") == false)
             #expect(try Self.allowed(urlA, store, "1") == false)
         }
+
+        // The CLI works on the same database, and doctor checks it.
+        let list = try CLITests.run(["store", "list", "--datastore", database.url])
+        #expect(list.status == 0)
+        #expect(list.stdout.contains(store), "\(list.stdout)")
+        let doctor = try CLITests.run(["doctor", "--datastore", database.url])
+        #expect(doctor.status == 0, "\(doctor.stderr)")
+        #expect(doctor.stdout.contains("store           shared (\(store)): 0 tuples at revision 2"), "\(doctor.stdout)")
+        #expect(doctor.stdout.hasSuffix("consistent: every table in key order; forward index, reverse index and changelog agree\n"))
     }
 
     @Test("server A SIGKILLed while writing: every write it acknowledged is read through B")

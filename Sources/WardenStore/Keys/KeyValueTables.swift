@@ -58,9 +58,38 @@ public protocol KeyValueWriter: OrderedKeyValueReader {
     /// Removes `key`; returns whether it was there.
     @discardableResult
     func delete(_ key: [UInt8], in table: Table) throws(StoreError) -> Bool
+    /// ``insert(_:_:in:)`` for many entries with distinct keys, in order: per entry, the value already there (nil
+    /// where it stored the entry). A backend across a network does it in one round trip.
+    func insertAll(_ entries: [KeyValueEntry], in table: Table) throws(StoreError) -> [[UInt8]?]
+    /// ``put(_:_:in:)`` for many entries with distinct keys.
+    func putAll(_ entries: [KeyValueEntry], in table: Table) throws(StoreError)
+}
+
+/// A key and its value, for the batch operations of ``KeyValueWriter``.
+public struct KeyValueEntry: Sendable {
+    public var key: [UInt8]
+    public var value: [UInt8]
+
+    public init(key: [UInt8], value: [UInt8]) {
+        self.key = key
+        self.value = value
+    }
 }
 
 extension KeyValueWriter {
+    /// By default one ``insert(_:_:in:)`` per entry.
+    public func insertAll(_ entries: [KeyValueEntry], in table: Table) throws(StoreError) -> [[UInt8]?] {
+        var existing: [[UInt8]?] = []
+        existing.reserveCapacity(entries.count)
+        for entry in entries { existing.append(try insert(entry.key, entry.value, in: table)) }
+        return existing
+    }
+
+    /// By default one ``put(_:_:in:)`` per entry.
+    public func putAll(_ entries: [KeyValueEntry], in table: Table) throws(StoreError) {
+        for entry in entries { try put(entry.key, entry.value, in: table) }
+    }
+
     /// By default a read, then a write when the key is absent.
     public func insert(_ key: [UInt8], _ value: [UInt8], in table: Table) throws(StoreError) -> [UInt8]? {
         if let existing = try get(key, in: table) { return existing }
