@@ -100,6 +100,13 @@ public final class LMDBTupleStore: KeyValueTupleStore, @unchecked Sendable {
 
     public var currentVersion: UInt64 { environment.lastTransactionID }
 
+    /// The hot path of every check, written here rather than taken from ``KeyValueTupleStore``'s generic default: as
+    /// the default, a direct check measured 60% slower (1.6 → 2.6 µs, `CheckBenchmarks` alternated with the
+    /// previous commit).
+    public func read<Result>(store: String, _ body: (Snapshot) throws -> Result) throws -> Result {
+        try readTables { reader in try body(try snapshotFactory.snapshot(store: store, in: reader)) }
+    }
+
     /// The current size of the memory map, in bytes (it grows as the data does).
     public var mapSize: Int { environment.mapSize }
 }
