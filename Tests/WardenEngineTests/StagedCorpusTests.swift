@@ -3,6 +3,7 @@ import Testing
 import Warden
 import WardenEngine
 import WardenModel
+import WardenPostgres
 import WardenStore
 import WardenTestSupport
 import Yams
@@ -29,7 +30,20 @@ struct StagedCorpusTests {
     @Test("every stage answers as OpenFGA does", arguments: cases)
     func stages(_ staged: ErrorCorpusTests.Case) async throws {
         let directory = try TemporaryDirectory()
-        let warden = try Warden(dataDirectory: directory.path)
+        try Self.run(staged, on: try Warden(dataDirectory: directory.path))
+    }
+
+    /// The same stages through a `Warden` on PostgreSQL (one database; a store per case).
+    @Test("every stage answers as OpenFGA does on PostgreSQL", .enabled(if: PostgresTestDatabase.available, PostgresTestDatabase.skipReason))
+    func stagesOnPostgres() throws {
+        guard Fixtures.corpusPresent(for: "the staged corpus on PostgreSQL") else { return }
+        let database = try PostgresTestDatabase()
+        let warden = try Warden(tuples: try PostgresTupleStore(database.datastore))
+        for staged in Self.cases { try Self.run(staged, on: warden) }
+        #expect(try warden.listStores().count == Self.cases.count)
+    }
+
+    static func run(_ staged: ErrorCorpusTests.Case, on warden: Warden) throws {
         let store = try warden.createStore(name: "staged").id
         guard case .array(let stages)? = staged.value["stages"] else { Issue.record("no stages"); return }
         for (index, stage) in stages.enumerated() {
