@@ -6,6 +6,17 @@ extension Warden {
         try tuples.createStore(name: name)
     }
 
+    /// The store with exactly this id. Remembered per data version, so an API request on a busy store does not open a
+    /// transaction to find it (on PostgreSQL, four round trips).
+    /// - Throws: ``StoreError`` `.storeNotFound`.
+    public func store(id: String) throws -> StoreInfo {
+        let version = currentVersion
+        if let known = models.storeInfo(id, version: version) { return known }
+        let info = try tuples.store(id: id)
+        models.remember(info: info, version: version)
+        return info
+    }
+
     /// Every store, oldest first.
     public func listStores() throws -> [StoreInfo] {
         try tuples.listStores()

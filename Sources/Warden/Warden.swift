@@ -77,6 +77,7 @@ final class CompiledModelCache: @unchecked Sendable {
         var version: UInt64
         var latestModelID: String?
         var revision: UInt64?
+        var info: StoreInfo?
     }
 
     /// What a check needs to know at a data version: the model it runs (if compiled), the newest model's id (if
@@ -107,6 +108,15 @@ final class CompiledModelCache: @unchecked Sendable {
 
     func remember(revision: UInt64, store: String, version: UInt64) {
         update(store, version) { $0.revision = revision }
+    }
+
+    func remember(info: StoreInfo, version: UInt64) {
+        update(info.id, version) { $0.info = info }
+    }
+
+    /// The store's record as read at `version`, if it was.
+    func storeInfo(_ store: String, version: UInt64) -> StoreInfo? {
+        lock.withLock { facts[store].flatMap { $0.version == version ? $0.info : nil } }
     }
 
     private func update(_ store: String, _ version: UInt64, _ change: (inout StoreFacts) -> Void) {

@@ -94,11 +94,11 @@ public struct OpenFGAAPI: Sendable {
         ])
     }
 
-    /// The store with this exact id (names are the CLI's convenience, not the API's): one key lookup, on every
-    /// request.
+    /// The store with this exact id (names are the CLI's convenience, not the API's): one key lookup when the data
+    /// changed since the last request on it.
     func store(_ id: String) throws -> StoreInfo {
         guard !id.isEmpty else { throw StoreError(.storeNotFound, "store '' not found") }
-        return try warden.tuples.store(id: id)
+        return try warden.store(id: id)
     }
 
     private func createStore(_ fields: WireFields) throws -> Answer {
