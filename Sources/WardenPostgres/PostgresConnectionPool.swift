@@ -18,7 +18,8 @@ final class PostgresConnectionPool: @unchecked Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let logger: Logger
     private let condition = NSCondition()
-    private var idle: [PostgresConnection] = []
+    /// Connections not lent out, each with the statement it may still be finishing (a read's `COMMIT`).
+    private var idle: [(connection: PostgresConnection, finishing: EventLoopFuture<PostgresQueryResult>?)] = []
     private var open = 0
     private var nextID = 0
     private var closed = false
@@ -39,8 +40,36 @@ final class PostgresConnectionPool: @unchecked Sendable {
     /// Runs `body` with a connection of its own; a connection that broke is dropped, not reused.
     func withConnection<Result>(_ body: (PostgresConnection) throws(StoreError) -> Result) throws(StoreError) -> Result {
         let connection = try checkOut()
-        defer { checkIn(connection) }
+        defer { checkIn(connection, finishing: nil) }
         return try body(connection)
+    }
+
+    /// ``withConnection(_:)`` for a body that ends with a statement nobody needs to wait for (a read-only
+    /// transaction's `COMMIT`): the connection goes back to the pool at once, and whoever borrows it next waits for
+    /// that statement first, dropping the connection if it failed.
+    func withConnection<Result>(
+        finishingWith body: (PostgresConnection) throws(StoreError) -> (Result, EventLoopFuture<PostgresQueryResult>)
+    ) throws(StoreError) -> Result {
+        let connection = try checkOut()
+        var finishing: EventLoopFuture<PostgresQueryResult>?
+        defer { checkIn(connection, finishing: finishing) }
+        let (result, end) = try body(connection)
+        finishing = end
+        return result
+    }
+
+    /// Sends `query` on `connection` without waiting: its result comes later (queries on one connection run in order).
+    func send(_ query: PostgresQuery, on connection: PostgresConnection) -> EventLoopFuture<PostgresQueryResult> {
+        connection.query(query, logger: logger)
+    }
+
+    /// Waits for a statement sent with ``send(_:on:)``.
+    func wait(_ sent: EventLoopFuture<PostgresQueryResult>) throws(StoreError) -> PostgresQueryResult {
+        do {
+            return try sent.wait()
+        } catch {
+            throw PostgresFailure.storeError(error, doing: "query")
+        }
     }
 
     /// Runs `query` on `connection` and waits for all of its rows.
@@ -57,7 +86,7 @@ final class PostgresConnectionPool: @unchecked Sendable {
         let connections = condition.withLock { () -> [PostgresConnection] in
             closed = true
             defer { idle = [] }
-            return idle
+            return idle.map(\.connection)
         }
         for connection in connections { try? (connection.close() as EventLoopFuture<Void>).wait() }
     }
@@ -69,9 +98,14 @@ final class PostgresConnectionPool: @unchecked Sendable {
             condition.unlock()
             throw StoreError(.storage, "the PostgreSQL datastore \(datastore) is closed")
         }
-        if let connection = idle.popLast() {
+        if let (connection, finishing) = idle.popLast() {
             condition.unlock()
-            return connection
+            guard let finishing else { return connection }
+            if (try? finishing.wait()) != nil, !connection.isClosed { return connection }
+            // Its last statement failed: the session may be in an unknown state, so it is not reused.
+            _ = connection.close() as EventLoopFuture<Void>
+            condition.withLock { open -= 1 }
+            return try checkOut()
         }
         open += 1
         nextID += 1
@@ -88,10 +122,10 @@ final class PostgresConnectionPool: @unchecked Sendable {
         }
     }
 
-    private func checkIn(_ connection: PostgresConnection) {
+    private func checkIn(_ connection: PostgresConnection, finishing: EventLoopFuture<PostgresQueryResult>?) {
         let reusable = !connection.isClosed
         condition.withLock {
-            if reusable, !closed { idle.append(connection) } else { open -= 1 }
+            if reusable, !closed { idle.append((connection, finishing)) } else { open -= 1 }
             condition.signal()
         }
         if !reusable || condition.withLock({ closed }) { _ = connection.close() as EventLoopFuture<Void> }

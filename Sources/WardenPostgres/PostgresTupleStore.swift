@@ -53,19 +53,28 @@ public final class PostgresTupleStore: KeyValueTupleStore, @unchecked Sendable {
         return try PostgresSchema.migrate(pool)
     }
 
+    /// Two statements are sent at once to open the snapshot (`BEGIN` and the version, one wait), and `COMMIT` is
+    /// not waited for: the next borrower of the connection waits for it (see ``PostgresConnectionPool``).
     public func readTables<Result>(_ body: (PostgresTables) throws -> Result) throws -> Result {
         let pool = pool
-        return try pool.withConnection { connection throws(StoreError) -> Swift.Result<Result, any Error> in
-            try PostgresSchema.transaction(pool, connection, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY") {
-                () throws(StoreError) -> Swift.Result<Result, any Error> in
-                let version = try Self.version(pool, connection, "SELECT version FROM warden_version WHERE id = 1")
+        return try pool.withConnection(finishingWith: { connection throws(StoreError) in
+            let begin = pool.send(PostgresQuery(unsafeSQL: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"), on: connection)
+            let asked = pool.send(PostgresQuery(unsafeSQL: "SELECT version FROM warden_version WHERE id = 1"), on: connection)
+            let outcome: Swift.Result<Result, any Error>
+            do throws(StoreError) {
+                _ = try pool.wait(begin)
+                let version = try Self.decodeVersion(try pool.wait(asked))
                 do {
-                    return .success(try body(PostgresTables(pool: pool, connection: connection, version: version)))
+                    outcome = .success(try body(PostgresTables(pool: pool, connection: connection, version: version)))
                 } catch {
-                    return .failure(error)
+                    outcome = .failure(error)
                 }
+            } catch {
+                _ = try? pool.run(PostgresQuery(unsafeSQL: "ROLLBACK"), on: connection)
+                throw error
             }
-        }.get()
+            return (outcome, pool.send(PostgresQuery(unsafeSQL: "COMMIT"), on: connection))
+        }).get()
     }
 
     /// After the commit, this process's polled version is the new one: a server sees its own writes at once.
@@ -113,7 +122,11 @@ public final class PostgresTupleStore: KeyValueTupleStore, @unchecked Sendable {
     }
 
     private static func version(_ pool: PostgresConnectionPool, _ connection: PostgresConnection, _ sql: String) throws(StoreError) -> UInt64 {
-        guard let row = try pool.run(PostgresQuery(unsafeSQL: sql), on: connection).rows.first else {
+        try decodeVersion(try pool.run(PostgresQuery(unsafeSQL: sql), on: connection))
+    }
+
+    private static func decodeVersion(_ result: PostgresQueryResult) throws(StoreError) -> UInt64 {
+        guard let row = result.rows.first else {
             throw StoreError(.corrupted, "the warden_version row is missing: run `warden migrate --datastore URL`")
         }
         do {
