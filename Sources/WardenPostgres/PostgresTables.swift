@@ -41,11 +41,7 @@ public struct PostgresTables: OrderedKeyValueReader, KeyValueWriter {
     ) throws(StoreError) -> Result {
         let rows = try run("SELECT v FROM \(Self.name(of: table)) WHERE k = $1", [key]).rows
         guard let row = rows.first else { return try body(nil) }
-        let value = try Self.columns(row)[0]
-        let outcome: Swift.Result<Result, StoreError> = value.withUnsafeBytes { buffer in
-            do throws(StoreError) { return .success(try body(buffer)) } catch { return .failure(error) }
-        }
-        return try outcome.get()
+        return try Self.columns(row)[0].withValueBytes(body)
     }
 
     public func scan(

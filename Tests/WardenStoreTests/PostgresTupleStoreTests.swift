@@ -8,15 +8,7 @@ import WardenTestSupport
 @Suite("PostgreSQL datastore")
 struct PostgresTupleStoreTests {
     static func code(_ body: () throws -> Void) -> StoreError.Code? {
-        do {
-            try body()
-            return nil
-        } catch let error as StoreError {
-            return error.code
-        } catch {
-            Issue.record("expected a StoreError, got \(error)")
-            return nil
-        }
+        TupleStoreContract.code(of: body)
     }
 
     static func message(_ body: () throws -> Void) -> String {

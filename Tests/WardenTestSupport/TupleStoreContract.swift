@@ -60,7 +60,8 @@ public enum TupleStoreContract: String, CaseIterable, Sendable, CustomStringConv
         RelationshipTuple(try! TupleKey(object: object, relation: relation, user: user), condition: condition)
     }
 
-    static func code(of body: () throws -> Void) -> StoreError.Code? {
+    /// The ``StoreError`` code `body` throws (nil when it throws nothing; any other error is recorded as an issue).
+    public static func code(of body: () throws -> Void) -> StoreError.Code? {
         do {
             try body()
             return nil

@@ -137,3 +137,13 @@ extension OrderedKeyValueReader {
         return found
     }
 }
+
+extension Array where Element == UInt8 {
+    /// Calls a value reader's `body` with these bytes (a backend that holds the value in an array, not in place).
+    public func withValueBytes<Result>(_ body: (UnsafeRawBufferPointer?) throws(StoreError) -> Result) throws(StoreError) -> Result {
+        let outcome: Swift.Result<Result, StoreError> = withUnsafeBytes { buffer in
+            do throws(StoreError) { return .success(try body(buffer)) } catch { return .failure(error) }
+        }
+        return try outcome.get()
+    }
+}

@@ -47,11 +47,7 @@ public struct MemoryTables: OrderedKeyValueReader, Sendable {
         let sorted = tables[table.rawValue]
         let index = sorted.lowerBound(key)
         guard index < sorted.keys.count, sorted.keys[index] == key else { return try body(nil) }
-        let value = sorted.values[index]
-        let outcome: Swift.Result<Result, StoreError> = value.withUnsafeBytes { buffer in
-            do throws(StoreError) { return .success(try body(buffer)) } catch { return .failure(error) }
-        }
-        return try outcome.get()
+        return try sorted.values[index].withValueBytes(body)
     }
 
     public func scan(
