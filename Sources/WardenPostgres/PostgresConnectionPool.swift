@@ -81,6 +81,19 @@ final class PostgresConnectionPool: @unchecked Sendable {
         }
     }
 
+    /// A connection outside the pool, for a long-lived job (listening for notifications); the caller closes it.
+    func dedicatedConnection() throws(StoreError) -> PostgresConnection {
+        let id = condition.withLock { () -> Int in
+            nextID += 1
+            return nextID
+        }
+        do {
+            return try PostgresConnection.connect(on: group.next(), configuration: configuration, id: id, logger: logger).wait()
+        } catch {
+            throw PostgresFailure.storeError(error, doing: "connect to \(datastore)")
+        }
+    }
+
     /// Closes every connection; later calls fail.
     func close() {
         let connections = condition.withLock { () -> [PostgresConnection] in

@@ -24,16 +24,42 @@ public final class PostgresTupleStore: KeyValueTupleStore, @unchecked Sendable {
     /// How old a polled data version may be before ``currentVersion`` asks again: how long another server's write
     /// may go unseen by this process's cache (default 100 ms; zero asks on every check).
     public let cacheInvalidationInterval: Duration
-    private let poll = Mutex<(version: UInt64, at: ContinuousClock.Instant)?>(nil)
+    private let poll = VersionPoll()
+    /// Whether the database has `LISTEN`/`NOTIFY` (PostgreSQL does; CockroachDB does not): then every write
+    /// announces its version on the `warden_version` channel as it commits, and every instance hears it.
+    public let notifies: Bool
+    /// The connection that listens, and its subscription.
+    private let listener: (connection: PostgresConnection, context: PostgresListenContext)?
 
     /// Connects to `datastore`, whose schema must be this binary's.
     /// - Throws: ``StoreError`` `.formatMismatch` for a database without Warden's schema or with another version of it
     ///   (``migrate(_:)`` installs and upgrades it), `.storage` when the server cannot be reached.
-    public init(_ datastore: PostgresDatastore, cacheInvalidationInterval: Duration = .milliseconds(100)) throws(StoreError) {
+    ///
+    /// Where the database has `LISTEN`/`NOTIFY`, one more connection listens for other instances' writes: a check
+    /// then learns a new version as soon as its write commits, and the interval only bounds how stale an answer may
+    /// be if notifications stop (a dropped listening connection is not reopened; polling goes on).
+    public init(
+        _ datastore: PostgresDatastore, cacheInvalidationInterval: Duration = .milliseconds(100), listen: Bool = true
+    ) throws(StoreError) {
         self.cacheInvalidationInterval = cacheInvalidationInterval
-        pool = try PostgresConnectionPool(datastore)
+        let pool = try PostgresConnectionPool(datastore)
+        self.pool = pool
         do {
             try PostgresSchema.require(pool)
+            notifies = listen && (try? pool.withConnection { connection throws(StoreError) in
+                _ = try pool.run(PostgresQuery(unsafeSQL: "SELECT pg_notify('warden_probe', '')"), on: connection)
+            }) != nil
+            if notifies {
+                let connection = try pool.dedicatedConnection()
+                let poll = poll
+                let context = connection.addListener(channel: "warden_version") { _, notification in
+                    guard let version = UInt64(notification.payload) else { return }
+                    poll.remember(version, at: .now)
+                }
+                listener = (connection, context)
+            } else {
+                listener = nil
+            }
             try requireStoreFormat(place: datastore.description)
         } catch {
             pool.close()
@@ -42,6 +68,10 @@ public final class PostgresTupleStore: KeyValueTupleStore, @unchecked Sendable {
     }
 
     deinit {
+        if let listener {
+            listener.context.stop()
+            _ = listener.connection.close() as EventLoopFuture<Void>
+        }
         pool.close()
     }
 
@@ -84,27 +114,23 @@ public final class PostgresTupleStore: KeyValueTupleStore, @unchecked Sendable {
         let (result, version) = try pool.withConnection { connection throws(StoreError) in
             try PostgresSchema.transaction(pool, connection) { () throws(StoreError) -> (Result, UInt64) in
                 let version = try Self.version(
-                    pool, connection, "UPDATE warden_version SET version = version + 1 WHERE id = 1 RETURNING version")
+                    pool, connection,
+                    notifies
+                        ? "WITH next AS (UPDATE warden_version SET version = version + 1 WHERE id = 1 RETURNING version) "
+                            + "SELECT version, pg_notify('warden_version', version::text)::text FROM next"
+                        : "UPDATE warden_version SET version = version + 1 WHERE id = 1 RETURNING version")
                 return (try body(PostgresTables(pool: pool, connection: connection, version: version)), version)
             }
         }
-        remember(version, polledAt: started)
+        poll.remember(version, at: started)
         return result
-    }
-
-    /// Keeps `version`, seen at `instant`, as the polled one unless a newer version or a later poll is kept.
-    private func remember(_ version: UInt64, polledAt instant: ContinuousClock.Instant) {
-        poll.withLock { polled in
-            guard let kept = polled else { return polled = (version, instant) }
-            if version > kept.version || (version == kept.version && instant > kept.at) { polled = (version, instant) }
-        }
     }
 
     /// The data version as of a poll at most ``cacheInvalidationInterval`` old: a check that finds its answer in
     /// the cache for this version may miss another server's write of the last interval, never an older one.
     public var currentVersion: UInt64 {
         let now = ContinuousClock.now
-        if let polled = poll.withLock({ $0 }), now - polled.at < cacheInvalidationInterval { return polled.version }
+        if let version = poll.version(seenSince: now - cacheInvalidationInterval) { return version }
         return latestVersion
     }
 
@@ -117,7 +143,7 @@ public final class PostgresTupleStore: KeyValueTupleStore, @unchecked Sendable {
                 try Self.version(pool, connection, "SELECT version FROM warden_version WHERE id = 1")
             })
         else { return 0 }
-        remember(version, polledAt: asked)
+        poll.remember(version, at: asked)
         return version
     }
 
@@ -126,13 +152,31 @@ public final class PostgresTupleStore: KeyValueTupleStore, @unchecked Sendable {
     }
 
     private static func decodeVersion(_ result: PostgresQueryResult) throws(StoreError) -> UInt64 {
-        guard let row = result.rows.first else {
+        guard let row = result.rows.first.map(PostgresRandomAccessRow.init) else {
             throw StoreError(.corrupted, "the warden_version row is missing: run `warden migrate --datastore URL`")
         }
         do {
-            return UInt64(clamping: try row.decode(Int64.self))
+            return UInt64(clamping: try row[0].decode(Int64.self))
         } catch {
             throw StoreError(.corrupted, "the warden_version row is not a number")
+        }
+    }
+}
+
+/// The data version a process last learned — from a poll, its own write, or another instance's notification — and
+/// when. Only a newer version, or the same one seen later, replaces it.
+final class VersionPoll: Sendable {
+    private let state = Mutex<(version: UInt64, at: ContinuousClock.Instant)?>(nil)
+
+    /// The version, if it was seen after `instant`.
+    func version(seenSince instant: ContinuousClock.Instant) -> UInt64? {
+        state.withLock { known in known.flatMap { $0.at > instant ? $0.version : nil } }
+    }
+
+    func remember(_ version: UInt64, at instant: ContinuousClock.Instant) {
+        state.withLock { known in
+            guard let kept = known else { return known = (version, instant) }
+            if version > kept.version || (version == kept.version && instant > kept.at) { known = (version, instant) }
         }
     }
 }

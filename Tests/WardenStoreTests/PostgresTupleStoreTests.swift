@@ -98,4 +98,29 @@ struct PostgresTupleStoreTests {
         #expect(second.latestVersion == first.latestVersion)
         #expect(second.currentVersion == first.currentVersion)
     }
+
+    @Test(
+        "LISTEN/NOTIFY: another instance's write reaches this one's data version at once, not after the interval",
+        .enabled(if: PostgresTestDatabase.available, PostgresTestDatabase.skipReason))
+    func notifications() throws {
+        let database = try PostgresTestDatabase()
+        let writer = try PostgresTupleStore(database.datastore)
+        let listening = try PostgresTupleStore(database.datastore, cacheInvalidationInterval: .seconds(60))
+        let polling = try PostgresTupleStore(database.datastore, cacheInvalidationInterval: .seconds(60), listen: false)
+        #expect(writer.notifies && listening.notifies && !polling.notifies)
+        let before = listening.currentVersion
+        #expect(polling.currentVersion == before)
+        let store = try writer.createStore(name: "notified").id
+        try writer.write(WriteBatch(writes: [RelationshipTuple(try TupleKey(object: "document:1", relation: "viewer", user: "user:anne"))]), store: store)
+        let written = writer.latestVersion
+        #expect(written == before + 2)
+        let start = ContinuousClock.now
+        while listening.currentVersion != written, ContinuousClock.now - start < .seconds(5) { usleep(5_000) }
+        #expect(listening.currentVersion == written)
+        #expect(ContinuousClock.now - start < .seconds(5))
+        // Without notifications the polled version stands for the whole interval; asked afresh, it moves.
+        #expect(polling.currentVersion == before)
+        #expect(polling.latestVersion == written)
+        #expect(polling.currentVersion == written)
+    }
 }
