@@ -74,11 +74,7 @@ final class PostgresConnectionPool: @unchecked Sendable {
 
     /// Runs `query` on `connection` and waits for all of its rows.
     func run(_ query: PostgresQuery, on connection: PostgresConnection) throws(StoreError) -> PostgresQueryResult {
-        do {
-            return try connection.query(query, logger: logger).wait()
-        } catch {
-            throw PostgresFailure.storeError(error, doing: "query")
-        }
+        try wait(send(query, on: connection))
     }
 
     /// A connection outside the pool, for a long-lived job (listening for notifications); the caller closes it.
@@ -87,6 +83,10 @@ final class PostgresConnectionPool: @unchecked Sendable {
             nextID += 1
             return nextID
         }
+        return try connect(id: id)
+    }
+
+    private func connect(id: Int) throws(StoreError) -> PostgresConnection {
         do {
             return try PostgresConnection.connect(on: group.next(), configuration: configuration, id: id, logger: logger).wait()
         } catch {
@@ -125,23 +125,27 @@ final class PostgresConnectionPool: @unchecked Sendable {
         let id = nextID
         condition.unlock()
         do {
-            return try PostgresConnection.connect(on: group.next(), configuration: configuration, id: id, logger: logger).wait()
+            return try connect(id: id)
         } catch {
             condition.withLock {
                 open -= 1
                 condition.signal()
             }
-            throw PostgresFailure.storeError(error, doing: "connect to \(datastore)")
+            throw error
         }
     }
 
     private func checkIn(_ connection: PostgresConnection, finishing: EventLoopFuture<PostgresQueryResult>?) {
-        let reusable = !connection.isClosed
-        condition.withLock {
-            if reusable, !closed { idle.append((connection, finishing)) } else { open -= 1 }
-            condition.signal()
+        let kept = condition.withLock { () -> Bool in
+            defer { condition.signal() }
+            guard !connection.isClosed, !closed else {
+                open -= 1
+                return false
+            }
+            idle.append((connection, finishing))
+            return true
         }
-        if !reusable || condition.withLock({ closed }) { _ = connection.close() as EventLoopFuture<Void> }
+        if !kept { _ = connection.close() as EventLoopFuture<Void> }
     }
 }
 

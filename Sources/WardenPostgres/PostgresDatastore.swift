@@ -40,8 +40,7 @@ public struct PostgresDatastore: Sendable, CustomStringConvertible {
         password = components.password.flatMap { $0.removingPercentEncoding }
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         database = path.isEmpty ? user : (path.removingPercentEncoding ?? path)
-        port = components.port ?? 5432
-        guard (1...65535).contains(port) else { throw StoreError(.invalidArgument, "PostgreSQL port \(port) is out of range") }
+        port = try Self.port(in: url, scheme: scheme)
         if let directory = query["host"], directory.hasPrefix("/") {
             socketDirectory = directory
             host = nil
@@ -62,6 +61,19 @@ public struct PostgresDatastore: Sendable, CustomStringConvertible {
         maximumConnections = maximum
     }
 
+    /// The port the URL's authority names (5432 when none). Read from the text: `URLComponents` gives no port for
+    /// one too large for an integer, which must not quietly become the default.
+    private static func port(in url: String, scheme: String) throws(StoreError) -> Int {
+        let authority = url.dropFirst(scheme.count + 3).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let hostAndPort = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? ""
+        guard let colon = hostAndPort.lastIndex(of: ":"), !hostAndPort.hasSuffix("]") else { return 5432 }
+        let text = hostAndPort[hostAndPort.index(after: colon)...]
+        guard let port = Int(text), (1...65535).contains(port) else {
+            throw StoreError(.invalidArgument, "PostgreSQL port '\(text.prefix(20))' is out of range: 1 to 65535")
+        }
+        return port
+    }
+
     /// The URL without its password.
     public var description: String {
         let place = socketDirectory.map { "[\($0)]:\(port)" } ?? "\(host ?? ""):\(port)"
@@ -76,7 +88,7 @@ public struct PostgresDatastore: Sendable, CustomStringConvertible {
     }
 
     /// The postgres-nio connection settings.
-    func connectionConfiguration() throws(StoreError) -> PostgresConnection.Configuration {
+    public func connectionConfiguration() throws(StoreError) -> PostgresConnection.Configuration {
         if let socketDirectory {
             return PostgresConnection.Configuration(
                 unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)", username: username, password: password, database: database)

@@ -89,7 +89,7 @@ public final class PostgresTupleStore: KeyValueTupleStore, @unchecked Sendable {
         let pool = pool
         return try pool.withConnection(finishingWith: { connection throws(StoreError) in
             let begin = pool.send(PostgresQuery(unsafeSQL: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"), on: connection)
-            let asked = pool.send(PostgresQuery(unsafeSQL: "SELECT version FROM warden_version WHERE id = 1"), on: connection)
+            let asked = pool.send(PostgresQuery(unsafeSQL: Self.selectVersion), on: connection)
             let outcome: Swift.Result<Result, any Error>
             do throws(StoreError) {
                 _ = try pool.wait(begin)
@@ -126,8 +126,12 @@ public final class PostgresTupleStore: KeyValueTupleStore, @unchecked Sendable {
         return result
     }
 
-    /// The data version as of a poll at most ``cacheInvalidationInterval`` old: a check that finds its answer in
-    /// the cache for this version may miss another server's write of the last interval, never an older one.
+    private static let selectVersion = "SELECT version FROM warden_version WHERE id = 1"
+
+    /// The data version as last learned — from another instance's notification, this one's own write, or a poll —
+    /// if that was at most ``cacheInvalidationInterval`` ago, else asked afresh: a check that finds its answer in the
+    /// cache for this version may miss another server's write of the last interval (only when notifications are
+    /// missing), never an older one.
     public var currentVersion: UInt64 {
         let now = ContinuousClock.now
         if let version = poll.version(seenSince: now - cacheInvalidationInterval) { return version }
@@ -140,7 +144,7 @@ public final class PostgresTupleStore: KeyValueTupleStore, @unchecked Sendable {
         let asked = ContinuousClock.now
         guard
             let version = try? pool.withConnection({ connection throws(StoreError) in
-                try Self.version(pool, connection, "SELECT version FROM warden_version WHERE id = 1")
+                try Self.version(pool, connection, Self.selectVersion)
             })
         else { return 0 }
         poll.remember(version, at: asked)

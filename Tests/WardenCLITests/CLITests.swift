@@ -185,6 +185,8 @@ struct CLITests {
         (["serve", "--check-cache-size=-1"], "--check-cache-size is 0 to 100000000"),
         (["store", "list", "--datastore", "postgres://u@localhost/d", "--cache-invalidation-interval", "soon"],
          "--cache-invalidation-interval must be milliseconds (250ms) or seconds (1s) up to an hour, not 'soon'"),
+        (["store", "list", "--datastore", "postgres://u@localhost/d", "--cache-invalidation-interval", "99999999999999999999s"],
+         "--cache-invalidation-interval must be milliseconds (250ms) or seconds (1s) up to an hour, not '99999999999999999999s'"),
     ])
     func boundsChecked(arguments: [String], message: String) throws {
         let result = try Self.run(arguments)

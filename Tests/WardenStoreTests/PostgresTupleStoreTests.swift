@@ -41,6 +41,13 @@ struct PostgresTupleStoreTests {
         #expect(Self.message { _ = try PostgresDatastore(url: "postgres://localhost/db") }.contains("names no user"))
         #expect(Self.message { _ = try PostgresDatastore(url: "postgres://me@localhost/db?sslmode=verify") }.contains("sslmode 'verify'"))
         #expect(Self.message { _ = try PostgresDatastore(url: "postgres://me@localhost/db?pool_max_conns=0") }.contains("pool_max_conns '0'"))
+        #expect(Self.message { _ = try PostgresDatastore(url: "postgres://me@localhost:70000/db") }.contains("port '70000' is out of range: 1 to 65535"))
+        let huge = String(repeating: "9", count: 40)
+        #expect(Self.message { _ = try PostgresDatastore(url: "postgres://me@localhost/db?pool_max_conns=\(huge)") }.contains("pool_max_conns '\(huge)'"))
+        #expect(Self.message { _ = try PostgresDatastore(url: "postgres://me@localhost:\(huge)/db") }.contains("port '99999999999999999999' is out of range"))
+        #expect(try PostgresDatastore(url: "postgres://me@[::1]:6543/db").port == 6543)
+        #expect(try PostgresDatastore(url: "postgres://me@[::1]/db").port == 5432)
+        #expect(Self.message { _ = try PostgresDatastore(url: String(repeating: "%", count: 100_000)) }.contains("not a PostgreSQL URL"))
     }
 
     @Test("no server there: a storage error naming it, no crash")

@@ -55,16 +55,7 @@ public final class PostgresTestDatabase: @unchecked Sendable {
     private static func run(_ datastore: PostgresDatastore, _ sql: String) throws -> [String] {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
-        let configuration =
-            if let directory = datastore.socketDirectory {
-                PostgresConnection.Configuration(
-                    unixSocketPath: "\(directory)/.s.PGSQL.\(datastore.port)", username: datastore.username,
-                    password: datastore.password, database: datastore.database)
-            } else {
-                PostgresConnection.Configuration(
-                    host: datastore.host ?? "localhost", port: datastore.port, username: datastore.username,
-                    password: datastore.password, database: datastore.database, tls: .disable)
-            }
+        let configuration = try datastore.connectionConfiguration()
         let logger = Logger(label: "warden.tests.postgres")
         let connection = try PostgresConnection.connect(on: group.next(), configuration: configuration, id: 1, logger: logger).wait()
         defer { try? (connection.close() as EventLoopFuture<Void>).wait() }
