@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Writes a large .fga.yaml store file for timing `warden model test` against `fga model test`:
 a folder tree with groups, TUPLES tuples and CHECKS checks (plus some ListObjects and ListUsers).
+`--shape flat` writes direct tuples only (no groups, no parents): each check is one or two point reads, so the
+file's loading and the process around the checks are what is timed.
 
     python3 Benchmarks/Compare/make-large-store-file.py --tuples 5000 --checks 5000 --out /tmp/large.fga.yaml
+    python3 Benchmarks/Compare/make-large-store-file.py --shape flat --tuples 7600 --checks 3986 --out /tmp/flat.fga.yaml
 """
 import argparse
 import random
@@ -33,6 +36,45 @@ type document
     define can_read: viewer but not blocked
 """
 
+FLAT_MODEL = """model
+  schema 1.1
+
+type user
+
+type document
+  relations
+    define owner: [user]
+    define editor: [user]
+    define viewer: [user, user:*]
+"""
+
+
+def flat_lines(args, rng):
+    """A store file of direct tuples only: owner, editor and viewer of documents, a few public ones."""
+    users = [f"user:u{i}" for i in range(max(10, args.tuples // 10))]
+    documents = [f"document:d{i}" for i in range(max(10, args.tuples // 4))]
+    relations = ["owner", "editor", "viewer"]
+    tuples = set()
+    while len(tuples) < args.tuples:
+        user = "user:*" if rng.random() < 0.01 else rng.choice(users)
+        relation = "viewer" if user == "user:*" else rng.choice(relations)
+        tuples.add((user, relation, rng.choice(documents)))
+    lines = ["name: flat store file", "model: |"] + ["  " + line for line in FLAT_MODEL.splitlines()] + ["tuples:"]
+    for user, relation, obj in sorted(tuples):
+        lines += [f"- user: {user}", f"  relation: {relation}", f"  object: {obj}"]
+    lines += ["tests:", "- name: flat", "  check:"]
+    stored = sorted(tuples)
+    for index in range(args.checks):
+        if index % 2 == 0:
+            user, relation, document = rng.choice(stored)
+            if user == "user:*":
+                user = rng.choice(users)
+        else:
+            user, relation, document = rng.choice(users), rng.choice(relations), rng.choice(documents)
+        # Half the checks hit a stored tuple; the expectation is a guess, both tools count the same failures.
+        lines += [f"  - user: {user}", f"    object: {document}", "    assertions:", f"      {relation}: true"]
+    return lines
+
 
 def main():
     parser = argparse.ArgumentParser()
@@ -40,8 +82,13 @@ def main():
     parser.add_argument("--checks", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--shape", choices=["folders", "flat"], default="folders")
     args = parser.parse_args()
     rng = random.Random(args.seed)
+    if args.shape == "flat":
+        with open(args.out, "w") as handle:
+            handle.write("\n".join(flat_lines(args, rng)) + "\n")
+        return
     users = [f"user:u{i}" for i in range(max(10, args.tuples // 20))]
     groups = [f"group:g{i}" for i in range(max(5, args.tuples // 100))]
     folders = [f"folder:f{i}" for i in range(max(5, args.tuples // 50))]

@@ -8,13 +8,13 @@ extension Warden {
 
     /// Replaces the stored tenant directory (kept as tenant YAML in the data directory).
     public func importTenant(_ directory: Directory) throws {
-        try tuples.putDocument(Array(TenantFile.export(directory).utf8), named: "tenant")
+        try documents.putDocument(Array(TenantFile.export(directory).utf8), named: "tenant")
     }
 
     /// The stored tenant directory, or nil when none was imported.
     /// - Throws: ``TenantFile/Failure`` if the stored document no longer parses.
     public func tenant() throws -> Directory? {
-        guard let bytes = try tuples.document(named: "tenant") else { return nil }
+        guard let bytes = try documents.document(named: "tenant") else { return nil }
         return try TenantFile.parse(String(decoding: bytes, as: UTF8.self), file: "stored tenant")
     }
 
@@ -23,11 +23,11 @@ extension Warden {
     /// passphrase they are stored encrypted, and a plain ring left from before is sealed now.
     /// - Throws: ``KeyRingSealing/Failure`` when the keys are encrypted and no passphrase (or a wrong one) is set.
     public func keyRing() throws -> KeyRing {
-        if let bytes = try tuples.document(named: "signing-keys") {
+        if let bytes = try documents.document(named: "signing-keys") {
             let needsSealing = keySealing != nil && !KeyRingSealing.isSealed(bytes)
             if !needsSealing { return try decodeRing(bytes) }
         }
-        let stored = try tuples.updateDocument(named: "signing-keys") { existing throws(StoreError) in
+        let stored = try documents.updateDocument(named: "signing-keys") { existing throws(StoreError) in
             if let existing {
                 guard keySealing != nil, !KeyRingSealing.isSealed(existing) else { return existing }
                 return try encoded { try decodeRing(existing) }
@@ -41,7 +41,7 @@ extension Warden {
     /// happen in one write transaction, so a concurrent rotation is never lost.
     public func rotateKeys(overlap: TimeInterval = 86_400) throws -> KeyRing {
         _ = try keyRing()
-        let stored = try tuples.updateDocument(named: "signing-keys") { existing throws(StoreError) in
+        let stored = try documents.updateDocument(named: "signing-keys") { existing throws(StoreError) in
             try encoded {
                 var ring = try decodeRing(existing ?? [])
                 try ring.rotate(overlap: overlap)

@@ -34,6 +34,9 @@ public final class Warden: Sendable {
 
     /// The tuple store every operation uses.
     public let tuples: any KeyValueTupleStore
+    /// The documents kept beside the tuples (the tenant directory, signing keys, assertions): the same store, seen
+    /// through the one concern the token layer and the assertions need.
+    public var documents: any DocumentStore { tuples }
     /// The same store when it is the embedded LMDB one (a data directory): the checks on it are compiled for its
     /// snapshot type, and `warden doctor` and `migrate` work on it. Nil on another backend.
     public let embedded: LMDBTupleStore?

@@ -103,10 +103,10 @@ extension Walk {
     /// admit no typed wildcard (such relations are walked the ordinary way), so the user's own tuples are all.
     private func hasSeed(_ user: ObjectRef, of type: String, in relations: [String]) throws(CheckError) -> Bool {
         for relation in relations {
-            let tuples = try read { () throws(StoreError) in
-                try snapshot.tuples(user: .object(user), objectType: type, relation: relation)
+            let found = try read { () throws(StoreError) in
+                try snapshot.hasTuple(user: .object(user), objectType: type, relation: relation)
             }
-            if !tuples.isEmpty { return true }
+            if found { return true }
         }
         return false
     }

@@ -26,10 +26,14 @@ public final class PostgresTupleStore: KeyValueTupleStore, @unchecked Sendable {
     public let cacheInvalidationInterval: Duration
     private let poll = VersionPoll()
     /// Whether the database has `LISTEN`/`NOTIFY` (PostgreSQL does; CockroachDB does not): then every write
-    /// announces its version on the `warden_version` channel as it commits, and every instance hears it.
+    /// announces its version on the `warden_version` channel as it commits, and every listening instance hears it.
     public let notifies: Bool
-    /// The connection that listens, and its subscription.
-    private let listener: (connection: PostgresConnection, context: PostgresListenContext)?
+    /// Hears other instances' versions, where the database notifies.
+    private let listener: VersionListener?
+    /// Whether a connection listens for other instances' versions now (never without notifications).
+    public var isListening: Bool { listener?.isListening ?? false }
+    /// How many times a dropped listening connection has been replaced.
+    public var listenerReconnections: Int { listener?.reconnections ?? 0 }
 
     /// Connects to `datastore`, whose schema must be this binary's.
     /// - Throws: ``StoreError`` `.formatMismatch` for a database without Warden's schema or with another version of it
@@ -37,29 +41,22 @@ public final class PostgresTupleStore: KeyValueTupleStore, @unchecked Sendable {
     ///
     /// Where the database has `LISTEN`/`NOTIFY`, one more connection listens for other instances' writes: a check
     /// then learns a new version as soon as its write commits, and the interval only bounds how stale an answer may
-    /// be if notifications stop (a dropped listening connection is not reopened; polling goes on).
+    /// be while notifications are missing (a dropped listening connection is replaced after `listenRetryDelay`;
+    /// polling goes on meanwhile).
     public init(
-        _ datastore: PostgresDatastore, cacheInvalidationInterval: Duration = .milliseconds(100), listen: Bool = true
+        _ datastore: PostgresDatastore, cacheInvalidationInterval: Duration = .milliseconds(100), listen: Bool = true,
+        listenRetryDelay: Duration = .seconds(1)
     ) throws(StoreError) {
         self.cacheInvalidationInterval = cacheInvalidationInterval
         let pool = try PostgresConnectionPool(datastore)
         self.pool = pool
         do {
             try PostgresSchema.require(pool)
-            notifies = listen && (try? pool.withConnection { connection throws(StoreError) in
+            // Writes announce their version wherever the database can, whether or not this instance listens.
+            notifies = (try? pool.withConnection { connection throws(StoreError) in
                 _ = try pool.run(PostgresQuery(unsafeSQL: "SELECT pg_notify('warden_probe', '')"), on: connection)
             }) != nil
-            if notifies {
-                let connection = try pool.dedicatedConnection()
-                let poll = poll
-                let context = connection.addListener(channel: "warden_version") { _, notification in
-                    guard let version = UInt64(notification.payload) else { return }
-                    poll.remember(version, at: .now)
-                }
-                listener = (connection, context)
-            } else {
-                listener = nil
-            }
+            listener = listen && notifies ? try VersionListener(pool: pool, poll: poll, retryDelay: listenRetryDelay) : nil
             try requireStoreFormat(place: datastore.description)
         } catch {
             pool.close()
@@ -68,10 +65,7 @@ public final class PostgresTupleStore: KeyValueTupleStore, @unchecked Sendable {
     }
 
     deinit {
-        if let listener {
-            listener.context.stop()
-            _ = listener.connection.close() as EventLoopFuture<Void>
-        }
+        listener?.stop()
         pool.close()
     }
 
@@ -117,7 +111,7 @@ public final class PostgresTupleStore: KeyValueTupleStore, @unchecked Sendable {
                     pool, connection,
                     notifies
                         ? "WITH next AS (UPDATE warden_version SET version = version + 1 WHERE id = 1 RETURNING version) "
-                            + "SELECT version, pg_notify('warden_version', version::text)::text FROM next"
+                            + "SELECT version, pg_notify('\(VersionListener.channel)', version::text)::text FROM next"
                         : "UPDATE warden_version SET version = version + 1 WHERE id = 1 RETURNING version")
                 return (try body(PostgresTables(pool: pool, connection: connection, version: version)), version)
             }

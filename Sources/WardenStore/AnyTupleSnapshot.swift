@@ -26,6 +26,19 @@ public struct AnyTupleSnapshot: TupleSnapshot {
         try base.tuples(user: user, objectType: objectType, relation: relation)
     }
 
+    public func visitTuples(
+        object: ObjectRef, relation: String, userType: String?, userRelation: String?,
+        _ body: (RelationshipTuple) throws(StoreError) -> Bool
+    ) throws(StoreError) {
+        try base.visitTuples(object: object, relation: relation, userType: userType, userRelation: userRelation, body)
+    }
+
+    public func visitTuples(
+        user: UserRef, objectType: String, relation: String, _ body: (RelationshipTuple) throws(StoreError) -> Bool
+    ) throws(StoreError) {
+        try base.visitTuples(user: user, objectType: objectType, relation: relation, body)
+    }
+
     public func read(_ filter: ReadFilter, after token: ContinuationToken?, limit: Int) throws(StoreError) -> TuplePage {
         try base.read(filter, after: token, limit: limit)
     }

@@ -31,37 +31,54 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
     public func tuples(
         object: ObjectRef, relation: String, userType: String?, userRelation: String?
     ) throws(StoreError) -> [RelationshipTuple] {
-        var prefix = KeyEncoder(store: store)
-        guard prefix.append(name: object.type, in: names) else { return [] }
-        try prefix.append(field: object.id)
-        guard prefix.append(name: relation, in: names) else { return [] }
-        if let userType {
-            guard prefix.append(name: userType, in: names) else { return [] }
-            if let userRelation, !prefix.append(name: userRelation, in: names) { return [] }
-        }
         var found: [RelationshipTuple] = []
-        try reader.visit(prefix: prefix.bytes, from: nil, in: .forward) { key, value throws(StoreError) in
-            let tupleKey = try KeyLayout.decode(key, in: .forward, names: names)
-            if let userRelation, userType == nil, KeyLayout.userFields(tupleKey.user).relation != userRelation { return true }
-            found.append(RelationshipTuple(tupleKey, condition: try KeyLayout.decodeCondition(value, names: names)))
+        try visitTuples(object: object, relation: relation, userType: userType, userRelation: userRelation) { tuple in
+            found.append(tuple)
             return true
         }
         return found
     }
 
-    public func tuples(user: UserRef, objectType: String, relation: String) throws(StoreError) -> [RelationshipTuple] {
-        let fields = KeyLayout.userFields(user)
+    public func visitTuples(
+        object: ObjectRef, relation: String, userType: String?, userRelation: String?,
+        _ body: (RelationshipTuple) throws(StoreError) -> Bool
+    ) throws(StoreError) {
         var prefix = KeyEncoder(store: store)
-        guard prefix.append(name: fields.type, in: names), prefix.append(name: fields.relation, in: names) else { return [] }
-        try prefix.append(field: fields.id)
-        guard prefix.append(name: objectType, in: names), prefix.append(name: relation, in: names) else { return [] }
+        guard prefix.append(name: object.type, in: names) else { return }
+        try prefix.append(field: object.id)
+        guard prefix.append(name: relation, in: names) else { return }
+        if let userType {
+            guard prefix.append(name: userType, in: names) else { return }
+            if let userRelation, !prefix.append(name: userRelation, in: names) { return }
+        }
+        try reader.visit(prefix: prefix.bytes, from: nil, in: .forward) { key, value throws(StoreError) in
+            let tupleKey = try KeyLayout.decode(key, in: .forward, names: names)
+            if let userRelation, userType == nil, KeyLayout.userFields(tupleKey.user).relation != userRelation { return true }
+            return try body(RelationshipTuple(tupleKey, condition: try KeyLayout.decodeCondition(value, names: names)))
+        }
+    }
+
+    public func tuples(user: UserRef, objectType: String, relation: String) throws(StoreError) -> [RelationshipTuple] {
         var found: [RelationshipTuple] = []
-        try reader.visit(prefix: prefix.bytes, from: nil, in: .reverse) { key, value throws(StoreError) in
-            found.append(
-                RelationshipTuple(try KeyLayout.decode(key, in: .reverse, names: names), condition: try KeyLayout.decodeCondition(value, names: names)))
+        try visitTuples(user: user, objectType: objectType, relation: relation) { tuple in
+            found.append(tuple)
             return true
         }
         return found
+    }
+
+    public func visitTuples(
+        user: UserRef, objectType: String, relation: String, _ body: (RelationshipTuple) throws(StoreError) -> Bool
+    ) throws(StoreError) {
+        let fields = KeyLayout.userFields(user)
+        var prefix = KeyEncoder(store: store)
+        guard prefix.append(name: fields.type, in: names), prefix.append(name: fields.relation, in: names) else { return }
+        try prefix.append(field: fields.id)
+        guard prefix.append(name: objectType, in: names), prefix.append(name: relation, in: names) else { return }
+        try reader.visit(prefix: prefix.bytes, from: nil, in: .reverse) { key, value throws(StoreError) in
+            try body(
+                RelationshipTuple(try KeyLayout.decode(key, in: .reverse, names: names), condition: try KeyLayout.decodeCondition(value, names: names)))
+        }
     }
 
     public func read(_ filter: ReadFilter, after token: ContinuationToken?, limit: Int) throws(StoreError) -> TuplePage {

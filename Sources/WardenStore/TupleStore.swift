@@ -1,19 +1,22 @@
 import WardenModel
 
 /// Durable home of stores, authorization models and relationship tuples. ``LMDBTupleStore`` is the product;
-/// ``MemoryTupleStore`` is a test aid with the same behaviour (one contract suite runs against both).
+/// ``PostgresTupleStore`` (module WardenPostgres) shares one database among servers; ``MemoryTupleStore`` is a test
+/// aid with the same behaviour (one contract suite runs against all three).
 ///
-/// Reads happen on a snapshot: one consistent revision for the whole `body`. Writes are atomic batches.
+/// The protocol is the sum of three concerns, each a protocol of its own so a part of Warden that needs one asks
+/// for that one: ``StoreCatalog`` (stores and their models), ``TupleData`` (snapshots, atomic writes, data versions)
+/// and ``DocumentStore`` (documents kept beside the tuples: the tenant directory, signing keys, assertions).
 ///
 /// ```swift
 /// let store = try tuples.createStore(name: "demo")
 /// try tuples.write(WriteBatch(writes: [tuple]), store: store.id)
 /// let found = try tuples.read(store: store.id) { snapshot in try snapshot.tuple(tuple.key) }
 /// ```
-public protocol TupleStore: Sendable {
-    /// The read view this store hands to ``read(store:_:)``.
-    associatedtype Snapshot: TupleSnapshot
+public protocol TupleStore: StoreCatalog, TupleData, DocumentStore {}
 
+/// Stores and their authorization models: where a request's store id and model id are looked up.
+public protocol StoreCatalog: Sendable {
     /// Creates an empty store.
     /// - Throws: ``StoreError`` `.invalidArgument` for an empty or over-long name.
     func createStore(name: String) throws(StoreError) -> StoreInfo
@@ -36,21 +39,17 @@ public protocol TupleStore: Sendable {
     /// The id of the store's newest model, reading no model's JSON.
     /// - Throws: ``StoreError`` `.modelNotFound` when the store has none.
     func latestModelID(store: String) throws(StoreError) -> String
+}
+
+/// The tuples of every store: consistent snapshots to read, atomic batches to write, and the data version caches
+/// key on.
+public protocol TupleData: Sendable {
+    /// The read view this store hands to ``read(store:_:)``.
+    associatedtype Snapshot: TupleSnapshot
 
     /// Runs `body` on one consistent snapshot of `store`. The snapshot must not escape `body`.
     /// - Throws: ``StoreError``, or what `body` throws.
     func read<Result>(store: String, _ body: (Snapshot) throws -> Result) throws -> Result
-    /// Stores `bytes` under `name`, replacing what was there: documents kept beside the tuples in the same data
-    /// directory (Warden keeps the tenant directory and the token signing keys here).
-    func putDocument(_ bytes: [UInt8], named name: String) throws(StoreError)
-    /// The document stored under `name`, or nil.
-    func document(named name: String) throws(StoreError) -> [UInt8]?
-    /// Replaces the document `name` with what `transform` makes of the current one (nil when absent), in one write
-    /// transaction: two processes updating it at once never lose each other's change (the key ring is created and
-    /// rotated this way). `transform` may run more than once; returns what was stored.
-    func updateDocument(
-        named name: String, _ transform: ([UInt8]?) throws(StoreError) -> [UInt8]
-    ) throws(StoreError) -> [UInt8]
 
     /// The data version a snapshot opened now would see (see ``TupleSnapshot/version``); cheap, no transaction. A
     /// shared backend (PostgreSQL) may answer from a poll at most its cache invalidation interval old.
@@ -64,7 +63,22 @@ public protocol TupleStore: Sendable {
     func apply(_ batch: WriteBatch, store: String) throws(StoreError) -> WriteOutcome
 }
 
-extension TupleStore {
+/// Named documents kept beside the tuples in the same database (Warden keeps the tenant directory, the token
+/// signing keys and stored assertions here), so one backup holds everything.
+public protocol DocumentStore: Sendable {
+    /// Stores `bytes` under `name`, replacing what was there.
+    func putDocument(_ bytes: [UInt8], named name: String) throws(StoreError)
+    /// The document stored under `name`, or nil.
+    func document(named name: String) throws(StoreError) -> [UInt8]?
+    /// Replaces the document `name` with what `transform` makes of the current one (nil when absent), in one write
+    /// transaction: two processes updating it at once never lose each other's change (the key ring is created and
+    /// rotated this way). `transform` may run more than once; returns what was stored.
+    func updateDocument(
+        named name: String, _ transform: ([UInt8]?) throws(StoreError) -> [UInt8]
+    ) throws(StoreError) -> [UInt8]
+}
+
+extension TupleData {
     /// A store whose ``currentVersion`` is always exact.
     public var latestVersion: UInt64 { currentVersion }
 
@@ -73,7 +87,9 @@ extension TupleStore {
     public func write(_ batch: WriteBatch, store: String) throws(StoreError) -> Revision {
         try apply(batch, store: store).revision
     }
+}
 
+extension StoreCatalog {
     /// The newest model of `store`.
     /// - Throws: ``StoreError`` `.modelNotFound` when the store has none.
     public func latestModel(store: String) throws(StoreError) -> StoredModel {
@@ -107,10 +123,53 @@ public protocol TupleSnapshot {
     /// Example: `user:anne`, `document`, `viewer` gives every `document:…#viewer@user:anne`.
     func tuples(user: UserRef, objectType: String, relation: String) throws(StoreError) -> [RelationshipTuple]
 
+    /// The tuples of ``tuples(object:relation:userType:userRelation:)`` one at a time, in key order, until `body`
+    /// returns false: a caller that needs only the first decodes (and, on PostgreSQL, fetches) no more.
+    func visitTuples(
+        object: ObjectRef, relation: String, userType: String?, userRelation: String?,
+        _ body: (RelationshipTuple) throws(StoreError) -> Bool
+    ) throws(StoreError)
+
+    /// The tuples of ``tuples(user:objectType:relation:)`` one at a time, in key order, until `body` returns false.
+    func visitTuples(
+        user: UserRef, objectType: String, relation: String, _ body: (RelationshipTuple) throws(StoreError) -> Bool
+    ) throws(StoreError)
+
     /// Tuples matching `filter`, at most `limit`, after `token` (OpenFGA's Read).
     /// - Throws: ``StoreError`` `.invalidContinuationToken` for a token from another query.
     func read(_ filter: ReadFilter, after token: ContinuationToken?, limit: Int) throws(StoreError) -> TuplePage
 
     /// Changes after `token` (from the first when nil), oldest first, only those on `objectType` when given.
     func changes(objectType: String?, after token: ContinuationToken?, limit: Int) throws(StoreError) -> ChangePage
+}
+
+extension TupleSnapshot {
+    /// For a snapshot that only lists: the list, visited until `body` stops.
+    public func visitTuples(
+        object: ObjectRef, relation: String, userType: String?, userRelation: String?,
+        _ body: (RelationshipTuple) throws(StoreError) -> Bool
+    ) throws(StoreError) {
+        for tuple in try tuples(object: object, relation: relation, userType: userType, userRelation: userRelation) {
+            guard try body(tuple) else { return }
+        }
+    }
+
+    /// For a snapshot that only lists: the list, visited until `body` stops.
+    public func visitTuples(
+        user: UserRef, objectType: String, relation: String, _ body: (RelationshipTuple) throws(StoreError) -> Bool
+    ) throws(StoreError) {
+        for tuple in try tuples(user: user, objectType: objectType, relation: relation) {
+            guard try body(tuple) else { return }
+        }
+    }
+
+    /// Whether `user` holds any tuple of `relation` on objects of `objectType`: reads at most one.
+    public func hasTuple(user: UserRef, objectType: String, relation: String) throws(StoreError) -> Bool {
+        var found = false
+        try visitTuples(user: user, objectType: objectType, relation: relation) { _ in
+            found = true
+            return false
+        }
+        return found
+    }
 }

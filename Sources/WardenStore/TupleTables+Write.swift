@@ -41,8 +41,14 @@ extension TupleTables {
             var missing: [String] = []
             var seen: Set<ByteString> = []
             for name in batch.deletes.lazy.flatMap(KeyLayout.names(of:)) + batch.writes.lazy.flatMap(KeyLayout.names(of:))
-            where names.number(name) == nil && seen.insert(ByteString(name)).inserted {
-                missing.append(name)
+            where names.number(name) == nil {
+                // A batch names a handful of types and relations: scanned, then hashed once there are many.
+                if missing.count < 16 {
+                    if !missing.contains(where: { $0.bytesEqual(name) }) { missing.append(name) }
+                } else {
+                    if seen.isEmpty { seen = Set(missing.map(ByteString.init)) }
+                    if seen.insert(ByteString(name)).inserted { missing.append(name) }
+                }
             }
             return PreparedWrites(batch: batch, store: store, names: names, missing: missing, deleteKeys: [], encoded: [], byForward: [], reverse: [])
         }

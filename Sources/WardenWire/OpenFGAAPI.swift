@@ -358,7 +358,7 @@ public struct OpenFGAAPI: Sendable {
             guard case .bool? = item.members["expectation"] else { throw WireError.validation("an assertion needs a boolean 'expectation'") }
             for contextual in try WireTuples.contextual(item) { try model.validator.validate(contextual) }
         }
-        try warden.tuples.putDocument(Array(JSONValue.array(assertions).compact.utf8), named: assertionsDocument(info.id, model.id))
+        try warden.documents.putDocument(Array(JSONValue.array(assertions).compact.utf8), named: assertionsDocument(info.id, model.id))
         return Answer(status: 204, body: nil)
     }
 
@@ -366,7 +366,7 @@ public struct OpenFGAAPI: Sendable {
         let info = try store(id)
         let model = try warden.model(store: info.id, id: modelID)
         var assertions = JSONValue.array([])
-        if let bytes = try warden.tuples.document(named: assertionsDocument(info.id, model.id)) {
+        if let bytes = try warden.documents.document(named: assertionsDocument(info.id, model.id)) {
             assertions = try JSONValue.parse(String(decoding: bytes, as: UTF8.self), anyValue: true)
         }
         return Answer(status: 200, body: .object([("authorization_model_id", .string(model.id)), ("assertions", assertions)]))

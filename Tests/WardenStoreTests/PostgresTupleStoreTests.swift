@@ -114,7 +114,7 @@ struct PostgresTupleStoreTests {
         let writer = try PostgresTupleStore(database.datastore)
         let listening = try PostgresTupleStore(database.datastore, cacheInvalidationInterval: .seconds(60))
         let polling = try PostgresTupleStore(database.datastore, cacheInvalidationInterval: .seconds(60), listen: false)
-        #expect(writer.notifies && listening.notifies && !polling.notifies)
+        #expect(writer.notifies && listening.isListening && polling.notifies && !polling.isListening)
         let before = listening.currentVersion
         #expect(polling.currentVersion == before)
         let store = try writer.createStore(name: "notified").id
@@ -129,5 +129,32 @@ struct PostgresTupleStoreTests {
         #expect(polling.currentVersion == before)
         #expect(polling.latestVersion == written)
         #expect(polling.currentVersion == written)
+    }
+
+    @Test(
+        "A dropped listening connection is replaced: after its backend is terminated, writes are heard at once again",
+        .enabled(if: PostgresTestDatabase.available, PostgresTestDatabase.skipReason))
+    func listenerReconnects() throws {
+        let database = try PostgresTestDatabase()
+        let writer = try PostgresTupleStore(database.datastore, listen: false)
+        let listening = try PostgresTupleStore(
+            database.datastore, cacheInvalidationInterval: .seconds(60), listenRetryDelay: .milliseconds(50))
+        #expect(listening.isListening && listening.listenerReconnections == 0)
+        let terminated = try database.execute(
+            "SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity "
+                + "WHERE datname = current_database() AND query LIKE '%warden: listening on warden_version%' AND pid <> pg_backend_pid()")
+        #expect(terminated == ["true"])
+        let start = ContinuousClock.now
+        while listening.listenerReconnections == 0, ContinuousClock.now - start < .seconds(10) { usleep(5_000) }
+        #expect(listening.listenerReconnections == 1 && listening.isListening)
+        // The polled version stands for 60 s: only a notification on the new connection can move it.
+        let before = listening.currentVersion
+        let store = try writer.createStore(name: "after the drop").id
+        let written = writer.latestVersion
+        #expect(written == before + 1)
+        let heard = ContinuousClock.now
+        while listening.currentVersion != written, ContinuousClock.now - heard < .seconds(5) { usleep(5_000) }
+        #expect(listening.currentVersion == written)
+        #expect(try listening.read(store: store) { _ in true })
     }
 }

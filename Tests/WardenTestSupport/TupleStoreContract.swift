@@ -12,6 +12,7 @@ public enum TupleStoreContract: String, CaseIterable, Sendable, CustomStringConv
     case tupleRoundTripsWithCondition
     case forwardQueriesFilterByUserTypeAndRelation
     case reverseQueryFindsObjectsOfUser
+    case visitsStopWhereAsked
     case duplicateWriteFailsUnlessIgnored
     case missingDeleteFailsUnlessIgnored
     case sameTupleTwiceInBatchFails
@@ -36,6 +37,7 @@ public enum TupleStoreContract: String, CaseIterable, Sendable, CustomStringConv
         case .tupleRoundTripsWithCondition: try Self.tupleRoundTripsWithCondition(tuples)
         case .forwardQueriesFilterByUserTypeAndRelation: try Self.forwardQueries(tuples)
         case .reverseQueryFindsObjectsOfUser: try Self.reverseQuery(tuples)
+        case .visitsStopWhereAsked: try Self.visitsStop(tuples)
         case .duplicateWriteFailsUnlessIgnored: try Self.duplicateWrite(tuples)
         case .missingDeleteFailsUnlessIgnored: try Self.missingDelete(tuples)
         case .sameTupleTwiceInBatchFails: try Self.sameTupleTwice(tuples)
@@ -166,6 +168,34 @@ public enum TupleStoreContract: String, CaseIterable, Sendable, CustomStringConv
             #expect(try snapshot.tuples(user: anne, objectType: "document", relation: "viewer").map(\.key.object.id) == ["1", "2"])
             let group = try UserRef(parsing: "group:x#member")
             #expect(try snapshot.tuples(user: group, objectType: "document", relation: "viewer").map(\.key.object.id) == ["5"])
+        }
+    }
+
+    /// The streaming queries give the listing's tuples in its order and read none after `body` says stop.
+    static func visitsStop(_ tuples: some TupleStore) throws {
+        let store = try tuples.createStore(name: "visits").id
+        try tuples.write(
+            WriteBatch(writes: (1...5).flatMap { index in
+                [tuple("document:\(index)", "viewer", "user:anne"), tuple("document:1", "viewer", "user:u\(index)")]
+            }), store: store)
+        try tuples.read(store: store) { snapshot throws in
+            let anne = try UserRef(parsing: "user:anne")
+            var visited: [String] = []
+            try snapshot.visitTuples(user: anne, objectType: "document", relation: "viewer") { tuple in
+                visited.append(tuple.key.object.id)
+                return visited.count < 2
+            }
+            #expect(visited == ["1", "2"])
+            #expect(try snapshot.tuples(user: anne, objectType: "document", relation: "viewer").map(\.key.object.id) == ["1", "2", "3", "4", "5"])
+            var users: [String] = []
+            try snapshot.visitTuples(object: ObjectRef(type: "document", id: "1"), relation: "viewer", userType: "user", userRelation: "") { tuple in
+                users.append(tuple.key.user.description)
+                return users.count < 3
+            }
+            #expect(users == ["user:anne", "user:u1", "user:u2"])
+            #expect(try snapshot.hasTuple(user: anne, objectType: "document", relation: "viewer"))
+            #expect(try !snapshot.hasTuple(user: anne, objectType: "document", relation: "editor"))
+            #expect(try !snapshot.hasTuple(user: UserRef(parsing: "user:nobody"), objectType: "document", relation: "viewer"))
         }
     }
 

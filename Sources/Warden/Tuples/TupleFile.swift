@@ -102,15 +102,18 @@ public enum TupleFile {
         }
     }
 
+    private static let tupleKeys = ["user", "relation", "object", "condition"]
+    private static let conditionKeys = ["name", "context"]
+
     /// Refuses a key the format does not know, or one given twice (whatever the file format: JSON, JSONL, YAML).
-    private static func checkKeys(_ members: [(String, JSONValue)], allowed: Set<String>, in what: String) throws {
-        var seen: Set<String> = []
-        for (key, _) in members {
-            guard allowed.contains(key) else {
+    /// Keys are compared by bytes, and a handful of them by scanning: a tuple's keys hash nothing.
+    private static func checkKeys(_ members: [(String, JSONValue)], allowed: [String], in what: String) throws {
+        for (index, (key, _)) in members.enumerated() {
+            guard allowed.contains(where: { $0.bytesEqual(key) }) else {
                 throw Diagnostic(
                     kind: .invalidJSON, message: "unknown key '\(key)' in \(what) (known keys: \(allowed.sorted().joined(separator: ", ")))")
             }
-            guard seen.insert(key).inserted else {
+            guard !members[..<index].contains(where: { $0.0.bytesEqual(key) }) else {
                 throw Diagnostic(kind: .invalidJSON, message: "the key '\(key)' appears twice in \(what)")
             }
         }
@@ -125,9 +128,9 @@ public enum TupleFile {
             return text
         }
         guard case .object(let members) = value else { throw Diagnostic(kind: .invalidJSON, message: "a tuple must be a mapping") }
-        try checkKeys(members, allowed: ["user", "relation", "object", "condition"], in: "a tuple")
+        try checkKeys(members, allowed: tupleKeys, in: "a tuple")
         if case .object(let conditionMembers)? = value["condition"] {
-            try checkKeys(conditionMembers, allowed: ["name", "context"], in: "a tuple's condition")
+            try checkKeys(conditionMembers, allowed: conditionKeys, in: "a tuple's condition")
         }
         let key = try TupleKey(object: string("object"), relation: string("relation"), user: string("user"))
         var condition: TupleCondition?

@@ -29,8 +29,7 @@ public struct TupleValidator: Sendable {
 
     /// Types, tupleset relations (`type#relation`) and conditions by their names' bytes: names that differ only by
     /// Unicode normalisation are different names, as in OpenFGA.
-    private let types: [ByteString: TypeDefinition]
-    private let tuplesetRelations: Set<ByteString>
+    private let types: [ByteString: KnownType]
     private let conditions: [ByteString: ConditionDefinition]
     /// Reads a tuple's context as the condition's parameter types; the reason it cannot, or nil.
     private let contextCheck: (@Sendable (JSONValue, ConditionDefinition) -> String?)?
@@ -39,17 +38,24 @@ public struct TupleValidator: Sendable {
     ///   conversion; without it only the parameter names are checked).
     public init(model: AuthorizationModel, contextCheck: (@Sendable (JSONValue, ConditionDefinition) -> String?)? = nil) {
         self.contextCheck = contextCheck
-        var types: [ByteString: TypeDefinition] = [:]
-        var tuplesets = Set<ByteString>()
-        for type in model.typeDefinitions {
-            if types[ByteString(type.name)] == nil { types[ByteString(type.name)] = type }
+        var types: [ByteString: KnownType] = [:]
+        for type in model.typeDefinitions where types[ByteString(type.name)] == nil {
+            var tuplesets: [String] = []
             for relation in type.relations {
-                Self.collectTuplesets(relation.rewrite) { tuplesets.insert(ByteString("\(type.name)#\($0)")) }
+                Self.collectTuplesets(relation.rewrite) { name in
+                    if !tuplesets.contains(where: { $0.bytesEqual(name) }) { tuplesets.append(name) }
+                }
             }
+            types[ByteString(type.name)] = KnownType(definition: type, tuplesetRelations: tuplesets)
         }
         self.types = types
-        self.tuplesetRelations = tuplesets
         self.conditions = Dictionary(model.conditions.map { (ByteString($0.name), $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// A type of the model and the relations of its own that some tuple-to-userset reads as its tupleset.
+    private struct KnownType: Sendable {
+        var definition: TypeDefinition
+        var tuplesetRelations: [String]
     }
 
     private static func collectTuplesets(_ rewrite: Rewrite, _ found: (String) -> Void) {
@@ -63,10 +69,10 @@ public struct TupleValidator: Sendable {
         let key = tuple.key
         func fail(_ reason: String) -> InvalidTupleError { InvalidTupleError(tuple: key, reason: reason) }
 
-        if key.object.description.utf8.count > Self.maximumObjectLength {
+        if Self.byteCount(of: key.object) > Self.maximumObjectLength {
             throw fail("the object is longer than \(Self.maximumObjectLength) bytes")
         }
-        if key.user.description.utf8.count > Self.maximumUserLength {
+        if Self.byteCount(of: key.user) > Self.maximumUserLength {
             throw fail("the user is longer than \(Self.maximumUserLength) bytes")
         }
         if case .userset(let object, _) = key.user, !ObjectRef.isValidID(object.id) || object.id.utf8.contains(UInt8(ascii: "*")) {
@@ -77,27 +83,29 @@ public struct TupleValidator: Sendable {
             throw fail(#"invalid RelationshipCondition.Name: value does not match regex pattern "^[^\s]{2,256}$""#)
         }
         // User first, then object, then relation: OpenFGA's order, so the same tuple names the same problem.
-        guard let userType = type(named: key.user.type) else { throw fail("type '\(key.user.type)' not found") }
+        guard let userType = types[ByteString(key.user.type)]?.definition else { throw fail("type '\(key.user.type)' not found") }
         if case .userset(_, let relation) = key.user, userType.relation(named: relation) == nil {
             throw fail("relation '\(userType.name)#\(relation)' not found")
         }
-        guard let objectType = type(named: key.object.type) else { throw fail("type '\(key.object.type)' not found") }
+        guard let known = types[ByteString(key.object.type)] else { throw fail("type '\(key.object.type)' not found") }
+        let objectType = known.definition
         guard let relation = objectType.relation(named: key.relation) else {
             throw fail("relation '\(objectType.name)#\(key.relation)' not found")
         }
-        let qualified = "\(objectType.name)#\(relation.name)"
+        // Built only for a message: a valid tuple costs no string.
+        var qualified: String { "\(objectType.name)#\(relation.name)" }
         // `group:eng#member@group:eng#member` says nothing: every userset holds itself.
         if case .userset(let object, let userRelation) = key.user, object == key.object, userRelation.bytesEqual(key.relation) {
             throw fail("cannot write a tuple that is implicit")
         }
-        if tuplesetRelations.contains(ByteString(qualified)) {
+        if known.tuplesetRelations.contains(where: { $0.bytesEqual(relation.name) }) {
             switch key.user {
             case .wildcard: throw fail("unexpected wildcard relationship with tupleset relation '\(qualified)'")
             case .userset: throw fail("unexpected userset relationship with tupleset relation '\(qualified)'")
             case .object: break
             }
         }
-        let matching = relation.directlyRelatedUserTypes.filter { Self.restriction($0, accepts: key.user) }
+        let matching = relation.directlyRelatedUserTypes.lazy.filter { Self.restriction($0, accepts: key.user) }
         guard !matching.isEmpty else {
             switch key.user {
             case .wildcard(let type):
@@ -155,8 +163,17 @@ public struct TupleValidator: Sendable {
         return count >= 2 && count <= 256 && !name.unicodeScalars.contains(where: ObjectRef.isGoSpace)
     }
 
-    /// The type definition named exactly (byte for byte) `name`.
-    private func type(named name: String) -> TypeDefinition? {
-        types[ByteString(name)]
+    /// The bytes of `type:id`, without building it.
+    private static func byteCount(of object: ObjectRef) -> Int {
+        object.type.utf8.count + 1 + object.id.utf8.count
+    }
+
+    /// The bytes of the user as written (`type:id`, `type:*`, `type:id#relation`), without building it.
+    private static func byteCount(of user: UserRef) -> Int {
+        switch user {
+        case .object(let object): byteCount(of: object)
+        case .wildcard(let type): type.utf8.count + 2
+        case .userset(let object, let relation): byteCount(of: object) + 1 + relation.utf8.count
+        }
     }
 }

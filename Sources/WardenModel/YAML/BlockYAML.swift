@@ -183,7 +183,7 @@ public enum BlockYAML {
             let first = lines[position]
             var pairs: [YAMLTree.Pair] = []
             // By bytes, as Go's YAML compares keys: `é` (NFC) and `é` (NFD) are two keys.
-            var keys: Set<ByteString> = []
+            var hashedKeys: Set<ByteString>?
             while true {
                 skipBlank()
                 guard position < lines.count else { break }
@@ -192,7 +192,7 @@ public enum BlockYAML {
                 guard line.indent == indent, let colon = keyColon(line) else { throw Unsupported() }
                 let name = text(line.start, colon)
                 // A repeated key is an error: Yams words it.
-                guard keys.insert(ByteString(name)).inserted else { throw Unsupported() }
+                guard !Self.repeats(name, in: pairs, hashed: &hashedKeys) else { throw Unsupported() }
                 let key = YAMLTree.scalar(name, plain: true, line: line.number, column: indent + 1)
                 var valueStart = colon + 1
                 while valueStart < line.end, bytes[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
@@ -219,6 +219,17 @@ public enum BlockYAML {
                 pairs.append(YAMLTree.Pair(key, value))
             }
             return .mapping(pairs, line: first.number, column: first.indent + 1)
+        }
+
+        /// Whether `name` is already a key of `pairs`, by bytes: scanned while the mapping is small (a tuple's three
+        /// keys build no set), hashed from 16 keys on.
+        static func repeats(_ name: String, in pairs: [YAMLTree.Pair], hashed: inout Set<ByteString>?) -> Bool {
+            func keyText(_ pair: YAMLTree.Pair) -> String? {
+                if case .scalar(let key, _, _, _) = pair.key { key } else { nil }
+            }
+            if pairs.count < 16 { return pairs.contains { keyText($0)?.bytesEqual(name) ?? false } }
+            if hashed == nil { hashed = Set(pairs.compactMap { keyText($0).map(ByteString.init) }) }
+            return !hashed!.insert(ByteString(name)).inserted
         }
 
         /// A scalar that starts at `from` and ends its line (a comment after it aside).
