@@ -77,6 +77,11 @@ final class PostgresConnectionPool: @unchecked Sendable {
         try wait(send(query, on: connection))
     }
 
+    /// Copies `rows` into `table` on `connection` (see ``PostgresCopy/copy(_:into:on:logger:)``).
+    func copy(_ rows: ByteBuffer, into table: String, on connection: PostgresConnection) throws(StoreError) -> Bool {
+        try PostgresCopy.copy(rows, into: table, on: connection, logger: logger)
+    }
+
     /// A connection outside the pool, for a long-lived job (listening for notifications); the caller closes it.
     func dedicatedConnection() throws(StoreError) -> PostgresConnection {
         let id = condition.withLock { () -> Int in

@@ -92,10 +92,16 @@ public struct PostgresTables: OrderedKeyValueReader, KeyValueWriter {
     /// Entries sent per statement by the batch operations.
     static let batchRows = 5_000
 
-    /// One statement per ``batchRows`` entries: the rows already there come back (the statement's snapshot predates
-    /// its own inserts), the others are stored.
+    /// Batches from this many entries on try `COPY` first (an import's batches; an API write holds at most 100).
+    static let copyRows = 1_000
+
+    /// A large batch is copied (`COPY`), which stores everything when no key is there yet, as in an import into new
+    /// keys; when one is, the copy is rolled back to a savepoint and the batch goes the statement way. That way, one
+    /// statement per ``batchRows`` entries: the rows already there come back (the statement's snapshot predates its
+    /// own inserts), the others are stored.
     public func insertAll(_ entries: [KeyValueEntry], in table: Table) throws(StoreError) -> [[UInt8]?] {
         let name = Self.name(of: table)
+        if try copied(entries, into: name) { return Array(repeating: nil, count: entries.count) }
         var existing: [[UInt8]: [UInt8]] = [:]
         for start in stride(from: 0, to: entries.count, by: Self.batchRows) {
             let chunk = entries[start..<min(start + Self.batchRows, entries.count)]
@@ -111,13 +117,28 @@ public struct PostgresTables: OrderedKeyValueReader, KeyValueWriter {
         return existing.isEmpty ? Array(repeating: nil, count: entries.count) : entries.map { existing[$0.key] }
     }
 
+    /// Copied when no key is there yet (see ``insertAll(_:in:)``), else one upsert per ``batchRows`` entries.
     public func putAll(_ entries: [KeyValueEntry], in table: Table) throws(StoreError) {
         let name = Self.name(of: table)
+        if try copied(entries, into: name) { return }
         for start in stride(from: 0, to: entries.count, by: Self.batchRows) {
             _ = try runArrays(
                 "INSERT INTO \(name) (k, v) SELECT * FROM unnest($1::bytea[], $2::bytea[]) ON CONFLICT (k) DO UPDATE SET v = excluded.v",
                 entries[start..<min(start + Self.batchRows, entries.count)])
         }
+    }
+
+    /// Whether `entries`, a batch of at least ``copyRows``, went in by `COPY`: true when none of their keys was there;
+    /// false, with nothing changed (rolled back to a savepoint), when one was or the batch is small.
+    private func copied(_ entries: [KeyValueEntry], into name: String) throws(StoreError) -> Bool {
+        guard entries.count >= Self.copyRows else { return false }
+        _ = try run("SAVEPOINT warden_copy", [])
+        if try pool.copy(PostgresCopy.textRows(entries), into: name, on: connection) {
+            _ = try run("RELEASE SAVEPOINT warden_copy", [])
+            return true
+        }
+        _ = try run("ROLLBACK TO SAVEPOINT warden_copy", [])
+        return false
     }
 
     /// Runs `sql` with the entries' keys as `$1` and values as `$2`, two `bytea[]` arrays.

@@ -157,4 +157,58 @@ struct PostgresTupleStoreTests {
         #expect(listening.currentVersion == written)
         #expect(try listening.read(store: store) { _ in true })
     }
+
+    @Test(
+        "Large batches are copied (COPY) when every key is new, and go the statement way when one is there: outcomes as on memory",
+        .enabled(if: PostgresTestDatabase.available, PostgresTestDatabase.skipReason))
+    func largeBatches() throws {
+        let database = try PostgresTestDatabase()
+        let postgres = try PostgresTupleStore(database.datastore)
+        let memory = MemoryTupleStore()
+        func tuples(_ range: ClosedRange<Int>) throws -> [RelationshipTuple] {
+            try range.map { RelationshipTuple(try TupleKey(object: "document:\($0)", relation: "viewer", user: "user:u\($0 % 97)")) }
+        }
+        func count(_ tuples: some TupleStore, _ store: String) throws -> Int {
+            try tuples.read(store: store) { snapshot in
+                var total = 0
+                var token: ContinuationToken?
+                repeat {
+                    let page = try snapshot.read(ReadFilter(objectType: "document"), after: token, limit: 1_000)
+                    total += page.tuples.count
+                    token = page.continuation
+                } while token != nil
+                return total
+            }
+        }
+        let stores = (try postgres.createStore(name: "bulk").id, try memory.createStore(name: "bulk").id)
+        // 2,500 new tuples: the copy path, in one transaction with the changelog.
+        let first = WriteBatch(writes: try tuples(1...2_500))
+        #expect(try postgres.apply(first, store: stores.0).written == 2_500)
+        _ = try memory.apply(first, store: stores.1)
+        #expect(try count(postgres, stores.0) == 2_500)
+        let anne = try UserRef(parsing: "user:u5")
+        #expect(try postgres.read(store: stores.0) { try $0.tuples(user: anne, objectType: "document", relation: "viewer").count } == 26)
+        // 2,000 more, one of them stored already: refused whole, as on memory, and nothing of it stays.
+        let overlapping = WriteBatch(writes: try tuples(2_500...4_499))
+        #expect(Self.code { _ = try postgres.apply(overlapping, store: stores.0) } == .tupleExists)
+        #expect(Self.code { _ = try memory.apply(overlapping, store: stores.1) } == .tupleExists)
+        #expect(try count(postgres, stores.0) == 2_500)
+        // Ignoring duplicates, the 1,999 new ones are stored.
+        var ignoring = overlapping
+        ignoring.onDuplicate = .ignore
+        let outcomes = (try postgres.apply(ignoring, store: stores.0), try memory.apply(ignoring, store: stores.1))
+        #expect(outcomes.0.written == 1_999 && outcomes.1.written == 1_999)
+        #expect(try count(postgres, stores.0) == 4_499)
+        let changes = try postgres.read(store: stores.0) { snapshot in
+            var total = 0
+            var token: ContinuationToken?
+            repeat {
+                let page = try snapshot.changes(objectType: nil, after: token, limit: 1_000)
+                total += page.changes.count
+                token = page.changes.isEmpty ? nil : page.continuation
+            } while token != nil
+            return total
+        }
+        #expect(changes == 4_499)
+    }
 }
