@@ -47,11 +47,12 @@ extension Warden {
         guard let target = bindings.target(for: permission) else {
             throw AuthorizeError(message: "permission '\(permission)' binds to no relation: add it to the bindings file")
         }
-        guard target.objectType == object.type else {
+        guard target.objectType.bytesEqual(object.type) else {
             throw AuthorizeError(message: "permission '\(permission)' applies to \(target.objectType) objects, not to '\(object)'")
         }
         let scopes = claims.scopes
-        let hasPermission = scopes.contains(permission)
+        // By bytes, as every name: `read:café` written two ways is two permissions.
+        let hasPermission = scopes.contains { $0.bytesEqual(permission) }
         let sources = explain ? self.sources(of: permission, in: claims) : []
         let tokenLayer = AuthorizationDecision.TokenLayer(invalidToken: nil, hasPermission: hasPermission, scopes: scopes, sources: sources)
         guard hasPermission else {

@@ -159,7 +159,7 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
                     return false
                 }
                 lastKey = KeyLayout.changeKey(store: store, revision: revision, sequence: sequence)
-                if objectType == nil || objectType == tuple.key.object.type {
+                if objectType.map({ $0.bytesEqual(tuple.key.object.type) }) ?? true {
                     changes.append(
                         TupleChange(tuple: tuple, operation: operation, revision: Revision(rawValue: revision), timestampMilliseconds: time))
                 }

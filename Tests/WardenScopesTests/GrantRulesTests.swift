@@ -76,6 +76,37 @@ struct GrantRulesTests {
         }
     }
 
+    @Test("ids, audiences and scopes compare by bytes: a lookalike (NFC/NFD, K/Kelvin sign) is another id, never a match")
+    func lookalikes() throws {
+        let composed = "read:caf\u{E9}", decomposed = "read:cafe\u{301}"
+        // Swift's String equality merges them: the directory must not.
+        #expect(composed == decomposed && "Kapp" == "\u{212A}app")
+        let api = "https://api.caf\u{E9}"
+        let directory = Directory(
+            resourceServers: [ResourceServer(
+                identifier: api, name: "API", permissions: [Permission(value: composed)], rbacEnabled: true, userPolicy: .allowAll)],
+            users: [DirectoryUser(id: "Ku", permissions: [APIPermission(api: api, permission: composed)])],
+            applications: [Application(clientID: "Kapp", name: "App", kind: .regularWeb), Application(clientID: "job", name: "Job", kind: .machineToMachine)],
+            clientGrants: [ClientGrant(clientID: "job", audience: api, scopes: [composed])])
+        func grant(user: String?, client: String, audience: String = api, _ scopes: [String]) throws(GrantRefusal) -> Grant {
+            try directory.grant(GrantRequest(user: user, clientID: client, audience: audience, requestedScopes: scopes))
+        }
+        #expect(try grant(user: "Ku", client: "Kapp", [composed]).scopes == [composed])
+        let lookalikeScope = try grant(user: "Ku", client: "Kapp", [decomposed])
+        #expect(lookalikeScope.scopes.isEmpty)
+        #expect(lookalikeScope.requestedDecisions.map(\.reason) == [.notDefinedOnAPI])
+        #expect(try grant(user: "\u{212A}u", client: "Kapp", [composed]).requestedDecisions.map(\.reason) == [.userLacksPermission])
+        #expect(throws: GrantRefusal.self) { try grant(user: "Ku", client: "\u{212A}app", [composed]) }
+        #expect(throws: GrantRefusal.self) { try grant(user: "Ku", client: "Kapp", audience: "https://api.cafe\u{301}", [composed]) }
+        #expect(try grant(user: nil, client: "job", [composed]).scopes == [composed])
+        do {
+            _ = try grant(user: nil, client: "job", [decomposed])
+            Issue.record("a lookalike of a granted scope was granted")
+        } catch {
+            #expect(error.cause == .scopesNotGranted([decomposed]))
+        }
+    }
+
     @Test("every requested scope gets a reason")
     func reasons() throws {
         let grant = try Self.directory(rbac: true, policy: .requireClientGrant).grant(

@@ -101,6 +101,27 @@ let benchmarks: @Sendable () -> Void = {
         try run(plain, direct, benchmark)
     }
 
+    // The scale-out issue's question, sync or async reads: the same direct check with its read behind an `async`
+    // function that never suspends (an async API over LMDB), and after one suspension resumed from another thread
+    // (what an async database driver's reply costs per read). Compared with the synchronous check above.
+    @Sendable func readWithoutSuspending(_ request: CheckRequest) async throws -> Bool {
+        try store.read(store: storeID) { snapshot in try plain.check(request, model: model, snapshot: snapshot, storeID: storeID).allowed }
+    }
+    let replies = DispatchQueue(label: "bench.replies")
+    Benchmark("Check: direct tuple, read behind an async function (no suspension)", configuration: configuration) { benchmark async in
+        for iteration in benchmark.scaledIterations {
+            let allowed = try await readWithoutSuspending(direct[iteration % direct.count])
+            precondition(allowed)
+        }
+    }
+    Benchmark("Check: direct tuple, read after one suspension (resumed from a queue)", configuration: configuration) { benchmark async in
+        for iteration in benchmark.scaledIterations {
+            await withCheckedContinuation { (resumed: CheckedContinuation<Void, Never>) in replies.async { resumed.resume() } }
+            let allowed = try await readWithoutSuspending(direct[iteration % direct.count])
+            precondition(allowed)
+        }
+    }
+
     Benchmark("Check: manager from warehouse (read txn + check)", configuration: configuration) { benchmark in
         try run(plain, warehouse, benchmark)
     }

@@ -1,3 +1,5 @@
+import WardenModel
+
 /// An API (Auth0's resource server): the audience tokens are minted for, the permissions it defines, and the two
 /// settings that decide a token's scopes — RBAC, and the access policies for users and for machines.
 public struct ResourceServer: Hashable, Sendable {
@@ -22,10 +24,10 @@ public struct ResourceServer: Hashable, Sendable {
     public var name: String
     /// The permissions (scopes) the API defines, e.g. `read:orders`.
     public var permissions: [Permission] {
-        didSet { definedScopes = Set(permissions.map(\.value)) }
+        didSet { definedScopes = Set(permissions.map { ByteString($0.value) }) }
     }
-    /// `permissions` as a set, for the calculation's lookups.
-    public private(set) var definedScopes: Set<String> = []
+    /// `permissions` as a set of their bytes, for the calculation's lookups.
+    public private(set) var definedScopes: Set<ByteString> = []
     /// "Enable RBAC" (`enforce_policies`): the user's permissions decide.
     public var rbacEnabled: Bool
     /// "Add permissions in the access token" (`token_dialect: access_token_authz`).
@@ -45,7 +47,7 @@ public struct ResourceServer: Hashable, Sendable {
         self.identifier = identifier
         self.name = name
         self.permissions = permissions
-        self.definedScopes = Set(permissions.map(\.value))
+        self.definedScopes = Set(permissions.map { ByteString($0.value) })
         self.rbacEnabled = rbacEnabled
         self.addPermissionsToToken = addPermissionsToToken
         self.userPolicy = userPolicy
@@ -54,8 +56,8 @@ public struct ResourceServer: Hashable, Sendable {
         self.signingAlgorithm = signingAlgorithm
     }
 
-    /// Whether the API defines `scope`.
-    public func defines(_ scope: String) -> Bool { definedScopes.contains(scope) }
+    /// Whether the API defines `scope`, byte for byte.
+    public func defines(_ scope: String) -> Bool { definedScopes.contains(ByteString(scope)) }
 }
 
 /// A permission an API defines: `verb:resource`, with a description.

@@ -1,3 +1,5 @@
+import WardenModel
+
 /// A role: a named bundle of permissions assigned to users (`Inventory Manager`).
 public struct Role: Hashable, Sendable {
     public var name: String
@@ -56,15 +58,15 @@ public struct ClientGrant: Hashable, Sendable {
     /// The API's identifier.
     public var audience: String
     public var scopes: [String] {
-        didSet { scopeSet = Set(scopes) }
+        didSet { scopeSet = Set(scopes.map(ByteString.init)) }
     }
-    /// `scopes` as a set, for the calculation's lookups.
-    public private(set) var scopeSet: Set<String> = []
+    /// `scopes` as a set of their bytes, for the calculation's lookups.
+    public private(set) var scopeSet: Set<ByteString> = []
 
     public init(clientID: String, audience: String, scopes: [String]) {
         self.clientID = clientID
         self.audience = audience
         self.scopes = scopes
-        self.scopeSet = Set(scopes)
+        self.scopeSet = Set(scopes.map(ByteString.init))
     }
 }

@@ -1,7 +1,10 @@
+import WardenModel
+
 /// The token-scope calculation: Auth0's rules, row by row of the seed's table, with a reason for every scope.
 extension Directory {
     /// OpenID Connect scopes: passed through in user flows, never in machine tokens.
-    public static let openIDConnectScopes: Set<String> = ["openid", "profile", "email", "address", "phone", "offline_access"]
+    public static let openIDConnectScopes: Set<ByteString> = Set(
+        ["openid", "profile", "email", "address", "phone", "offline_access"].map(ByteString.init))
 
     /// Computes the token `request` earns.
     ///
@@ -62,19 +65,21 @@ extension Directory {
         var decisions: [ScopeDecision] = []
         decisions.reserveCapacity(requested.count)
         var scopes: [String] = []
-        var seen = Set<String>(minimumCapacity: requested.count)
-        for scope in requested where seen.insert(scope).inserted {
+        // Scopes compare by bytes throughout, as Auth0 compares them.
+        var seen = Set<ByteString>(minimumCapacity: requested.count)
+        for scope in requested where seen.insert(ByteString(scope)).inserted {
+            let bytes = ByteString(scope)
             let reason: ScopeDecision.Reason
-            if Self.openIDConnectScopes.contains(scope) {
+            if Self.openIDConnectScopes.contains(bytes) {
                 reason = .openIDConnect
             } else if !api.defines(scope) {
                 reason = .notDefinedOnAPI
-            } else if api.rbacEnabled, userPermissions[scope] == nil {
+            } else if api.rbacEnabled, userPermissions[bytes] == nil {
                 reason = .userLacksPermission
-            } else if let ceiling, !ceiling.contains(scope) {
+            } else if let ceiling, !ceiling.contains(bytes) {
                 reason = .outsideClientGrant
             } else {
-                var sources = api.rbacEnabled ? userPermissions[scope] ?? [] : ["RBAC off: the API defines it"]
+                var sources = api.rbacEnabled ? userPermissions[bytes] ?? [] : ["RBAC off: the API defines it"]
                 if ceiling != nil { sources.append("client grant") }
                 reason = .granted(sources: sources)
             }
@@ -87,7 +92,7 @@ extension Directory {
         var grant = Grant(
             scopes: scopes, permissions: api.addPermissionsToToken && api.rbacEnabled ? holding.sorted : nil,
             decisions: decisions,
-            held: api.rbacEnabled ? holding.sorted : (ceiling.map { _ in clientGrant?.scopes.sorted() ?? [] } ?? []),
+            held: api.rbacEnabled ? holding.sorted : (ceiling.map { _ in clientGrant?.scopes.sorted { $0.bytesPrecede($1) } ?? [] } ?? []),
             subject: userID, isClientCredentials: false)
         grant.permissionsCeiling = ceiling
         return grant
@@ -104,12 +109,12 @@ extension Directory {
         var decisions: [ScopeDecision] = []
         var scopes: [String] = []
         let requested = request.requestedScopes ?? clientGrant.scopes
-        var seen = Set<String>()
+        var seen = Set<ByteString>()
         var refused: [String] = []
-        for scope in requested where seen.insert(scope).inserted {
-            if Self.openIDConnectScopes.contains(scope) {
+        for scope in requested where seen.insert(ByteString(scope)).inserted {
+            if Self.openIDConnectScopes.contains(ByteString(scope)) {
                 decisions.append(ScopeDecision(scope: scope, reason: .notForMachines))
-            } else if granted.contains(scope) {
+            } else if granted.contains(ByteString(scope)) {
                 scopes.append(scope)
                 decisions.append(ScopeDecision(scope: scope, reason: .granted(sources: ["client grant"])))
             } else {
@@ -122,6 +127,6 @@ extension Directory {
         }
         return Grant(
             scopes: scopes, permissions: api.addPermissionsToToken ? scopes : nil, decisions: decisions,
-            held: clientGrant.scopes.sorted(), subject: "\(request.clientID)@clients", isClientCredentials: true)
+            held: clientGrant.scopes.sorted { $0.bytesPrecede($1) }, subject: "\(request.clientID)@clients", isClientCredentials: true)
     }
 }

@@ -1,3 +1,5 @@
+import WardenModel
+
 /// A request for an access token: who (a user, or the application itself for client credentials), through which
 /// application, for which API, asking for which scopes.
 public struct GrantRequest: Hashable, Sendable {
@@ -32,11 +34,11 @@ public struct Grant: Hashable, Sendable {
     public var permissions: [String]? {
         guard addsPermissions else { return nil }
         guard let permissionsCeiling else { return permissionsHeld }
-        return permissionsHeld.filter { permissionsCeiling.contains($0) }
+        return permissionsHeld.filter { permissionsCeiling.contains(ByteString($0)) }
     }
     var addsPermissions: Bool
     var permissionsHeld: [String]
-    var permissionsCeiling: Set<String>?
+    var permissionsCeiling: Set<ByteString>?
     /// Why each requested scope is in the token or not.
     public var requestedDecisions: [ScopeDecision]
     /// What the user (or, without RBAC, the grant) holds, sorted; those not requested are reported as such.
@@ -44,8 +46,8 @@ public struct Grant: Hashable, Sendable {
 
     /// Why each scope is in the token or not: every requested scope, then each held scope not requested.
     public var decisions: [ScopeDecision] {
-        let requested = Set(requestedDecisions.map(\.scope))
-        return requestedDecisions + held.filter { !requested.contains($0) }.map { ScopeDecision(scope: $0, reason: .notRequested) }
+        let requested = Set(requestedDecisions.map { ByteString($0.scope) })
+        return requestedDecisions + held.filter { !requested.contains(ByteString($0)) }.map { ScopeDecision(scope: $0, reason: .notRequested) }
     }
     /// The `sub` claim: the user id, or `CLIENT_ID@clients` for client credentials.
     public var subject: String

@@ -96,9 +96,8 @@ public enum TenantLinter {
             for application in userFacing {
                 let grant = directory.clientGrant(client: application.clientID, audience: api.identifier)
                 if api.userPolicy == .allowAll, api.rbacEnabled, let grant {
-                    let ceiling = Set(grant.scopes)
                     let beyond = directory.users.flatMap { user in
-                        directory.permissions(of: user, on: api.identifier).keys.filter { !ceiling.contains($0) }
+                        directory.permissions(of: user, on: api.identifier).keys.filter { !grant.scopeSet.contains($0) }.map(\.value)
                     }
                     if !beyond.isEmpty {
                         add(

@@ -1,3 +1,5 @@
+import WardenModel
+
 /// The tenant file's shape, with Auth0's field names; converted to and from ``Directory``.
 struct TenantDocument: Codable {
     struct Problem: Error {
@@ -101,13 +103,13 @@ struct TenantDocument: Codable {
             return Application(clientID: entry.client_id ?? entry.name, name: entry.name, kind: kind, secretHash: entry.client_secret_hash)
         }
         // The Deploy CLI names a grant's client by name; accept the name or the id.
-        var clientIDs: [String: String] = [:]
+        var clientIDs: [ByteString: String] = [:]
         for application in applications {
-            clientIDs[application.name] = application.clientID
-            clientIDs[application.clientID] = application.clientID
+            clientIDs[ByteString(application.name)] = application.clientID
+            clientIDs[ByteString(application.clientID)] = application.clientID
         }
         let grants = try (clientGrants ?? []).enumerated().map { index, entry in
-            guard let clientID = clientIDs[entry.client_id] else {
+            guard let clientID = clientIDs[ByteString(entry.client_id)] else {
                 throw Problem(text: "clientGrants[\(index)]: client '\(entry.client_id)' is not in clients")
             }
             return ClientGrant(clientID: clientID, audience: entry.audience, scopes: entry.scope ?? [])

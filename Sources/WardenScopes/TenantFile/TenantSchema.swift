@@ -48,7 +48,8 @@ enum TenantSchema {
         guard case .mapping(let root) = node else { return nil }
         for (section, what, fields) in identities {
             guard case .sequence(let entries)? = root[Node(section)] else { continue }
-            var seen: [String: Int] = [:]
+            // By bytes: two ids that differ only in how a character is encoded are two entries, as in the directory.
+            var seen: [ByteString: Int] = [:]
             for entry in entries {
                 guard case .mapping(let mapping) = entry else { continue }
                 // A client is named by its id when it has one, else by its name (as the Deploy CLI refers to it).
@@ -56,12 +57,12 @@ enum TenantSchema {
                     ? [mapping[Node("client_id")]?.string ?? mapping[Node("name")]?.string ?? ""]
                     : fields.map { mapping[Node($0)]?.string ?? "" }
                 let identity = values.joined(separator: " for ")
-                if let first = seen[identity] {
+                if let first = seen[ByteString(identity)] {
                     return SafeYAML.Problem(
                         line: entry.mark?.line ?? 0, column: entry.mark?.column ?? 0,
                         message: "\(section): the \(what) '\(identity)' is listed twice (first at line \(first))")
                 }
-                seen[identity] = entry.mark?.line ?? 0
+                seen[ByteString(identity)] = entry.mark?.line ?? 0
             }
         }
         return nil
