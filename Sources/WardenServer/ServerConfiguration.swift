@@ -36,10 +36,14 @@ public struct ServerConfiguration: Sendable {
     public var tls: TLSFiles?
     /// How long a check, batch check or expand may run (OpenFGA's request timeout).
     public var requestTimeout: Duration
+    /// A watcher whose page of changes took longer than this to be taken (its socket full: it is not reading) is
+    /// dropped with an event telling it where to resume.
+    public var watchSlowConsumer: Duration
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info, authentication: Authentication = .none,
-        bindings: [PermissionBindings] = [], tls: TLSFiles? = nil, requestTimeout: Duration = .seconds(3)
+        bindings: [PermissionBindings] = [], tls: TLSFiles? = nil, requestTimeout: Duration = .seconds(3),
+        watchSlowConsumer: Duration = .seconds(10)
     ) {
         self.host = host
         self.port = port
@@ -48,6 +52,7 @@ public struct ServerConfiguration: Sendable {
         self.bindings = bindings
         self.tls = tls
         self.requestTimeout = requestTimeout
+        self.watchSlowConsumer = watchSlowConsumer
     }
 
     /// `http` or `https`, for the absolute URLs the discovery documents hold.

@@ -5,10 +5,12 @@ import HummingbirdTLS
 import Logging
 import NIOPosix
 import NIOSSL
+import ServiceLifecycle
 import Warden
 import WardenEngine
 import WardenScopes
 import WardenModel
+import WardenStore
 import WardenWire
 
 /// `warden serve`: OpenFGA's REST API, AuthZEN and the token layer over HTTP (Hummingbird 2), on one data
@@ -27,6 +29,8 @@ public enum WardenServer {
         let authenticator: any Authenticating
         let scheme: String
         let fallbackAuthority: String
+        let warden: Warden
+        let watchSlowConsumer: Duration
     }
 
     /// The Hummingbird application serving `warden` as `configuration` says.
@@ -40,7 +44,8 @@ public enum WardenServer {
         let services = Services(
             openFGA: openFGA, authZEN: AuthZENAPI(api: openFGA), tokens: TokenAPI(api: openFGA, bindings: configuration.bindings),
             metrics: metrics, authenticator: try authenticator(configuration.authentication, warden: warden),
-            scheme: configuration.scheme, fallbackAuthority: "\(configuration.host):\(configuration.port)")
+            scheme: configuration.scheme, fallbackAuthority: "\(configuration.host):\(configuration.port)", warden: warden,
+            watchSlowConsumer: configuration.watchSlowConsumer)
 
         let router = Router()
         // One line per request (id, method, path) at debug: at info it costs a third of the check throughput.
@@ -146,6 +151,8 @@ public enum WardenServer {
             answer = services.authZEN.handle(method: method, path: path, body: body)
         case "streamed-list-objects" where path.count == 3 && method == "POST":
             return streamObjects(services, path[1], body, start: start)
+        case "watch" where path.count == 3 && method == "GET":
+            return watch(services, path[1], request)
         default:
             answer = await openFGA(services.openFGA, method, path, request, body)
         }
@@ -212,6 +219,68 @@ public enum WardenServer {
                     }
                 }
                 services.metrics.record(method: "streamed-list-objects", status: 200, duration: ContinuousClock.now - start)
+                try await writer.finish(nil)
+            })
+    }
+
+    /// `GET /stores/{id}/watch?after=TOKEN&type=T`: changes as they commit, as Server-Sent Events (see
+    /// ``ChangeWatch``): after `after` (an empty `after=` is from the first change), else after the
+    /// `Last-Event-ID` a reconnecting client sends, else from now. The changelog is polled every 50 ms, and only
+    /// read when the data version moved; a comment every 15 s keeps idle connections open.
+    static func watch(_ services: Services, _ store: String, _ request: Request) -> Response {
+        let query = request.uri.queryParameters
+        let lastEventID = request.headers.first { $0.name.canonicalName == "last-event-id" }?.value
+        let start: ChangeWatch.Start
+        if let after = query["after"].map(String.init) {
+            start = after.isEmpty ? .beginning : .after(ContinuationToken(text: after))
+        } else if let lastEventID, !lastEventID.isEmpty {
+            start = .after(ContinuationToken(text: lastEventID))
+        } else {
+            start = .now
+        }
+        let type = query["type"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        let started: ChangeWatch
+        do {
+            started = try ChangeWatch(warden: services.warden, store: store, objectType: type, from: start)
+        } catch {
+            let wire = WireError.from(error)
+            return json(wire.status, wire.json)
+        }
+        let slow = services.watchSlowConsumer
+        return Response(
+            status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+            body: ResponseBody { writer in
+                var watch = started
+                var quiet = ContinuousClock.now
+                // A stopping server ends its watches (the clients reconnect elsewhere with their last event id).
+                while !Task.isCancelled, !Task.isShuttingDownGracefully {
+                    let changes: [TupleChange]
+                    do {
+                        changes = try watch.next()
+                    } catch {
+                        let wire = WireError.from(error)
+                        let body = JSONValue.object([("code", .string(wire.code)), ("message", .string(wire.message))])
+                        try await writer.write(ByteBuffer(string: "event: error\ndata: \(body.compact)\n\n"))
+                        break
+                    }
+                    guard !changes.isEmpty else {
+                        if ContinuousClock.now - quiet > .seconds(15) {
+                            try await writer.write(ByteBuffer(string: ChangeWatch.heartbeat))
+                            quiet = ContinuousClock.now
+                        }
+                        try await Task.sleep(for: .milliseconds(50))
+                        continue
+                    }
+                    let sending = ContinuousClock.now
+                    try await writer.write(ByteBuffer(string: changes.map(ChangeWatch.event).joined()))
+                    quiet = ContinuousClock.now
+                    // The page waited for the consumer's socket this long: it is not reading. One page is all a
+                    // watcher ever holds; drop it, saying where to resume.
+                    if quiet - sending > slow {
+                        try await writer.write(ByteBuffer(string: watch.dropped(reason: "slow consumer: a page waited \(slow) to be taken")))
+                        break
+                    }
+                }
                 try await writer.finish(nil)
             })
     }

@@ -46,6 +46,10 @@ public struct AnyTupleSnapshot: TupleSnapshot {
     public func changes(objectType: String?, after token: ContinuationToken?, limit: Int) throws(StoreError) -> ChangePage {
         try base.changes(objectType: objectType, after: token, limit: limit)
     }
+
+    public func endOfChanges() throws(StoreError) -> ContinuationToken? {
+        try base.endOfChanges()
+    }
 }
 
 extension TupleStore {

@@ -66,4 +66,8 @@ public struct ContextualSnapshot<Base: TupleSnapshot>: TupleSnapshot {
     public func changes(objectType: String?, after token: ContinuationToken?, limit: Int) throws(StoreError) -> ChangePage {
         try base.changes(objectType: objectType, after: token, limit: limit)
     }
+
+    public func endOfChanges() throws(StoreError) -> ContinuationToken? {
+        try base.endOfChanges()
+    }
 }

@@ -133,6 +133,13 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
         return TuplePage(tuples: page, continuation: next)
     }
 
+    /// After every change of this snapshot's revision: a changelog key names a revision and a position in it, and
+    /// no revision holds `UInt32.max` changes. Nil before the first change (a watch then starts at the beginning).
+    public func endOfChanges() throws(StoreError) -> ContinuationToken? {
+        guard revision.rawValue > 0 else { return nil }
+        return ContinuationCodec.token(table: .changes, key: KeyLayout.changeKey(store: store, revision: revision.rawValue, sequence: .max))
+    }
+
     public func changes(objectType: String?, after token: ContinuationToken?, limit: Int) throws(StoreError) -> ChangePage {
         let prefix = KeyLayout.prefix(store: store)
         // A token names the last change visited: its revision and its position in the revision.
@@ -152,16 +159,21 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
             var keyDecoder = KeyDecoder(key, skipping: 4)
             let revision = try keyDecoder.uint64()
             var full = false
-            try ChangeLog.forEachChange(in: value, names: names) { sequence, operation, time, tuple throws(StoreError) in
+            // Within the revision the token names, the changes up to its position are stepped over undecoded.
+            let first = resume.map { revision == $0.revision ? ($0.sequence == .max ? .max : $0.sequence + 1) : 0 } ?? 0
+            try ChangeLog.forEachChange(in: value, names: names, from: first) { sequence, operation, time, tuple throws(StoreError) in
                 if let resume, revision == resume.revision, sequence <= resume.sequence { return true }
                 guard changes.count < limit else {
                     full = true
                     return false
                 }
-                lastKey = KeyLayout.changeKey(store: store, revision: revision, sequence: sequence)
+                let key = KeyLayout.changeKey(store: store, revision: revision, sequence: sequence)
+                lastKey = key
                 if objectType.map({ $0.bytesEqual(tuple.key.object.type) }) ?? true {
                     changes.append(
-                        TupleChange(tuple: tuple, operation: operation, revision: Revision(rawValue: revision), timestampMilliseconds: time))
+                        TupleChange(
+                            tuple: tuple, operation: operation, revision: Revision(rawValue: revision), timestampMilliseconds: time,
+                            position: ContinuationCodec.token(table: .changes, key: key)))
                 }
                 return true
             }

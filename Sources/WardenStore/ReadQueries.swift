@@ -59,12 +59,19 @@ public struct TupleChange: Hashable, Sendable {
     public var revision: Revision
     /// Commit time, milliseconds since 1970.
     public var timestampMilliseconds: UInt64
+    /// The continuation token that resumes right after this change (a watch sends it with each change, so a
+    /// consumer that disconnects resumes without a gap or a repeat).
+    public var position: ContinuationToken?
 
-    public init(tuple: RelationshipTuple, operation: Operation, revision: Revision, timestampMilliseconds: UInt64) {
+    public init(
+        tuple: RelationshipTuple, operation: Operation, revision: Revision, timestampMilliseconds: UInt64,
+        position: ContinuationToken? = nil
+    ) {
         self.tuple = tuple
         self.operation = operation
         self.revision = revision
         self.timestampMilliseconds = timestampMilliseconds
+        self.position = position
     }
 }
 

@@ -141,6 +141,10 @@ public protocol TupleSnapshot {
 
     /// Changes after `token` (from the first when nil), oldest first, only those on `objectType` when given.
     func changes(objectType: String?, after token: ContinuationToken?, limit: Int) throws(StoreError) -> ChangePage
+
+    /// The token after the newest change this snapshot sees: ``changes(objectType:after:limit:)`` from it gives
+    /// only what commits later (where a watch that starts now begins).
+    func endOfChanges() throws(StoreError) -> ContinuationToken?
 }
 
 extension TupleSnapshot {
@@ -160,6 +164,16 @@ extension TupleSnapshot {
     ) throws(StoreError) {
         for tuple in try tuples(user: user, objectType: objectType, relation: relation) {
             guard try body(tuple) else { return }
+        }
+    }
+
+    /// For a snapshot that cannot name its end directly: every page read to the last.
+    public func endOfChanges() throws(StoreError) -> ContinuationToken? {
+        var token: ContinuationToken?
+        while true {
+            let page = try changes(objectType: nil, after: token, limit: 1_000)
+            guard !page.changes.isEmpty, let next = page.continuation else { return token }
+            token = next
         }
     }
 

@@ -188,6 +188,31 @@ struct StoreCLITests {
         #expect(try Self.run(["store", "list"] + d).stdout == "")
     }
 
+    @Test("tuple watch prints changes as JSON lines with their positions; --after resumes right after one, '' from the first")
+    func watch() throws {
+        let data = try TemporaryDirectory()
+        let modelPath = try CLITests.temporaryFile("model.fga", Self.model)
+        let s = ["--data", data.path, "--store", "retail"]
+        #expect(try Self.run(["store", "create", "retail", "--data", data.path]).status == 0)
+        #expect(try Self.run(["model", "write", modelPath] + s).status == 0)
+        for warehouse in ["w1", "w2", "w3"] {
+            #expect(try Self.run(["tuple", "write", "user:anne", "manager", "warehouse:\(warehouse)"] + s).status == 0)
+        }
+        let all = try Self.run(["tuple", "watch", "--after", "", "--count", "3"] + s)
+        #expect(all.status == 0)
+        let lines = try all.stdout.split(separator: "\n").map { try JSONValue.parse(String($0)) }
+        #expect(lines.map { $0["tuple_key"]?["object"] } == ["warehouse:w1", "warehouse:w2", "warehouse:w3"].map { JSONValue.string($0) })
+        guard case .string(let first)? = lines.first?["position"] else {
+            Issue.record("no position in \(all.stdout)")
+            return
+        }
+        let rest = try Self.run(["tuple", "watch", "--after", first, "--count", "2"] + s)
+        #expect(rest.stdout.split(separator: "\n").compactMap { line in
+            (try? JSONValue.parse(String(line)))?["tuple_key"]?["object"]
+        } == ["warehouse:w2", "warehouse:w3"].map { JSONValue.string($0) })
+        #expect(try Self.run(["tuple", "watch", "--count", "0"] + s).stderr.contains("--count must be at least 1"))
+    }
+
     @Test("check works on a model file and tuple files with no store")
     func storeless() throws {
         let modelPath = try CLITests.temporaryFile("model.fga", Self.model)

@@ -319,6 +319,12 @@ public enum TupleStoreContract: String, CaseIterable, Sendable, CustomStringConv
         let since = try tuples.read(store: store) { try $0.changes(objectType: nil, after: token, limit: 100) }
         #expect(since.changes.map(\.tuple.description) == ["document:9#viewer@user:b"])
         #expect(since.continuation != nil)
+        // The type filter compares bytes: `café` precomposed and decomposed are two types.
+        let lookalikes = try tuples.createStore(name: "lookalike types").id
+        try tuples.write(
+            WriteBatch(writes: [tuple("caf\u{E9}:1", "viewer", "user:a"), tuple("cafe\u{301}:1", "viewer", "user:a")]), store: lookalikes)
+        let composed = try tuples.read(store: lookalikes) { try $0.changes(objectType: "caf\u{E9}", after: nil, limit: 100).changes }
+        #expect(composed.map { Array($0.tuple.key.object.type.utf8) } == [Array("caf\u{E9}".utf8)])
     }
 
     static func isolation(_ tuples: some TupleStore) throws {

@@ -36,13 +36,25 @@ enum ChangeLog {
     }
 
     /// Calls `body` with each change of one revision's value, in order, until it returns false.
+    /// - Parameter first: the first change to decode: those before it are stepped over without decoding their
+    ///   tuples (a page that resumes in the middle of a 25,000-change import batch reads on from there).
     static func forEachChange(
-        in value: UnsafeRawBufferPointer, names: Names,
+        in value: UnsafeRawBufferPointer, names: Names, from first: UInt32 = 0,
         _ body: (_ sequence: UInt32, _ operation: TupleChange.Operation, _ time: UInt64, RelationshipTuple) throws(StoreError) -> Bool
     ) throws(StoreError) {
         var decoder = KeyDecoder(value)
         let time = try decoder.uint64()
         var sequence: UInt32 = 0
+        while sequence < first, !decoder.isAtEnd {
+            _ = try decoder.byte()
+            // A forward key: object type, id, relation, user type, user relation, user id; then the condition.
+            _ = try decoder.nameNumber()
+            try decoder.skipField()
+            for _ in 0..<3 { _ = try decoder.nameNumber() }
+            try decoder.skipField()
+            _ = try decoder.bytes(count: try decoder.length())
+            sequence += 1
+        }
         while !decoder.isAtEnd {
             let operation: TupleChange.Operation
             switch try decoder.byte() {

@@ -91,6 +91,14 @@ struct KeyDecoder {
         return UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + count)])
     }
 
+    /// Moves past a field without reading it.
+    mutating func skipField() throws(StoreError) {
+        guard let end = buffer[offset...].firstIndex(of: 0) else {
+            throw StoreError(.corrupted, "a stored key is truncated (a field has no terminator)")
+        }
+        offset = end + 1
+    }
+
     mutating func field() throws(StoreError) -> String {
         guard let end = buffer[offset...].firstIndex(of: 0) else {
             throw StoreError(.corrupted, "a stored key is truncated (a field has no terminator)")
