@@ -52,11 +52,11 @@ struct WatchTests {
 
         var events: [Event] { lock.withLock { received } }
 
-        /// Waits until `count` events arrived (or 20 s passed) and returns them. Sleeps, never blocks: the server
-        /// under test runs on the same two cooperative threads.
-        func wait(for count: Int) async throws -> [Event] {
+        /// Waits until `count` events arrived (or `limit` passed) and returns them. Sleeps, never blocks: the
+        /// server under test runs on the same two cooperative threads.
+        func wait(for count: Int, limit: Duration = .seconds(20)) async throws -> [Event] {
             let start = ContinuousClock.now
-            while events.count < count, ContinuousClock.now - start < .seconds(20) { try await Task.sleep(for: .milliseconds(10)) }
+            while events.count < count, ContinuousClock.now - start < limit { try await Task.sleep(for: .milliseconds(10)) }
             return events
         }
 
@@ -212,7 +212,7 @@ struct WatchTests {
             let resume = try #require(Self.string(dropped.data["resume_after"]))
             let rest = try EventReader(arguments: ["curl", "-sN", "http://127.0.0.1:\(port)/stores/\(store)/watch?after=\(resume)"])
             defer { rest.stop() }
-            let remaining = try await rest.wait(for: total - changes.count)
+            let remaining = try await rest.wait(for: total - changes.count, limit: .seconds(180))
             rest.stop()
             #expect(remaining.count == total - changes.count)
             #expect(remaining.first.map(Self.tupleKey) == "doc:d\(changes.count)#viewer@user:u\(changes.count % 100)")
