@@ -20,6 +20,29 @@ struct AuthorizeTests {
         for result in results where !result.passed { Issue.record("\(result.narrative)") }
     }
 
+    @Test("permissions compare by bytes: a token scope or a permission that is only a lookalike (NFC/NFD) of a binding grants nothing")
+    func lookalikePermissions() throws {
+        let directory = try TemporaryDirectory()
+        let warden = try Warden(dataDirectory: directory.path)
+        let store = try warden.createStore(name: "lookalikes").id
+        _ = try warden.writeModel(try DSLParser.parseModel("model\n  schema 1.1\ntype user\ntype doc\n  relations\n    define viewer: [user]\n"), store: store)
+        try warden.importTuples([RelationshipTuple(try TupleKey(object: "doc:1", relation: "viewer", user: "user:anne"))], store: store)
+        let composed = "read:caf\u{E9}", decomposed = "read:cafe\u{301}"
+        let bindings = try PermissionBindings.parse("audience: https://api.example\nbindings:\n  \(composed): doc#viewer\n")
+        func claims(_ scope: String) -> AccessTokenClaims {
+            AccessTokenClaims(
+                iss: "https://warden.local/", sub: "anne", aud: ["https://api.example"], iat: 0, exp: Int.max, azp: "app", scope: scope,
+                permissions: nil, gty: nil)
+        }
+        let object = try ObjectRef(parsing: "doc:1")
+        #expect(try warden.authorize(claims: claims(composed), permission: composed, object: object, store: store, bindings: bindings).allowed)
+        let lookalikeScope = try warden.authorize(claims: claims(decomposed), permission: composed, object: object, store: store, bindings: bindings)
+        #expect(!lookalikeScope.allowed && lookalikeScope.decidedBy == .token)
+        #expect(throws: AuthorizeError.self) {
+            try warden.authorize(claims: claims(decomposed), permission: decomposed, object: object, store: store, bindings: bindings)
+        }
+    }
+
     /// A Warden with the care-unit package loaded, and the tenant given (to allow misconfiguring it).
     static func careUnit(tenant: Directory) throws -> (Warden, String, PermissionBindings, TemporaryDirectory) {
         let directory = try TemporaryDirectory()

@@ -48,7 +48,7 @@ public struct PermissionBindings: Hashable, Sendable {
 
     /// The relation `permission` stands for, or nil.
     public func target(for permission: String) -> Target? {
-        bindings.first { $0.permission == permission }?.target
+        bindings.first { $0.permission.bytesEqual(permission) }?.target
     }
 
     /// Reads a bindings file.
