@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "WardenPostgres",
             dependencies: [
-                "WardenStore",
+                "WardenModel", "WardenStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),

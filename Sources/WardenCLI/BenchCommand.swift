@@ -3,6 +3,7 @@ import Foundation
 import Warden
 import WardenClient
 import WardenConditions
+import WardenModel
 
 /// `warden bench STORE-FILE`: check latency and throughput on the user's own model, tuples and questions.
 struct BenchCommand: AsyncParsableCommand {
@@ -186,7 +187,7 @@ struct BenchCommand: AsyncParsableCommand {
         let interactive = isatty(STDERR_FILENO) == 1
         let measured: BenchReport
         var compared: BenchReport?
-        let planned = (requests: requests, seconds: BenchRunner.seconds(duration.value))
+        let planned = (requests: requests, seconds: duration.value.inSeconds)
         let progress: @Sendable (Int, Double) -> Void = { sent, seconds in
             guard interactive else { return }
             let rate = seconds > 0 ? Double(sent) / seconds : 0

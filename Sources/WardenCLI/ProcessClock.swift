@@ -1,4 +1,5 @@
 import Foundation
+import WardenModel
 
 /// Time since this process started, as a stopwatch started with the command would read it: rates a user times
 /// (`tuple import`) are computed from it, not from when the work began.
@@ -13,7 +14,7 @@ enum ProcessClock {
             return max(uptime - started, 0)
         }
         let elapsed = ContinuousClock.now - fallbackStart
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return elapsed.inSeconds
     }
 
     private static let fallbackStart = ContinuousClock.now

@@ -265,7 +265,7 @@ struct TupleWatchCommand: ParsableCommand {
         while count.map({ printed < $0 }) ?? true {
             let changes = try reporting { try watch.next() }
             if changes.isEmpty {
-                usleep(50_000)
+                Thread.sleep(forTimeInterval: ChangeWatch.pollInterval.inSeconds)
                 continue
             }
             for change in changes.prefix(count.map { $0 - printed } ?? changes.count) {

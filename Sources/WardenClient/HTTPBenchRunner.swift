@@ -5,6 +5,7 @@ import Synchronization
 import Warden
 import WardenStore
 import WardenWire
+import WardenModel
 
 /// Runs a ``BenchWorkload`` against any OpenFGA-compatible server over HTTP (`warden serve`, or OpenFGA itself):
 /// creates a store, writes the model and the tuples as a client would (100 per request), then sends the request
@@ -74,7 +75,7 @@ public struct HTTPBenchRunner: Sendable {
         let start = ContinuousClock.now
         let deadline: ContinuousClock.Instant? = options.requests == nil ? start + options.duration : nil
         let recorders = await phase(workload.requests, mix, client, store, until: deadline, budget: options.requests, progress: progress)
-        let seconds = BenchRunner.seconds(ContinuousClock.now - start)
+        let seconds = (ContinuousClock.now - start).inSeconds
         let loop = rate.map { "open loop at \(Int($0)) requests/s" } ?? "closed loop"
         return BenchReport(
             workload: workload, target: "\(baseURL.absoluteString), \(loop), \(connections) connection\(connections == 1 ? "" : "s")",
@@ -106,7 +107,7 @@ public struct HTTPBenchRunner: Sendable {
                         recorder.record(request: index, nanoseconds: (after - before).nanoseconds)
                         if sender == 0, let progress, after - lastReport >= .milliseconds(200) {
                             lastReport = after
-                            progress(sent.value.load(ordering: .relaxed), BenchRunner.seconds(after - start))
+                            progress(sent.value.load(ordering: .relaxed), (after - start).inSeconds)
                         }
                     }
                     return recorder
@@ -137,7 +138,7 @@ public struct HTTPBenchRunner: Sendable {
                 number += 1
                 if let progress, due - lastReport >= .milliseconds(200) {
                     lastReport = due
-                    progress(number, BenchRunner.seconds(due - start))
+                    progress(number, (due - start).inSeconds)
                 }
                 guard outstanding.value.add(1, ordering: .relaxed).newValue <= limit else {
                     outstanding.value.subtract(1, ordering: .relaxed)

@@ -32,8 +32,7 @@ enum PostgresCopy {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     private static func append(_ bytes: [UInt8], to buffer: inout ByteBuffer) {
-        buffer.writeBytes([UInt8(ascii: "\\"), UInt8(ascii: "\\"), UInt8(ascii: "x")])
-        buffer.reserveCapacity(minimumWritableBytes: 2 * bytes.count)
+        buffer.writeStaticString("\\\\x")
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 2 * bytes.count) { out in
             for (index, byte) in bytes.enumerated() {
                 out[2 * index] = hexDigits[Int(byte >> 4)]

@@ -2,6 +2,7 @@ import Dispatch
 import PostgresNIO
 import Synchronization
 import WardenStore
+import WardenModel
 
 /// Keeps one connection listening on the `warden_version` channel, passing every announced version to a
 /// ``VersionPoll``, and opens a new one when that connection drops (a restarted server, a killed backend, a
@@ -92,8 +93,7 @@ final class VersionListener: Sendable {
     }
 
     private func scheduleRetry() {
-        let nanoseconds = retryDelay.components.seconds * 1_000_000_000 + retryDelay.components.attoseconds / 1_000_000_000
-        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) { [weak self] in
+        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(retryDelay.nanoseconds))) { [weak self] in
             guard let self, !self.state.withLock({ $0.stopped }) else { return }
             do {
                 try self.listen()

@@ -225,8 +225,9 @@ public enum WardenServer {
 
     /// `GET /stores/{id}/watch?after=TOKEN&type=T`: changes as they commit, as Server-Sent Events (see
     /// ``ChangeWatch``): after `after` (an empty `after=` is from the first change), else after the
-    /// `Last-Event-ID` a reconnecting client sends, else from now. The changelog is polled every 50 ms, and only
-    /// read when the data version moved; a comment every 15 s keeps idle connections open.
+    /// `Last-Event-ID` a reconnecting client sends, else from now. The data version is looked at every
+    /// ``ChangeWatch/pollInterval`` and the changelog read only when it moved; a comment every 15 s keeps idle
+    /// connections open.
     static func watch(_ services: Services, _ store: String, _ request: Request) -> Response {
         let query = request.uri.queryParameters
         let lastEventID = request.headers.first { $0.name.canonicalName == "last-event-id" }?.value
@@ -268,7 +269,7 @@ public enum WardenServer {
                             try await writer.write(ByteBuffer(string: ChangeWatch.heartbeat))
                             quiet = ContinuousClock.now
                         }
-                        try await Task.sleep(for: .milliseconds(50))
+                        try await Task.sleep(for: ChangeWatch.pollInterval)
                         continue
                     }
                     let sending = ContinuousClock.now

@@ -39,6 +39,10 @@ public struct AnyTupleSnapshot: TupleSnapshot {
         try base.visitTuples(user: user, objectType: objectType, relation: relation, body)
     }
 
+    public func hasTuple(user: UserRef, objectType: String, relation: String) throws(StoreError) -> Bool {
+        try base.hasTuple(user: user, objectType: objectType, relation: relation)
+    }
+
     public func read(_ filter: ReadFilter, after token: ContinuationToken?, limit: Int) throws(StoreError) -> TuplePage {
         try base.read(filter, after: token, limit: limit)
     }

@@ -70,15 +70,33 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
     public func visitTuples(
         user: UserRef, objectType: String, relation: String, _ body: (RelationshipTuple) throws(StoreError) -> Bool
     ) throws(StoreError) {
-        let fields = KeyLayout.userFields(user)
-        var prefix = KeyEncoder(store: store)
-        guard prefix.append(name: fields.type, in: names), prefix.append(name: fields.relation, in: names) else { return }
-        try prefix.append(field: fields.id)
-        guard prefix.append(name: objectType, in: names), prefix.append(name: relation, in: names) else { return }
-        try reader.visit(prefix: prefix.bytes, from: nil, in: .reverse) { key, value throws(StoreError) in
+        guard let prefix = try reversePrefix(user: user, objectType: objectType, relation: relation) else { return }
+        try reader.visit(prefix: prefix, from: nil, in: .reverse) { key, value throws(StoreError) in
             try body(
                 RelationshipTuple(try KeyLayout.decode(key, in: .reverse, names: names), condition: try KeyLayout.decodeCondition(value, names: names)))
         }
+    }
+
+    /// One key looked at, none decoded.
+    public func hasTuple(user: UserRef, objectType: String, relation: String) throws(StoreError) -> Bool {
+        guard let prefix = try reversePrefix(user: user, objectType: objectType, relation: relation) else { return false }
+        var found = false
+        try reader.visit(prefix: prefix, from: nil, in: .reverse) { _, _ throws(StoreError) in
+            found = true
+            return false
+        }
+        return found
+    }
+
+    /// The reverse index's prefix for `user`'s tuples of `relation` on objects of `objectType`; nil when one of
+    /// the names was never interned in this store (then there is no such tuple).
+    private func reversePrefix(user: UserRef, objectType: String, relation: String) throws(StoreError) -> [UInt8]? {
+        let fields = KeyLayout.userFields(user)
+        var prefix = KeyEncoder(store: store)
+        guard prefix.append(name: fields.type, in: names), prefix.append(name: fields.relation, in: names) else { return nil }
+        try prefix.append(field: fields.id)
+        guard prefix.append(name: objectType, in: names), prefix.append(name: relation, in: names) else { return nil }
+        return prefix.bytes
     }
 
     public func read(_ filter: ReadFilter, after token: ContinuationToken?, limit: Int) throws(StoreError) -> TuplePage {

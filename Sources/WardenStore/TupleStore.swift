@@ -135,6 +135,9 @@ public protocol TupleSnapshot {
         user: UserRef, objectType: String, relation: String, _ body: (RelationshipTuple) throws(StoreError) -> Bool
     ) throws(StoreError)
 
+    /// Whether `user` holds any tuple of `relation` on objects of `objectType`: reads at most one.
+    func hasTuple(user: UserRef, objectType: String, relation: String) throws(StoreError) -> Bool
+
     /// Tuples matching `filter`, at most `limit`, after `token` (OpenFGA's Read).
     /// - Throws: ``StoreError`` `.invalidContinuationToken` for a token from another query.
     func read(_ filter: ReadFilter, after token: ContinuationToken?, limit: Int) throws(StoreError) -> TuplePage
@@ -167,17 +170,7 @@ extension TupleSnapshot {
         }
     }
 
-    /// For a snapshot that cannot name its end directly: every page read to the last.
-    public func endOfChanges() throws(StoreError) -> ContinuationToken? {
-        var token: ContinuationToken?
-        while true {
-            let page = try changes(objectType: nil, after: token, limit: 1_000)
-            guard !page.changes.isEmpty, let next = page.continuation else { return token }
-            token = next
-        }
-    }
-
-    /// Whether `user` holds any tuple of `relation` on objects of `objectType`: reads at most one.
+    /// For a snapshot that only lists: the first tuple the visit finds.
     public func hasTuple(user: UserRef, objectType: String, relation: String) throws(StoreError) -> Bool {
         var found = false
         try visitTuples(user: user, objectType: objectType, relation: relation) { _ in

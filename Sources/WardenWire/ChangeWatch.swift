@@ -12,6 +12,8 @@ import WardenStore
 public struct ChangeWatch: Sendable {
     /// Changes read per page.
     public static let pageSize = 100
+    /// How often a watcher whose last page was empty looks at the data version again.
+    public static let pollInterval: Duration = .milliseconds(50)
     /// An SSE comment the server sends when nothing happened for a while, so proxies keep the connection open.
     public static let heartbeat = ": keep-alive\n\n"
 
@@ -66,11 +68,7 @@ public struct ChangeWatch: Sendable {
     /// One change as JSON: ReadChanges' shape (`tuple_key`, `operation`, `timestamp`) with the token that resumes
     /// after it (`position`).
     public static func json(_ change: TupleChange) -> JSONValue {
-        .object([
-            ("tuple_key", WireTuples.json(change.tuple)), ("operation", .string(change.operation.rawValue)),
-            ("timestamp", WireTuples.timestamp(Date(timeIntervalSince1970: Double(change.timestampMilliseconds) / 1000))),
-            ("position", .string(change.position?.text ?? "")),
-        ])
+        .object(WireTuples.changeMembers(change) + [("position", .string(change.position?.text ?? ""))])
     }
 
     /// One change as a Server-Sent Event: its position as the event id (what a reconnecting client sends back as

@@ -192,12 +192,7 @@ public struct OpenFGAAPI: Sendable {
         guard (1...Self.maximumPageSize).contains(size) else { throw WireError.validation("page_size must be 1 to \(Self.maximumPageSize)") }
         let token = query["continuation_token"].flatMap { $0.isEmpty ? nil : ContinuationToken(text: $0) }
         let page = try warden.changes(store: info.id, objectType: query["type"].flatMap { $0.isEmpty ? nil : $0 }, after: token, limit: size)
-        let changes = page.changes.map { change in
-            JSONValue.object([
-                ("tuple_key", WireTuples.json(change.tuple)), ("operation", .string(change.operation.rawValue)),
-                ("timestamp", WireTuples.timestamp(Date(timeIntervalSince1970: Double(change.timestampMilliseconds) / 1000))),
-            ])
-        }
+        let changes = page.changes.map { JSONValue.object(WireTuples.changeMembers($0)) }
         return Answer(status: 200, body: .object([
             ("changes", .array(changes)), ("continuation_token", .string(page.continuation?.text ?? token?.text ?? "")),
         ]))

@@ -65,6 +65,14 @@ public enum WireTuples {
         throw WireError.validation("not a ListUsers user: \(value.compact)")
     }
 
+    /// One change as ReadChanges writes it: `tuple_key`, `operation`, `timestamp`.
+    static func changeMembers(_ change: TupleChange) -> [(String, JSONValue)] {
+        [
+            ("tuple_key", json(change.tuple)), ("operation", .string(change.operation.rawValue)),
+            ("timestamp", timestamp(Date(timeIntervalSince1970: Double(change.timestampMilliseconds) / 1000))),
+        ]
+    }
+
     static func timestamp(_ date: Date) -> JSONValue {
         .string(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
     }

@@ -76,7 +76,7 @@ public struct BenchRunner: Sendable {
         let start = ContinuousClock.now
         let deadline: ContinuousClock.Instant? = options.requests == nil ? start + options.duration : nil
         let recorders = phase(warden, store, workload.requests, threads: threads, until: deadline, budget: options.requests, progress: progress)
-        let seconds = Self.seconds(ContinuousClock.now - start)
+        let seconds = (ContinuousClock.now - start).inSeconds
         var hitRatio: Double?
         if let before = lookupsBefore, let after = warden.engine.cache?.statistics, after.lookups > before.lookups {
             hitRatio = Double(after.hits - before.hits) / Double(after.lookups - before.lookups)
@@ -115,7 +115,7 @@ public struct BenchRunner: Sendable {
                 recorder.record(request: index, nanoseconds: (after - before).nanoseconds)
                 if thread == 0, let progress, after - lastReport >= .milliseconds(200) {
                     lastReport = after
-                    progress(sent.load(ordering: .relaxed), Self.seconds(after - start))
+                    progress(sent.load(ordering: .relaxed), (after - start).inSeconds)
                 }
             }
         }
@@ -135,17 +135,5 @@ public struct BenchRunner: Sendable {
         } catch {
             recorder.fail("\(type(of: error))")
         }
-    }
-
-    /// A duration in seconds.
-    public static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
-}
-
-extension Duration {
-    /// The duration in whole nanoseconds.
-    public var nanoseconds: Int64 {
-        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
     }
 }
