@@ -16,7 +16,7 @@ struct WardenCommand: AsyncParsableCommand {
         subcommands: [
             ModelCommand.self, StoreCommand.self, TupleCommand.self, CheckCommand.self, ListObjectsCommand.self,
             ListUsersCommand.self, ExpandCommand.self, TenantCommand.self, TokenCommand.self, ScenarioCommand.self,
-            AuthorizeCommand.self, DoctorCommand.self, MigrateCommand.self, ServeCommand.self, BenchCommand.self,
+            AuthorizeCommand.self, DoctorCommand.self, MigrateCommand.self, ServeCommand.self, BenchCommand.self, IndexCommand.self,
         ]
     )
 }

@@ -55,6 +55,9 @@ public struct CheckEngine: Sendable {
         public var maximumDepth = 25
         /// Most objects one ListObjects call returns before it stops with a continuation token.
         public var maximumListResults = 1000
+        /// Answer checks through nested groups from the store's nested-group index when it keeps one (the answers
+        /// are the same either way; off, every check walks the nesting).
+        public var useNestedGroupIndex = true
         public init() {}
     }
 
@@ -164,6 +167,7 @@ public struct CheckEngine: Sendable {
             maximumDepth: configuration.maximumDepth, cache: scope == nil ? nil : cache, cacheScope: scope,
             explain: explain)
         walk.deadline = deadline
+        walk.useNestedGroupIndex = configuration.useNestedGroupIndex
         return walk
     }
 }

@@ -208,6 +208,9 @@ final class CompiledRelation: Sendable {
     let usersetRestrictions: [RelationRef]
     /// Direct tuples only, no usersets: evaluating it never asks another subproblem, so it needs no memo entry.
     let isTerminal: Bool
+    /// Direct types and its own userset, none conditioned (`define member: [user, group#member]`): the store's
+    /// nested-group index can answer it.
+    let nestsOwnGroups: Bool
 
     init(_ definition: RelationDefinition, on type: TypeDefinition) {
         name = definition.name
@@ -222,6 +225,13 @@ final class CompiledRelation: Sendable {
             return seen.insert(ref).inserted ? ref : nil
         }
         if case .direct = rewrite { isTerminal = usersetRestrictions.isEmpty } else { isTerminal = false }
+        if let fastPath, case .userset = fastPath.recursion, fastPath.operands.count == 1, case .direct = fastPath.operands[0],
+            directTypes.allSatisfy({ $0.condition == nil })
+        {
+            nestsOwnGroups = true
+        } else {
+            nestsOwnGroups = false
+        }
     }
 
     /// Whether the relation accepts the wildcard of `type` (`user:*`).

@@ -26,6 +26,8 @@ final class Walk<Snapshot: TupleSnapshot> {
     var explanation: ExplanationRecorder?
     /// The request fails with `.deadlineExceeded` once this instant passes (looked at every 64 subproblems).
     var deadline: ContinuousClock.Instant?
+    /// Whether nested groups are answered from the store's nested-group index when it keeps one.
+    var useNestedGroupIndex = true
     /// The deepest level any subproblem of this request reached (for the server's check-depth metric).
     private(set) var deepest = 0
     private var resolved = 0

@@ -8,19 +8,23 @@ import WardenStore
 /// (`SELECT … FOR UPDATE`); no advisory locks, no `LISTEN` needed for correctness.
 public enum PostgresSchema {
     /// The schema version this binary reads and writes.
-    public static let version = 1
+    public static let version = 2
 
     /// Each migration's statements; migration `n` (1-based) takes the schema from version `n - 1` to `n`.
     static let migrations: [[String]] = [
-        Table.allCases.map { table in
-            "CREATE TABLE IF NOT EXISTS \(PostgresTables.name(of: table)) (k BYTEA PRIMARY KEY, v BYTEA NOT NULL)"
-        } + [
+        Table.allCases.filter { $0 != .groups }.map(createTable) + [
             // One row: the data version, advanced by every write transaction, which locks the row first (so writers
             // follow one another, as LMDB's do) and caches key on it.
             "CREATE TABLE IF NOT EXISTS warden_version (id INT PRIMARY KEY CHECK (id = 1), version BIGINT NOT NULL)",
             "INSERT INTO warden_version (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
-        ]
+        ],
+        // 2: the nested-group index.
+        [createTable(.groups)],
     ]
+
+    private static func createTable(_ table: Table) -> String {
+        "CREATE TABLE IF NOT EXISTS \(PostgresTables.name(of: table)) (k BYTEA PRIMARY KEY, v BYTEA NOT NULL)"
+    }
 
     /// What ``migrate(_:)`` did.
     public struct Migration: Sendable, Equatable {

@@ -27,6 +27,7 @@ public struct PostgresTables: OrderedKeyValueReader, KeyValueWriter {
         case .reverse: "warden_tuples_by_user"
         case .changes: "warden_changes"
         case .documents: "warden_documents"
+        case .groups: "warden_nested_groups"
         }
     }
 

@@ -54,6 +54,18 @@ public struct AnyTupleSnapshot: TupleSnapshot {
     public func endOfChanges() throws(StoreError) -> ContinuationToken? {
         try base.endOfChanges()
     }
+
+    public func hasNestedGroupIndex() throws(StoreError) -> Bool {
+        try base.hasNestedGroupIndex()
+    }
+
+    public func nestedHops(type: String, relation: String, from ancestor: String, to descendant: String) throws(StoreError) -> Int? {
+        try base.nestedHops(type: type, relation: relation, from: ancestor, to: descendant)
+    }
+
+    public func nestingHeight(type: String, relation: String, of group: String) throws(StoreError) -> Int {
+        try base.nestingHeight(type: type, relation: relation, of: group)
+    }
 }
 
 extension TupleStore {

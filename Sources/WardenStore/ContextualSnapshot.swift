@@ -70,4 +70,17 @@ public struct ContextualSnapshot<Base: TupleSnapshot>: TupleSnapshot {
     public func endOfChanges() throws(StoreError) -> ContinuationToken? {
         try base.endOfChanges()
     }
+
+    /// The index has not seen the contextual tuples: with any, checks walk.
+    public func hasNestedGroupIndex() throws(StoreError) -> Bool {
+        byKey.isEmpty ? try base.hasNestedGroupIndex() : false
+    }
+
+    public func nestedHops(type: String, relation: String, from ancestor: String, to descendant: String) throws(StoreError) -> Int? {
+        try base.nestedHops(type: type, relation: relation, from: ancestor, to: descendant)
+    }
+
+    public func nestingHeight(type: String, relation: String, of group: String) throws(StoreError) -> Int {
+        try base.nestingHeight(type: type, relation: relation, of: group)
+    }
 }

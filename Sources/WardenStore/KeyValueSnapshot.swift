@@ -158,6 +158,30 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
         return ContinuationCodec.token(table: .changes, key: KeyLayout.changeKey(store: store, revision: revision.rawValue, sequence: .max))
     }
 
+    public func hasNestedGroupIndex() throws(StoreError) -> Bool {
+        try NestedGroupIndex.isOn(store: store, in: reader)
+    }
+
+    public func nestedHops(type: String, relation: String, from ancestor: String, to descendant: String) throws(StoreError) -> Int? {
+        guard let family = family(type: type, relation: relation) else { return nil }
+        return try NestedGroupIndex.hops(family, from: Array(ancestor.utf8), to: Array(descendant.utf8), in: reader)
+    }
+
+    public func nestingHeight(type: String, relation: String, of group: String) throws(StoreError) -> Int {
+        guard let family = family(type: type, relation: relation) else { return 0 }
+        return try NestedGroupIndex.height(family, of: Array(group.utf8), in: reader)
+    }
+
+    /// The nesting family of `type#relation`; nil when a name was never interned (then nothing nests).
+    private func family(type: String, relation: String) -> NestingFamily? {
+        guard let typeNumber = names.number(type), let relationNumber = names.number(relation) else { return nil }
+        var typeCode: [UInt8] = []
+        var relationCode: [UInt8] = []
+        NameCode.append(typeNumber, to: &typeCode)
+        NameCode.append(relationNumber, to: &relationCode)
+        return NestingFamily(store: store, type: typeCode, relation: relationCode)
+    }
+
     public func changes(objectType: String?, after token: ContinuationToken?, limit: Int) throws(StoreError) -> ChangePage {
         let prefix = KeyLayout.prefix(store: store)
         // A token names the last change visited: its revision and its position in the revision.

@@ -123,6 +123,24 @@ extension KeyValueTupleStore {
     }
 
 
+    /// Turns `store`'s nested-group index on — built from its tuples in one write transaction — or off (dropped;
+    /// checks then walk the nesting). New stores keep it.
+    public func setNestedGroupIndex(on: Bool, store: String) throws(StoreError) {
+        try writeTables { writer throws(StoreError) in
+            try NestedGroupIndex.set(on: on, store: TupleTables.storeRecord(id: store, in: writer).number, in: writer)
+        }
+    }
+
+    /// Whether `store` keeps the nested-group index; nil for a store made before the index existed (off until
+    /// ``setNestedGroupIndex(on:store:)`` builds it).
+    public func nestedGroupIndex(store: String) throws(StoreError) -> Bool? {
+        try readTyped { reader throws(StoreError) in
+            let number = try TupleTables.storeRecord(id: store, in: reader).number
+            guard try NestedGroupIndex.isDecided(store: number, in: reader) else { return nil }
+            return try NestedGroupIndex.isOn(store: number, in: reader)
+        }
+    }
+
     /// Checks every table in one snapshot (see ``ConsistencyCheck``).
     public func checkConsistency() throws(StoreError) -> ConsistencyReport {
         try readTyped { reader throws(StoreError) in ConsistencyCheck.run(in: reader) }

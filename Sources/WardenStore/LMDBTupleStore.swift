@@ -1,4 +1,5 @@
 import Foundation
+import CLMDB
 
 /// The product tuple store: one LMDB environment in a data directory, holding every store's models, tuples and
 /// changelog. Reads run on LMDB read transactions (snapshots, `MDB_NOTLS`); each batch is one write transaction,
@@ -11,7 +12,8 @@ public final class LMDBTupleStore: KeyValueTupleStore, @unchecked Sendable {
     let environment: LMDBEnvironment
     /// The data directory.
     public let path: String
-    private let databases: [LMDBDatabase]
+    /// One per ``Table``; nil for a table a read-only environment lacks (an older directory), read as empty.
+    private let databases: [LMDBDatabase?]
     public let idGenerator = ULIDGenerator()
     /// Store id → (number, the data version at which the store record was last seen). A read whose snapshot has
     /// that version skips the record lookup; any commit anywhere makes the next read look again.
@@ -58,8 +60,15 @@ public final class LMDBTupleStore: KeyValueTupleStore, @unchecked Sendable {
         }
         do {
             environment = try LMDBEnvironment(path: path, configuration: configuration)
-            var databases: [LMDBDatabase] = []
-            for table in Table.allCases { databases.append(try environment.database(named: table.databaseName)) }
+            var databases: [LMDBDatabase?] = []
+            for table in Table.allCases {
+                do {
+                    databases.append(try environment.database(named: table.databaseName))
+                } catch let error as LMDBError where configuration.readOnly && error.rawCode == MDB_NOTFOUND && table == .groups {
+                    // Written before the nested-group index existed: no store there keeps one.
+                    databases.append(nil)
+                }
+            }
             self.databases = databases
         } catch let error as LMDBError {
             throw StoreError(error)
@@ -114,7 +123,7 @@ public final class LMDBTupleStore: KeyValueTupleStore, @unchecked Sendable {
 /// ``OrderedKeyValueReader`` over one LMDB transaction; valid only inside the transaction's closure.
 public struct LMDBTableReader: OrderedKeyValueReader, KeyValueWriter {
     let transaction: LMDBTransaction
-    let databases: [LMDBDatabase]
+    let databases: [LMDBDatabase?]
 
     public var version: UInt64 { transaction.id }
 
@@ -134,9 +143,10 @@ public struct LMDBTableReader: OrderedKeyValueReader, KeyValueWriter {
     private func lookUp<Result>(
         _ key: some ContiguousBytes, in table: Table, _ body: (UnsafeRawBufferPointer?) throws(StoreError) -> Result
     ) throws(StoreError) -> Result {
+        guard let database = databases[table.rawValue] else { return try body(nil) }
         let outcome: Swift.Result<Result, StoreError>
         do {
-            outcome = try transaction.withValue(key, in: databases[table.rawValue]) { buffer in
+            outcome = try transaction.withValue(key, in: database) { buffer in
                 do throws(StoreError) { return .success(try body(buffer)) } catch { return .failure(error) }
             }
         } catch {
@@ -149,8 +159,9 @@ public struct LMDBTableReader: OrderedKeyValueReader, KeyValueWriter {
         prefix: [UInt8], from start: [UInt8]?, in table: Table,
         _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Bool
     ) throws(StoreError) {
+        guard let database = databases[table.rawValue] else { return }
         do {
-            try transaction.scan(prefix: prefix, from: start, in: databases[table.rawValue], body)
+            try transaction.scan(prefix: prefix, from: start, in: database, body)
         } catch let error as LMDBError {
             throw StoreError(error)
         } catch {
@@ -158,15 +169,26 @@ public struct LMDBTableReader: OrderedKeyValueReader, KeyValueWriter {
         }
     }
 
+    /// The table's database; a table a read-only environment lacks cannot be written (nothing writes there).
+    private func writable(_ table: Table) throws(StoreError) -> LMDBDatabase {
+        guard let database = databases[table.rawValue] else {
+            throw StoreError(.storage, "table '\(table.databaseName)' is missing from this read-only data directory")
+        }
+        return database
+    }
+
     public func put(_ key: [UInt8], _ value: [UInt8], in table: Table) throws(StoreError) {
-        do { try transaction.put(key, value, in: databases[table.rawValue]) } catch { throw StoreError(error) }
+        let database = try writable(table)
+        do { try transaction.put(key, value, in: database) } catch { throw StoreError(error) }
     }
 
     public func delete(_ key: [UInt8], in table: Table) throws(StoreError) -> Bool {
-        do { return try transaction.delete(key, in: databases[table.rawValue]) } catch { throw StoreError(error) }
+        let database = try writable(table)
+        do { return try transaction.delete(key, in: database) } catch { throw StoreError(error) }
     }
 
     public func insert(_ key: [UInt8], _ value: [UInt8], in table: Table) throws(StoreError) -> [UInt8]? {
-        do { return try transaction.insert(key, value, in: databases[table.rawValue]) } catch { throw StoreError(error) }
+        let database = try writable(table)
+        do { return try transaction.insert(key, value, in: database) } catch { throw StoreError(error) }
     }
 }

@@ -90,6 +90,8 @@ enum StoreFormat {
                 }
                 try writer.put(ChangeLog.key(store: number, revision: revision), log.bytes, in: .changes)
             }
+            // As a new store: with the nested-group index, built from the tuples just written.
+            try NestedGroupIndex.set(on: true, store: number, in: writer)
             rewritten.stores += 1
             rewritten.tuples += tuples.count
             rewritten.changes += changes.count

@@ -148,6 +148,30 @@ public protocol TupleSnapshot {
     /// The token after the newest change this snapshot sees: ``changes(objectType:after:limit:)`` from it gives
     /// only what commits later (where a watch that starts now begins).
     func endOfChanges() throws(StoreError) -> ContinuationToken?
+
+    /// Whether ``nestedHops(type:relation:from:to:)`` and ``nestingHeight(type:relation:of:)`` answer from the
+    /// store's nested-group index (see the README's "Nested-group index"): false when the store keeps none, or when
+    /// the snapshot holds tuples the index has not seen (contextual tuples).
+    func hasNestedGroupIndex() throws(StoreError) -> Bool
+
+    /// The fewest nesting hops from `ancestor` down to `descendant` through unconditioned tuples
+    /// `type:x#relation@type:y#relation` (1 for `group:a#member@group:b#member` from a to b; 255 for 255 or more),
+    /// or nil when it does not reach it. Only meaningful when ``hasNestedGroupIndex()``.
+    func nestedHops(type: String, relation: String, from ancestor: String, to descendant: String) throws(StoreError) -> Int?
+
+    /// The most such hops from `group` to any group nested in it (0 when none is).
+    func nestingHeight(type: String, relation: String, of group: String) throws(StoreError) -> Int
+}
+
+extension TupleSnapshot {
+    /// A snapshot without the index.
+    public func hasNestedGroupIndex() throws(StoreError) -> Bool { false }
+
+    public func nestedHops(type: String, relation: String, from ancestor: String, to descendant: String) throws(StoreError) -> Int? {
+        nil
+    }
+
+    public func nestingHeight(type: String, relation: String, of group: String) throws(StoreError) -> Int { 0 }
 }
 
 extension TupleSnapshot {

@@ -89,6 +89,8 @@ extension TupleTables {
         let time = now.milliseconds
         var log = ChangeLog.Builder(time: time)
         var deleted = 0
+        // Unconditioned tuples written or deleted: the nested-group index looks for nesting among them.
+        var unconditioned: [[UInt8]] = []
 
         for (key, forward) in zip(batch.deletes, deleteKeys) {
             guard let existing = try writer.get(forward, in: .forward) else {
@@ -102,6 +104,7 @@ extension TupleTables {
             // The forward key exists, so every name of the tuple is interned.
             try writer.delete(KeyLayout.reverseKey(forward: forward), in: .reverse)
             log.append(.delete, forward: forward, condition: existing)
+            if existing.isEmpty { unconditioned.append(forward) }
             deleted += 1
         }
         // Writes are checked and stored in key order (sorted keys touch each B-tree page once per batch, not once per
@@ -131,8 +134,12 @@ extension TupleTables {
             in: .reverse)
         for index in encoded.indices where !skipped[index] {
             log.append(.write, forward: encoded[index].forward, condition: encoded[index].condition)
+            if encoded[index].condition.isEmpty { unconditioned.append(encoded[index].forward) }
         }
         guard log.count > 0 else { return WriteOutcome(revision: current, written: 0, deleted: 0) }
+        if unconditioned.contains(where: { NestingFamily.edge(forward: $0) != nil }), try NestedGroupIndex.isOn(store: store, in: writer) {
+            try NestedGroupIndex.update(changed: unconditioned, in: writer)
+        }
         try writer.put(ChangeLog.key(store: store, revision: next), log.bytes, in: .changes)
         try writer.put(KeyLayout.metaKey(store: store, "revision"), bytes(next), in: .meta)
         return WriteOutcome(revision: Revision(rawValue: next), written: Int(log.count) - deleted, deleted: deleted)

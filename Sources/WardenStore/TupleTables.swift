@@ -49,13 +49,14 @@ enum TupleTables {
         var record = KeyEncoder(store: number)
         record.append(now.milliseconds)
         try writer.put(Array(id.utf8), record.bytes + Array(name.utf8), in: .stores)
+        try writer.put(NestedGroupIndex.stateKey(store: number), [1], in: .meta)
         return StoreInfo(id: id, name: name, createdAt: Date(milliseconds: now.milliseconds))
     }
 
     static func deleteStore(id: String, in writer: some KeyValueWriter) throws(StoreError) {
         let number = try storeRecord(id: id, in: writer).number
         let prefix = KeyLayout.prefix(store: number)
-        for table in [Table.meta, .models, .forward, .reverse, .changes] {
+        for table in [Table.meta, .models, .forward, .reverse, .changes, .groups] {
             var keys: [[UInt8]] = []
             try writer.scan(prefix: prefix, from: nil, in: table) { key, _ in
                 keys.append(Array(key))

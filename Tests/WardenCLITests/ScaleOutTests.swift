@@ -39,8 +39,8 @@ struct ScaleOutTests {
         #expect(unmigrated.stderr.contains("holds no Warden schema: run `warden migrate --datastore URL` first"), "\(unmigrated.stderr)")
         let migrate = try CLITests.run(["migrate", "--datastore", database.url])
         #expect(migrate.status == 0)
-        #expect(migrate.stdout.hasSuffix("Warden schema version 0 → 1\n"), "\(migrate.stdout)")
-        #expect(try CLITests.run(["migrate", "--datastore", database.url]).stdout.hasSuffix("already at Warden schema version 1; nothing to do\n"))
+        #expect(migrate.stdout.hasSuffix("Warden schema version 0 → 2\n"), "\(migrate.stdout)")
+        #expect(try CLITests.run(["migrate", "--datastore", database.url]).stdout.hasSuffix("already at Warden schema version 2; nothing to do\n"))
 
         let unused = try TemporaryDirectory()
         let interval = 1.0

@@ -37,6 +37,44 @@ struct StoreCLITests {
         let doctor = try Self.run(["doctor", "--data", path])
         #expect(doctor.status == 0)
         #expect(doctor.stdout.contains("4 tuples at revision 2"))
+        #expect(try Self.run(["index", "status", "--data", path, "--store", "legacy"]).stdout == "on: checks through nested groups answer from the index\n")
+    }
+
+    @Test("warden index: on for a new store, off drops it (checks still answer), rebuild brings it back; doctor agrees")
+    func nestedGroupIndex() throws {
+        let data = try TemporaryDirectory()
+        let model = try CLITests.temporaryFile("groups.fga", """
+            model
+              schema 1.1
+            type user
+            type group
+              relations
+                define member: [user, group#member]
+            """)
+        let tuples = try CLITests.temporaryFile(
+            "groups.jsonl", (0..<30).map { #"{"user":"group:g\#($0 + 1)#member","relation":"member","object":"group:g\#($0)"}"# }.joined(separator: "\n")
+                + "\n" + #"{"user":"user:anne","relation":"member","object":"group:g30"}"#)
+        let s = ["--data", data.path, "--store", "org"]
+        #expect(try Self.run(["store", "create", "org", "--data", data.path]).status == 0)
+        #expect(try Self.run(["model", "write", model] + s).status == 0)
+        #expect(try Self.run(["tuple", "import", tuples] + s).status == 0)
+        #expect(try Self.run(["index", "status"] + s).stdout == "on: checks through nested groups answer from the index\n")
+        func check(_ group: String) throws -> String {
+            let result = try Self.run(["check", "user:anne", "member", group] + s)
+            return result.stdout + result.stderr
+        }
+        let answers = (try check("group:g5"), try check("group:g4"))
+        #expect(answers.0.hasPrefix("allowed"))
+        #expect(answers.1.contains("required too many rewrite rules"), "\(answers.1)")
+        let off = try Self.run(["index", "off"] + s)
+        #expect(off.status == 0 && off.stdout.hasPrefix("dropped the nested-group index of "))
+        #expect(try Self.run(["index", "status"] + s).stdout == "off: checks walk the nesting (`warden index rebuild` turns it on)\n")
+        #expect(try check("group:g5") == answers.0)
+        #expect(try check("group:g4") == answers.1)
+        let rebuilt = try Self.run(["index", "rebuild"] + s)
+        #expect(rebuilt.status == 0 && rebuilt.stdout.hasPrefix("rebuilt the nested-group index of "))
+        #expect(try check("group:g4") == answers.1)
+        #expect(try Self.run(["doctor", "--data", data.path]).status == 0)
     }
 
     @Test("finding 5: a bad tuple in any file is found before the first batch commits, named by file and position")

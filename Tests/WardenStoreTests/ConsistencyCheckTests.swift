@@ -90,4 +90,31 @@ struct ConsistencyCheckTests {
             "\(data.path)/data.mdb is 644: others may read the signing keys (want 0600)",
         ])
     }
+
+    @Test("a nested-group index entry lost: named, with the command that repairs it; rebuilt, consistent again")
+    func nestedGroupEntryLost() throws {
+        let data = try TemporaryDirectory()
+        let store = try LMDBTupleStore(path: data.path)
+        let id = try store.createStore(name: "groups").id
+        let edges = try ["a": "b", "b": "c"].map { RelationshipTuple(try TupleKey(object: "group:\($0.key)", relation: "member", user: "group:\($0.value)#member")) }
+        try store.write(WriteBatch(writes: edges), store: id)
+        #expect(try store.checkConsistency().problems.isEmpty)
+        let names = try Self.names(store)
+        func code(_ name: String) -> [UInt8] {
+            var bytes: [UInt8] = []
+            NameCode.append(names.number(name)!, to: &bytes)
+            return bytes
+        }
+        let family = NestingFamily(store: 1, type: code("group"), relation: code("member"))
+        try Self.damage(store) { transaction, database in
+            let groups = try database(.groups)
+            #expect(try transaction.delete(family.downKey(Array("a".utf8), Array("c".utf8)), in: groups))
+        }
+        #expect(try store.checkConsistency().problems == [
+            "store '\(id)': the nested-group index disagrees with the tuples (1 entries missing, 0 extra, 0 wrong): run `warden index rebuild --store \(id)`"
+        ])
+        try store.setNestedGroupIndex(on: true, store: id)
+        #expect(try store.checkConsistency().problems.isEmpty)
+        #expect(try store.read(store: id) { try $0.nestedHops(type: "group", relation: "member", from: "a", to: "c") } == 2)
+    }
 }

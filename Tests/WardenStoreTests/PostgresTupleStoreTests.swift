@@ -211,4 +211,33 @@ struct PostgresTupleStoreTests {
         }
         #expect(changes == 4_499)
     }
+
+    @Test(
+        "Schema 1 → 2 adds the nested-group index table; on PostgreSQL the index holds what it holds on memory",
+        .enabled(if: PostgresTestDatabase.available, PostgresTestDatabase.skipReason))
+    func nestedGroupIndex() throws {
+        let database = try PostgresTestDatabase()
+        _ = try database.execute("DROP TABLE warden_nested_groups")
+        _ = try database.execute("UPDATE warden_schema SET version = 1")
+        #expect(try PostgresTupleStore.migrate(database.datastore) == PostgresSchema.Migration(from: 1, to: 2))
+        let postgres = try PostgresTupleStore(database.datastore)
+        let memory = MemoryTupleStore()
+        let edges = try ["a#b", "b#c", "c#d", "a#c", "d#a"].map { pair in
+            let parts = pair.split(separator: "#")
+            return RelationshipTuple(try TupleKey(object: "group:\(parts[0])", relation: "member", user: "group:\(parts[1])#member"))
+        }
+        let stores = (try postgres.createStore(name: "nested").id, try memory.createStore(name: "nested").id)
+        try postgres.write(WriteBatch(writes: edges), store: stores.0)
+        try memory.write(WriteBatch(writes: edges), store: stores.1)
+        try postgres.write(WriteBatch(deletes: [edges[3].key]), store: stores.0)
+        try memory.write(WriteBatch(deletes: [edges[3].key]), store: stores.1)
+        for from in ["a", "b", "c", "d"] {
+            for to in ["a", "b", "c", "d"] {
+                let hops = try postgres.read(store: stores.0) { try $0.nestedHops(type: "group", relation: "member", from: from, to: to) }
+                #expect(hops == (try memory.read(store: stores.1) { try $0.nestedHops(type: "group", relation: "member", from: from, to: to) }))
+            }
+        }
+        #expect(try postgres.read(store: stores.0) { try $0.nestedHops(type: "group", relation: "member", from: "a", to: "d") } == 3)
+        #expect(try postgres.checkConsistency().problems.isEmpty)
+    }
 }

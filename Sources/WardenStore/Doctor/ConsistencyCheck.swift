@@ -108,6 +108,7 @@ enum ConsistencyCheck {
                 "store '\(id)': the changelog disagrees with the tuples on \(disagreements) tuple(s)"
                     + (example.map { ", e.g. \($0)" } ?? ""))
         }
+        try checkNestedGroups(store: number, named: id, in: reader, problems: &problems)
         let revision = try TupleTables.revision(store: number, in: reader)
         if revision.rawValue != lastRevision {
             problems.append("store '\(id)': its revision is \(revision) but its last change is at \(lastRevision)")
@@ -115,11 +116,35 @@ enum ConsistencyCheck {
         return (forwardCount, revision)
     }
 
+    /// The store's nested-group index, when it keeps one, against the index its tuples call for (computed afresh).
+    private static func checkNestedGroups(
+        store number: UInt32, named id: String, in reader: some OrderedKeyValueReader, problems: inout [String]
+    ) throws(StoreError) {
+        guard try NestedGroupIndex.isOn(store: number, in: reader) else { return }
+        var expected: [[UInt8]: [UInt8]] = [:]
+        for family in try NestedGroupIndex.families(store: number, in: reader) {
+            for entry in try NestedGroupIndex.closure(of: family, in: reader) { expected[entry.key] = entry.value }
+        }
+        var (wrong, extra) = (0, 0)
+        try reader.scan(prefix: KeyLayout.prefix(store: number), from: nil, in: .groups) { key, value in
+            if let wanted = expected.removeValue(forKey: Array(key)) {
+                if wanted != Array(value) { wrong += 1 }
+            } else {
+                extra += 1
+            }
+            return true
+        }
+        guard wrong + extra + expected.count > 0 else { return }
+        problems.append(
+            "store '\(id)': the nested-group index disagrees with the tuples (\(expected.count) entries missing, \(extra) "
+                + "extra, \(wrong) wrong): run `warden index rebuild --store \(id)`")
+    }
+
     /// Keys of a store number no store record names (the meta counter of store 0 is Warden's own).
     private static func findOrphans(
         knowing numbers: Set<UInt32>, in reader: some OrderedKeyValueReader, problems: inout [String]
     ) throws(StoreError) {
-        for table in [Table.meta, .models, .forward, .reverse, .changes] {
+        for table in [Table.meta, .models, .forward, .reverse, .changes, .groups] {
             var orphans: Set<UInt32> = []
             try reader.scan(prefix: [], from: nil, in: table) { key, _ in
                 guard key.count >= 4 else { return true }

@@ -15,6 +15,8 @@ public enum Table: Int, CaseIterable, Sendable {
     case changes
     /// name → bytes: documents kept beside the tuples (the tenant directory, signing keys).
     case documents
+    /// store number ‖ tag ‖ nesting relation ‖ groups → hops: the nested-group index (``NestedGroupIndex``).
+    case groups
 
     var databaseName: String {
         switch self {
@@ -25,6 +27,7 @@ public enum Table: Int, CaseIterable, Sendable {
         case .reverse: "tuples-by-user"
         case .changes: "changes"
         case .documents: "documents"
+        case .groups: "nested-groups"
         }
     }
 }

@@ -1,0 +1,336 @@
+/// The nested-group index (Zanzibar's Leopard): for every relation whose tuples nest usersets of itself
+/// (`group:a#member@group:b#member`: b's members are a's), the transitive closure of the nesting with the fewest
+/// hops from each group to each group nested in it, kept in the ``Table/groups`` table in the same write
+/// transaction as the tuples. A check through `define member: [user, group#member]` then reads the user's own
+/// groups and one key per group, instead of walking the nesting level by level.
+///
+/// Keys, after the store number (see ``NestingFamily``): `0x01 ‖ #T ‖ #R ‖ ancestor ‖ descendant` → hops (one byte;
+/// 255 means 255 or more), `0x02 ‖ #T ‖ #R ‖ descendant ‖ ancestor` → hops, `0x03 ‖ #T ‖ #R ‖ group` →
+/// ``HopCounts``. Only unconditioned nesting tuples are edges: a relation whose nesting admits a condition is never
+/// answered from the index. Whether a store keeps the index is in `meta` (`nested-groups`: 1 on, 0 off; absent for
+/// a store made before the index existed, which is off until `warden index rebuild`).
+public enum NestedGroupIndex {
+    static let downTag: UInt8 = 0x01
+    static let upTag: UInt8 = 0x02
+    static let heightTag: UInt8 = 0x03
+    /// The largest hop count stored; a longer path is stored as this (the engine then walks).
+    public static let saturatedHops = 255
+    /// Above this much work for one batch (ancestors × groups whose distances may change), the batch recomputes
+    /// the whole family instead of the affected part.
+    static let incrementalLimit = 1_000_000
+
+    static func stateKey(store: UInt32) -> [UInt8] { KeyLayout.metaKey(store: store, "nested-groups") }
+
+    /// Whether the store keeps the index.
+    static func isOn(store: UInt32, in reader: some OrderedKeyValueReader) throws(StoreError) -> Bool {
+        try reader.withValue(stateKey(store: store), in: .meta) { $0?.first == 1 }
+    }
+
+    /// Whether the store ever decided (a store made before the index existed has not).
+    static func isDecided(store: UInt32, in reader: some OrderedKeyValueReader) throws(StoreError) -> Bool {
+        try reader.withValue(stateKey(store: store), in: .meta) { $0 != nil }
+    }
+
+    /// Turns the index on (built from the tuples) or off (dropped).
+    static func set(on: Bool, store: UInt32, in writer: some KeyValueWriter) throws(StoreError) {
+        try drop(store: store, in: writer)
+        try writer.put(stateKey(store: store), [on ? 1 : 0], in: .meta)
+        if on {
+            for family in try families(store: store, in: writer) {
+                try writer.putAll(try closure(of: family, in: writer), in: .groups)
+            }
+        }
+    }
+
+    /// Removes every index entry of the store.
+    static func drop(store: UInt32, in writer: some KeyValueWriter) throws(StoreError) {
+        var keys: [[UInt8]] = []
+        try writer.scan(prefix: KeyLayout.prefix(store: store), from: nil, in: .groups) { key, _ in
+            keys.append(Array(key))
+            return true
+        }
+        for key in keys { try writer.delete(key, in: .groups) }
+    }
+
+    // MARK: Reads (checks)
+
+    /// The fewest hops from `ancestor` down to `descendant`, or nil when it does not reach it.
+    static func hops(
+        _ family: NestingFamily, from ancestor: [UInt8], to descendant: [UInt8], in reader: some OrderedKeyValueReader
+    ) throws(StoreError) -> Int? {
+        try reader.withValue(family.downKey(ancestor, descendant), in: .groups) { value throws(StoreError) in
+            guard let value else { return nil }
+            guard value.count == 1 else { throw StoreError(.corrupted, "a nested-group index entry is damaged") }
+            return Int(value[0])
+        }
+    }
+
+    /// The most hops from `group` to any group nested in it (0 when none is).
+    static func height(_ family: NestingFamily, of group: [UInt8], in reader: some OrderedKeyValueReader) throws(StoreError) -> Int {
+        try heights(family, of: group, in: reader).height
+    }
+
+    private static func heights(_ family: NestingFamily, of group: [UInt8], in reader: some OrderedKeyValueReader) throws(StoreError) -> HopCounts {
+        try reader.withValue(family.heightKey(group), in: .groups) { value throws(StoreError) in
+            guard let value else { return HopCounts() }
+            return try HopCounts(decoding: value)
+        }
+    }
+
+    // MARK: Maintenance (writes)
+
+    /// Brings the index up to date with changed tuples (forward keys of unconditioned tuples written or deleted in
+    /// this transaction; the tables already hold the change). Only the groups above a changed edge and the groups
+    /// below it are looked at: a distance between two other groups cannot have changed.
+    static func update(changed forwardKeys: [[UInt8]], in writer: some KeyValueWriter) throws(StoreError) {
+        var byFamily: [NestingFamily: [(parent: [UInt8], child: [UInt8])]] = [:]
+        for key in forwardKeys {
+            guard let edge = NestingFamily.edge(forward: key) else { continue }
+            byFamily[edge.family, default: []].append((edge.parent, edge.child))
+        }
+        for (family, edges) in byFamily { try update(family, edges: edges, in: writer) }
+    }
+
+    private static func update(
+        _ family: NestingFamily, edges: [(parent: [UInt8], child: [UInt8])], in writer: some KeyValueWriter
+    ) throws(StoreError) {
+        var graph = NestingGraph(family: family)
+        let parents = Set(edges.map(\.parent))
+        let children = Set(edges.map(\.child))
+        // Ancestors of a changed edge, before and after the change; the groups below it, before and after.
+        var ancestors = try graph.reachable(from: parents, upward: true, in: writer)
+        var affected = try graph.reachable(from: children, upward: false, in: writer)
+        for parent in parents { try suffixes(under: family.upPrefix(parent), in: writer) { ancestors.insert($0) } }
+        for child in children { try suffixes(under: family.downPrefix(child), in: writer) { affected.insert($0) } }
+        guard ancestors.count.multipliedReportingOverflow(by: affected.count).partialValue <= incrementalLimit,
+            ancestors.count < incrementalLimit, affected.count < incrementalLimit
+        else {
+            return try rebuild(family, in: writer)
+        }
+        let region = Array(affected)
+        var position: [[UInt8]: Int] = [:]
+        for (index, group) in region.enumerated() { position[group] = index }
+        // Inside the region: children as positions; parents outside it, whose distances did not change.
+        var inside: [[Int]] = []
+        var outside: [[[UInt8]]] = []
+        for group in region {
+            inside.append(try graph.children(of: group, in: writer).compactMap { position[$0] })
+            outside.append(try graph.parents(of: group, in: writer).filter { position[$0] == nil })
+        }
+        for ancestor in ancestors {
+            let distances = try distancesInRegion(
+                from: ancestor, region: region, position: position, inside: inside, outside: outside, family, in: writer)
+            var counts = try heights(family, of: ancestor, in: writer)
+            let before = counts
+            for (index, group) in region.enumerated() where group != ancestor {
+                let now = distances[index] == .max ? nil : min(distances[index], saturatedHops)
+                let stored = try hops(family, from: ancestor, to: group, in: writer)
+                guard now != stored else { continue }
+                if let stored { counts.add(stored, -1) }
+                if let now {
+                    counts.add(now, 1)
+                    try writer.put(family.downKey(ancestor, group), [UInt8(now)], in: .groups)
+                    try writer.put(family.upKey(group, ancestor), [UInt8(now)], in: .groups)
+                } else {
+                    try writer.delete(family.downKey(ancestor, group), in: .groups)
+                    try writer.delete(family.upKey(group, ancestor), in: .groups)
+                }
+            }
+            guard counts != before else { continue }
+            if counts.isEmpty {
+                try writer.delete(family.heightKey(ancestor), in: .groups)
+            } else {
+                try writer.put(family.heightKey(ancestor), counts.encoded, in: .groups)
+            }
+        }
+    }
+
+    /// The fewest hops from `ancestor` to each group of the region, after the change: from the ancestor itself when
+    /// it lies in the region, or from the region's parents outside it (whose stored distances are still right),
+    /// then along edges inside the region (a breadth-first search from sources at different distances: the sources
+    /// in order, merged with the queue). `.max` where it does not reach.
+    private static func distancesInRegion(
+        from ancestor: [UInt8], region: [[UInt8]], position: [[UInt8]: Int], inside: [[Int]], outside: [[[UInt8]]],
+        _ family: NestingFamily, in reader: some OrderedKeyValueReader
+    ) throws(StoreError) -> [Int] {
+        var best = [Int](repeating: .max, count: region.count)
+        if let own = position[ancestor] { best[own] = 0 }
+        for index in region.indices {
+            for parent in outside[index] {
+                let toParent = parent == ancestor ? 0 : try hops(family, from: ancestor, to: parent, in: reader)
+                if let toParent, toParent + 1 < best[index] { best[index] = toParent + 1 }
+            }
+        }
+        let sources = region.indices.filter { best[$0] != .max }.sorted { best[$0] < best[$1] }
+        var nextSource = 0
+        var queue: [(distance: Int, index: Int)] = []
+        var head = 0
+        var settled = [Bool](repeating: false, count: region.count)
+        while true {
+            let item: (distance: Int, index: Int)
+            let sourceItem = nextSource < sources.count ? (best[sources[nextSource]], sources[nextSource]) : nil
+            if head < queue.count, sourceItem.map({ queue[head].distance <= $0.0 }) ?? true {
+                item = queue[head]
+                head += 1
+            } else if let sourceItem {
+                item = sourceItem
+                nextSource += 1
+            } else {
+                break
+            }
+            guard !settled[item.index], item.distance == best[item.index] else { continue }
+            settled[item.index] = true
+            for child in inside[item.index] where item.distance + 1 < best[child] {
+                best[child] = item.distance + 1
+                queue.append((item.distance + 1, child))
+            }
+        }
+        return best
+    }
+
+    /// Recomputes one family from its tuples.
+    static func rebuild(_ family: NestingFamily, in writer: some KeyValueWriter) throws(StoreError) {
+        for tag in [downTag, upTag, heightTag] {
+            var keys: [[UInt8]] = []
+            try writer.scan(prefix: family.tagPrefix(tag), from: nil, in: .groups) { key, _ in
+                keys.append(Array(key))
+                return true
+            }
+            for key in keys { try writer.delete(key, in: .groups) }
+        }
+        try writer.putAll(try closure(of: family, in: writer), in: .groups)
+    }
+
+    /// Every index entry the family's tuples call for, computed from scratch: one breadth-first search from each
+    /// group that holds another. What `warden index rebuild` writes and `warden doctor` compares with.
+    static func closure(of family: NestingFamily, in reader: some OrderedKeyValueReader) throws(StoreError) -> [KeyValueEntry] {
+        var ids: [[UInt8]] = []
+        var number: [[UInt8]: Int] = [:]
+        func node(_ id: [UInt8]) -> Int {
+            if let known = number[id] { return known }
+            number[id] = ids.count
+            ids.append(id)
+            return ids.count - 1
+        }
+        var children: [[Int]] = []
+        try edges(of: family, in: reader) { parent, child in
+            let (from, to) = (node(parent), node(child))
+            while children.count < ids.count { children.append([]) }
+            children[from].append(to)
+        }
+        while children.count < ids.count { children.append([]) }
+        var entries: [KeyValueEntry] = []
+        var distance = [Int](repeating: -1, count: ids.count)
+        for start in ids.indices where !children[start].isEmpty {
+            var counts = HopCounts()
+            var reached: [Int] = [start]
+            distance[start] = 0
+            var head = 0
+            while head < reached.count {
+                let current = reached[head]
+                head += 1
+                for child in children[current] where distance[child] < 0 {
+                    distance[child] = distance[current] + 1
+                    reached.append(child)
+                }
+            }
+            for group in reached.dropFirst() {
+                let hops = min(distance[group], saturatedHops)
+                counts.add(hops, 1)
+                entries.append(KeyValueEntry(key: family.downKey(ids[start], ids[group]), value: [UInt8(hops)]))
+                entries.append(KeyValueEntry(key: family.upKey(ids[group], ids[start]), value: [UInt8(hops)]))
+            }
+            for group in reached { distance[group] = -1 }
+            if !counts.isEmpty { entries.append(KeyValueEntry(key: family.heightKey(ids[start]), value: counts.encoded)) }
+        }
+        return entries
+    }
+
+    /// The families of a store: every relation some unconditioned tuple nests in itself.
+    static func families(store: UInt32, in reader: some OrderedKeyValueReader) throws(StoreError) -> [NestingFamily] {
+        var found: Set<NestingFamily> = []
+        try reader.scan(prefix: KeyLayout.prefix(store: store), from: nil, in: .forward) { key, value in
+            guard value.isEmpty, let edge = NestingFamily.edge(forward: Array(key)) else { return true }
+            found.insert(edge.family)
+            return true
+        }
+        return found.sorted { $0.type.lexicographicallyPrecedes($1.type) || ($0.type == $1.type && $0.relation.lexicographicallyPrecedes($1.relation)) }
+    }
+
+    /// Calls `body` with each unconditioned edge of the family (parent, child), from the reverse index.
+    private static func edges(
+        of family: NestingFamily, in reader: some OrderedKeyValueReader, _ body: ([UInt8], [UInt8]) -> Void
+    ) throws(StoreError) {
+        let prefix = family.usersetsPrefix
+        let tail = family.type + family.relation
+        try reader.scan(prefix: prefix, from: nil, in: .reverse) { key, value in
+            guard value.isEmpty, let childEnd = key[prefix.count...].firstIndex(of: 0) else { return true }
+            let rest = key[(childEnd + 1)...]
+            guard rest.starts(with: tail), key.last == 0, rest.count > tail.count else { return true }
+            body(Array(rest.dropFirst(tail.count).dropLast()), Array(key[prefix.count..<childEnd]))
+            return true
+        }
+    }
+
+    /// Calls `body` with the last field of every key under `prefix` (the group a closure key names).
+    private static func suffixes(
+        under prefix: [UInt8], in reader: some OrderedKeyValueReader, _ body: ([UInt8]) -> Void
+    ) throws(StoreError) {
+        try reader.scan(prefix: prefix, from: nil, in: .groups) { key, _ in
+            body(Array(key[prefix.count..<(key.count - 1)]))
+            return true
+        }
+    }
+}
+
+/// The nesting edges of one family as the tables hold them now, read on demand and remembered for one update.
+private struct NestingGraph {
+    let family: NestingFamily
+    private var childrenOf: [[UInt8]: [[UInt8]]] = [:]
+    private var parentsOf: [[UInt8]: [[UInt8]]] = [:]
+
+    init(family: NestingFamily) {
+        self.family = family
+    }
+
+    mutating func children(of group: [UInt8], in reader: some OrderedKeyValueReader) throws(StoreError) -> [[UInt8]] {
+        if let known = childrenOf[group] { return known }
+        let found = try Self.unconditioned(under: family.childrenPrefix(group), in: .forward, reader)
+        childrenOf[group] = found
+        return found
+    }
+
+    mutating func parents(of group: [UInt8], in reader: some OrderedKeyValueReader) throws(StoreError) -> [[UInt8]] {
+        if let known = parentsOf[group] { return known }
+        let found = try Self.unconditioned(under: family.parentsPrefix(group), in: .reverse, reader)
+        parentsOf[group] = found
+        return found
+    }
+
+    /// The groups reachable from `starts` (themselves included), following children, or parents when `upward`.
+    mutating func reachable(
+        from starts: Set<[UInt8]>, upward: Bool, in reader: some OrderedKeyValueReader
+    ) throws(StoreError) -> Set<[UInt8]> {
+        var seen = starts
+        var pending = Array(starts)
+        while let group = pending.popLast() {
+            for next in upward ? try parents(of: group, in: reader) : try children(of: group, in: reader)
+            where seen.insert(next).inserted {
+                pending.append(next)
+            }
+        }
+        return seen
+    }
+
+    /// The last field of each key under `prefix` whose tuple has no condition.
+    private static func unconditioned(
+        under prefix: [UInt8], in table: Table, _ reader: some OrderedKeyValueReader
+    ) throws(StoreError) -> [[UInt8]] {
+        var found: [[UInt8]] = []
+        try reader.scan(prefix: prefix, from: nil, in: table) { key, value in
+            if value.isEmpty, key.count > prefix.count { found.append(Array(key[prefix.count..<(key.count - 1)])) }
+            return true
+        }
+        return found
+    }
+}

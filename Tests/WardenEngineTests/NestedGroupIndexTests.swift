@@ -1,0 +1,220 @@
+import Testing
+import WardenEngine
+import WardenModel
+import WardenStore
+import WardenTestSupport
+
+/// The nested-group index against the walk it replaces: random nesting (cycles, self-nesting, conditioned and
+/// foreign tuples) changed by random batches of writes and deletes, every check answered with the index and
+/// without it, at depth limits low enough that depth errors are common. After every batch the store's own
+/// consistency check recomputes the index from scratch and compares.
+@Suite("Nested-group index")
+struct NestedGroupIndexTests {
+    static let model = """
+        model
+          schema 1.1
+        type user
+        type employee
+        type group
+          relations
+            define member: [user, group#member]
+            define owner: [user]
+            define admin: [user] or owner
+        type folder
+          relations
+            define parent: [folder]
+            define viewer: [group#member] or viewer from parent
+        """
+
+    enum Answer: Equatable, CustomStringConvertible {
+        case yes, no, depthError, other(String)
+        var description: String {
+            switch self {
+            case .yes: "yes"
+            case .no: "no"
+            case .depthError: "depth error"
+            case .other(let text): text
+            }
+        }
+    }
+
+    static func answer(_ fixture: EngineFixture, _ user: String, _ relation: String, _ object: String, index: Bool, depth: Int) -> Answer {
+        var configuration = CheckEngine.Configuration()
+        configuration.maximumDepth = depth
+        configuration.useNestedGroupIndex = index
+        do {
+            return try fixture.check(user, relation, object, engine: CheckEngine(configuration: configuration, conditions: CELConditions()))
+                .allowed ? .yes : .no
+        } catch let error as CheckError where error.code == .resolutionTooComplex {
+            return .depthError
+        } catch {
+            return .other("\(error)")
+        }
+    }
+
+    /// A deterministic generator (SplitMix64), so a failure names a seed that reproduces it.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// One random tuple of the kinds that matter: nesting (often), memberships, a conditioned nesting the model
+    /// does not admit, an employee (a type the relation does not admit), an owner, a folder edge.
+    static func randomTuple(groups: Int, using random: inout SplitMix) -> RelationshipTuple {
+        let a = "g\(Int.random(in: 0..<groups, using: &random))"
+        let b = "g\(Int.random(in: 0..<groups, using: &random))"
+        let user = "u\(Int.random(in: 0..<4, using: &random))"
+        switch Int.random(in: 0..<20, using: &random) {
+        case 0..<10: return try! EngineFixture.tuple("group:\(a)#member@group:\(b)#member")
+        case 10..<15: return try! EngineFixture.tuple("group:\(a)#member@user:\(user)")
+        case 15:
+            var tuple = try! EngineFixture.tuple("group:\(a)#member@group:\(b)#member")
+            tuple.condition = TupleCondition(name: "stale")
+            return tuple
+        case 16: return try! EngineFixture.tuple("group:\(a)#member@employee:\(user)")
+        case 17: return try! EngineFixture.tuple("group:\(a)#owner@user:\(user)")
+        case 18: return try! EngineFixture.tuple("folder:f\(a)#viewer@group:\(b)#member")
+        default: return try! EngineFixture.tuple("folder:f\(a)#parent@folder:f\(b)")
+        }
+    }
+
+    /// Random batches: a few writes of new tuples and deletes of stored ones, then every check both ways.
+    static func differential(seed: UInt64, store: any TupleStore, groups: Int = 9, rounds: Int = 14) throws -> Int {
+        var random = SplitMix(state: seed)
+        let fixture = try EngineFixture(model: model, store: store)
+        var stored: [TupleKey: RelationshipTuple] = [:]
+        var compared = 0
+        for round in 0..<rounds {
+            var writes: [TupleKey: RelationshipTuple] = [:]
+            for _ in 0..<Int.random(in: 1...(round < 4 ? 12 : 4), using: &random) {
+                let tuple = randomTuple(groups: groups, using: &random)
+                if stored[tuple.key] == nil { writes[tuple.key] = tuple }
+            }
+            let deletes = stored.keys.sorted { $0.description < $1.description }.shuffled(using: &random).prefix(round < 4 ? 0 : Int.random(in: 0...3, using: &random))
+                .filter { writes[$0] == nil }
+            try store.write(WriteBatch(writes: Array(writes.values), deletes: Array(deletes)), store: fixture.storeID)
+            for key in deletes { stored[key] = nil }
+            stored.merge(writes) { $1 }
+            let report = try (store as! any KeyValueTupleStore).checkConsistency()
+            #expect(report.problems.isEmpty, "seed \(seed), round \(round): \(report.problems)")
+            for depth in [2, 3, 4, 6, 25] {
+                for user in (0..<4).map({ "user:u\($0)" }) + ["employee:u0"] {
+                    for group in 0..<groups {
+                        let walked = answer(fixture, user, "member", "group:g\(group)", index: false, depth: depth)
+                        let indexed = answer(fixture, user, "member", "group:g\(group)", index: true, depth: depth)
+                        #expect(
+                            walked == indexed,
+                            "seed \(seed), round \(round), depth \(depth): \(user) member group:g\(group), tuples \(described(stored))")
+                        compared += 1
+                    }
+                    let folder = "folder:fg\(Int.random(in: 0..<groups, using: &random))"
+                    #expect(
+                        answer(fixture, user, "viewer", folder, index: false, depth: depth)
+                            == answer(fixture, user, "viewer", folder, index: true, depth: depth),
+                        "seed \(seed), round \(round), depth \(depth): \(user) viewer \(folder), tuples \(described(stored))")
+                }
+            }
+        }
+        return compared
+    }
+
+    static func described(_ tuples: [TupleKey: RelationshipTuple]) -> [String] {
+        tuples.values.map { "\($0.key)" + ($0.condition == nil ? "" : " with \($0.condition!.name)") }.sorted()
+    }
+
+    @Test("random nesting, writes and deletes: the index answers as the walk, depth errors included (memory store)",
+        arguments: 1...16)
+    func differentialMemory(seed: Int) throws {
+        let compared = try Self.differential(seed: UInt64(seed), store: MemoryTupleStore())
+        #expect(compared == 14 * 5 * 5 * 9)
+    }
+
+    @Test("the same on LMDB", arguments: [101, 102])
+    func differentialLMDB(seed: Int) throws {
+        let directory = try TemporaryDirectory()
+        _ = try Self.differential(seed: UInt64(seed), store: try LMDBTupleStore(path: directory.path))
+    }
+
+    @Test("hop counts and heights: a chain, a shortcut, a cycle, and a delete that lengthens a path")
+    func hops() throws {
+        let fixture = try EngineFixture(
+            model: Self.model,
+            tuples: ["group:a#member@group:b#member", "group:b#member@group:c#member", "group:c#member@group:d#member"])
+        func hops(_ from: String, _ to: String) throws -> Int? {
+            try fixture.read { try $0.nestedHops(type: "group", relation: "member", from: from, to: to) }
+        }
+        func height(_ of: String) throws -> Int { try fixture.read { try $0.nestingHeight(type: "group", relation: "member", of: of) } }
+        #expect(try fixture.read { try $0.hasNestedGroupIndex() })
+        #expect(try hops("a", "d") == 3)
+        #expect(try hops("d", "a") == nil)
+        #expect(try height("a") == 3)
+        #expect(try height("d") == 0)
+        try fixture.write(["group:a#member@group:c#member", "group:d#member@group:a#member"])
+        #expect(try hops("a", "d") == 2)
+        #expect(try hops("d", "b") == 2)
+        #expect(try hops("d", "d") == nil)
+        #expect(try height("a") == 2)
+        try fixture.store.write(WriteBatch(deletes: [try EngineFixture.tuple("group:a#member@group:c#member").key]), store: fixture.storeID)
+        #expect(try hops("a", "d") == 3)
+        #expect(try height("a") == 3)
+    }
+
+    @Test("a conditioned nesting is no edge; contextual tuples make the check walk")
+    func conditionedAndContextual() throws {
+        var conditioned = try EngineFixture.tuple("group:a#member@group:b#member")
+        conditioned.condition = TupleCondition(name: "stale")
+        let fixture = try EngineFixture(model: Self.model, tuples: ["group:b#member@user:anne"])
+        try fixture.store.write(WriteBatch(writes: [conditioned]), store: fixture.storeID)
+        #expect(try fixture.read { try $0.nestedHops(type: "group", relation: "member", from: "a", to: "b") } == nil)
+        #expect(try !fixture.check("user:anne", "member", "group:a").allowed)
+        #expect(try fixture.check("user:anne", "member", "group:a", contextual: ["group:a#member@group:c#member", "group:c#member@group:b#member"]).allowed)
+    }
+
+    @Test("off, the store keeps no index and checks walk; rebuilt, it is back and consistent")
+    func offAndRebuild() throws {
+        let store = MemoryTupleStore()
+        let fixture = try EngineFixture(
+            model: Self.model, tuples: ["group:a#member@group:b#member", "group:b#member@user:anne"], store: store)
+        try store.setNestedGroupIndex(on: false, store: fixture.storeID)
+        #expect(try store.nestedGroupIndex(store: fixture.storeID) == false)
+        #expect(try !fixture.read { try $0.hasNestedGroupIndex() })
+        #expect(try fixture.check("user:anne", "member", "group:a").allowed)
+        try fixture.write(["group:b#member@group:c#member"])
+        try store.setNestedGroupIndex(on: true, store: fixture.storeID)
+        #expect(try fixture.read { try $0.nestedHops(type: "group", relation: "member", from: "a", to: "c") } == 2)
+        #expect(try store.checkConsistency().problems.isEmpty)
+    }
+
+    @Test("found by the differential test: a group holding only itself makes one more round, so a check reached deeper errs")
+    func selfNestedOnly() throws {
+        let fixture = try EngineFixture(
+            model: Self.model,
+            tuples: ["folder:f#viewer@group:g4#member", "group:g4#member@group:g4#member", "group:g6#member@user:u1"])
+        for depth in [2, 3, 4] {
+            let walked = Self.answer(fixture, "user:u1", "viewer", "folder:f", index: false, depth: depth)
+            #expect(walked == (depth <= 3 ? .depthError : .no))
+            #expect(Self.answer(fixture, "user:u1", "viewer", "folder:f", index: true, depth: depth) == walked)
+        }
+    }
+
+    @Test("a 40-level chain: the index gives the walk's depth error at 26 hops, and a yes at 25")
+    func deepChain() throws {
+        let fixture = try EngineFixture(model: Self.model, tuples: (0..<40).map { "group:g\($0)#member@group:g\($0 + 1)#member" } + ["group:g40#member@user:anne"])
+        for start in [15, 16, 14, 0] {
+            let walked = Self.answer(fixture, "user:anne", "member", "group:g\(start)", index: false, depth: 25)
+            let indexed = Self.answer(fixture, "user:anne", "member", "group:g\(start)", index: true, depth: 25)
+            #expect(walked == indexed)
+            #expect(indexed == (40 - start <= 25 ? .yes : .depthError))
+        }
+        #expect(Self.answer(fixture, "user:bob", "member", "group:g0", index: true, depth: 25) == .no)
+        try fixture.write(["group:zzz#member@user:bob"])
+        #expect(Self.answer(fixture, "user:bob", "member", "group:g0", index: true, depth: 25) == .depthError)
+        #expect(Self.answer(fixture, "user:bob", "member", "group:g30", index: true, depth: 25) == .no)
+    }
+}
