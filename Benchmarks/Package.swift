@@ -44,6 +44,17 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "NestedGroupBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "WardenEngine", package: "warden"),
+                .product(name: "WardenStore", package: "warden"),
+                .product(name: "WardenModel", package: "warden"),
+            ],
+            path: "Benchmarks/NestedGroupBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "ConditionBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

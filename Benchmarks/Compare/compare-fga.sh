@@ -3,6 +3,7 @@
 # large .fga.yaml files, whole process each, and checks that both report the same pass/fail counts.
 #
 #   Benchmarks/Compare/compare-fga.sh [TUPLES CHECKS]...      (default: 1000 1000, 5000 5000)
+#   SHAPE=groups Benchmarks/Compare/compare-fga.sh 5000 3000  (another shape of make-large-store-file.py)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -21,7 +22,7 @@ printf '%-22s %10s %10s %8s  %s\n' "file" "fga (s)" "warden (s)" "speedup" "same
 while [ $# -ge 0 ] && [ ${#sizes[@]} -ge 2 ]; do
   tuples=${sizes[0]}; checks=${sizes[1]}; sizes=("${sizes[@]:2}")
   file="$work/large-$tuples-$checks.fga.yaml"
-  python3 "$here/make-large-store-file.py" --tuples "$tuples" --checks "$checks" --out "$file"
+  python3 "$here/make-large-store-file.py" --shape "${SHAPE:-folders}" --tuples "$tuples" --checks "$checks" --out "$file"
   fga_time=$(seconds fga model test --tests "$file"); fga_summary=$(summary)
   warden_time=$(seconds "$warden" model test --tests "$file"); warden_summary=$(summary)
   same=$([ "$fga_summary" = "$warden_summary" ] && echo yes || echo "NO: fga[$fga_summary] warden[$warden_summary]")

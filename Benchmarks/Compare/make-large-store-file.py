@@ -2,10 +2,12 @@
 """Writes a large .fga.yaml store file for timing `warden model test` against `fga model test`:
 a folder tree with groups, TUPLES tuples and CHECKS checks (plus some ListObjects and ListUsers).
 `--shape flat` writes direct tuples only (no groups, no parents): each check is one or two point reads, so the
-file's loading and the process around the checks are what is timed.
+file's loading and the process around the checks are what is timed. `--shape groups` writes deeply nested groups
+(chains of 20, a few cross links and cycles): what the nested-group index answers.
 
     python3 Benchmarks/Compare/make-large-store-file.py --tuples 5000 --checks 5000 --out /tmp/large.fga.yaml
     python3 Benchmarks/Compare/make-large-store-file.py --shape flat --tuples 7600 --checks 3986 --out /tmp/flat.fga.yaml
+    python3 Benchmarks/Compare/make-large-store-file.py --shape groups --tuples 5000 --checks 3000 --out /tmp/groups.fga.yaml
 """
 import argparse
 import random
@@ -76,18 +78,59 @@ def flat_lines(args, rng):
     return lines
 
 
+GROUPS_MODEL = """model
+  schema 1.1
+
+type user
+
+type group
+  relations
+    define member: [user, group#member]
+"""
+
+
+def groups_lines(args, rng):
+    """Chains of 20 nested groups (c0-0 holds c0-1 holds ... c0-19), one user in most groups, a few links between
+    chains and back up a chain (cycles); checks of users on groups at every level, theirs and others'."""
+    length = 20
+    chains = max(2, args.tuples // (2 * length))
+    tuples = set()
+    for chain in range(chains):
+        for level in range(length - 1):
+            tuples.add((f"group:c{chain}-{level + 1}#member", "member", f"group:c{chain}-{level}"))
+    users = [f"user:u{i}" for i in range(chains * 2)]
+    while len(tuples) < args.tuples:
+        chain, level = rng.randrange(chains), rng.randrange(length)
+        if rng.random() < 0.05:
+            # A link to another chain's group, or back up this chain.
+            other = rng.randrange(chains) if rng.random() < 0.5 else chain
+            tuples.add((f"group:c{other}-{rng.randrange(length)}#member", "member", f"group:c{chain}-{level}"))
+        else:
+            tuples.add((rng.choice(users), "member", f"group:c{chain}-{level}"))
+    lines = ["name: nested groups store file", "model: |"] + ["  " + line for line in GROUPS_MODEL.splitlines()] + ["tuples:"]
+    for user, relation, obj in sorted(tuples):
+        lines += [f"- user: {user}", f"  relation: {relation}", f"  object: {obj}"]
+    lines += ["tests:", "- name: nested groups", "  check:"]
+    for _ in range(args.checks):
+        user, group = rng.choice(users), f"group:c{rng.randrange(chains)}-{rng.randrange(length)}"
+        # The expectation is a guess; both tools report the same pass/fail counts when they agree.
+        lines += [f"  - user: {user}", f"    object: {group}", "    assertions:", "      member: true"]
+    return lines
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--tuples", type=int, default=5000)
     parser.add_argument("--checks", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--out", required=True)
-    parser.add_argument("--shape", choices=["folders", "flat"], default="folders")
+    parser.add_argument("--shape", choices=["folders", "flat", "groups"], default="folders")
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    if args.shape == "flat":
+    if args.shape in ("flat", "groups"):
+        lines = flat_lines(args, rng) if args.shape == "flat" else groups_lines(args, rng)
         with open(args.out, "w") as handle:
-            handle.write("\n".join(flat_lines(args, rng)) + "\n")
+            handle.write("\n".join(lines) + "\n")
         return
     users = [f"user:u{i}" for i in range(max(10, args.tuples // 20))]
     groups = [f"group:g{i}" for i in range(max(5, args.tuples // 100))]

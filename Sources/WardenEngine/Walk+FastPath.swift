@@ -81,19 +81,16 @@ extension Walk {
     ) throws(CheckError) -> Outcome? {
         let type = problem.object.type
         let name = problem.relation
-        guard try read({ () throws(StoreError) in try snapshot.hasNestedGroupIndex() }) else { return nil }
-        var anyTuple = false
-        var nearest = Int.max
-        try read { () throws(StoreError) in
-            try snapshot.visitTuples(user: .object(user), objectType: type, relation: name) { tuple throws(StoreError) in
-                anyTuple = true
-                guard tuple.condition == nil, model.admits(tuple, in: relation),
-                    let hops = try snapshot.nestedHops(type: type, relation: name, from: problem.object.id, to: tuple.key.object.id)
-                else { return true }
-                nearest = min(nearest, hops)
-                return nearest > 1
-            }
+        guard try read({ () throws(StoreError) in try snapshot.hasNestedGroupIndex() }),
+            relation.directTypes.contains(where: { $0.relation == nil && !$0.wildcard && $0.type.bytesEqual(user.type) })
+        else { return nil }
+        // The relation admits the user's type without a condition (and no conditioned one: it nests its own groups),
+        // so the user's unconditioned tuples are exactly the seeds.
+        let reach = try read { () throws(StoreError) in
+            try snapshot.nearestNestedGroup(user: user, type: type, relation: name, from: problem.object.id)
         }
+        let anyTuple = reach.holdsAny
+        let nearest = reach.hops ?? .max
         // As the search's first test: no tuple of the user's at all is "no" at once.
         guard anyTuple else { return .no }
         if nearest != .max {

@@ -83,4 +83,10 @@ public struct ContextualSnapshot<Base: TupleSnapshot>: TupleSnapshot {
     public func nestingHeight(type: String, relation: String, of group: String) throws(StoreError) -> Int {
         try base.nestingHeight(type: type, relation: relation, of: group)
     }
+
+    public func nearestNestedGroup(
+        user: ObjectRef, type: String, relation: String, from object: String
+    ) throws(StoreError) -> NestedGroupReach {
+        try base.nearestNestedGroup(user: user, type: type, relation: relation, from: object)
+    }
 }

@@ -7,14 +7,17 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
     let store: UInt32
     /// The store's interned names: every name committed at the reader's version (maybe more).
     let names: Names
+    /// Whether the store keeps the nested-group index.
+    let nestedGroups: Bool
     public let revision: Revision
     public var version: UInt64 { reader.version }
 
     /// A snapshot of store `store`, whose revision key (``KeyLayout/metaKey(store:_:)``) and names the caller holds.
-    init(reader: Reader, store: UInt32, revisionKey: [UInt8], names: Names) throws(StoreError) {
+    init(reader: Reader, store: UInt32, revisionKey: [UInt8], names: Names, nestedGroups: Bool) throws(StoreError) {
         self.reader = reader
         self.store = store
         self.names = names
+        self.nestedGroups = nestedGroups
         self.revision = try TupleTables.revision(key: revisionKey, in: reader)
     }
 
@@ -158,8 +161,39 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
         return ContinuationCodec.token(table: .changes, key: KeyLayout.changeKey(store: store, revision: revision.rawValue, sequence: .max))
     }
 
-    public func hasNestedGroupIndex() throws(StoreError) -> Bool {
-        try NestedGroupIndex.isOn(store: store, in: reader)
+    public func hasNestedGroupIndex() throws(StoreError) -> Bool { nestedGroups }
+
+    public func nearestNestedGroup(
+        user: ObjectRef, type: String, relation: String, from object: String
+    ) throws(StoreError) -> NestedGroupReach {
+        guard let prefix = try reversePrefix(user: .object(user), objectType: type, relation: relation) else {
+            return NestedGroupReach(holdsAny: false, hops: nil)
+        }
+        var holdsAny = false
+        var groups: [[UInt8]] = []
+        // Collected first: a backend may not read while it scans.
+        try reader.scan(prefix: prefix, from: nil, in: .reverse) { key, value in
+            holdsAny = true
+            if value.isEmpty { groups.append(Array(key[prefix.count..<(key.count - 1)])) }
+            return true
+        }
+        guard !groups.isEmpty, let family = family(type: type, relation: relation) else {
+            return NestedGroupReach(holdsAny: holdsAny, hops: nil)
+        }
+        var nearest: Int?
+        var key = family.downPrefix(object.utf8, room: groups.map(\.count).max()! + 1)
+        let base = key.count
+        for group in groups {
+            key.removeSubrange(base...)
+            key.append(contentsOf: group)
+            key.append(0)
+            let hops = try reader.withValue(key, in: .groups) { $0?.first.map(Int.init) }
+            if let hops, hops < nearest ?? .max {
+                nearest = hops
+                if hops == 1 { break }
+            }
+        }
+        return NestedGroupReach(holdsAny: true, hops: nearest)
     }
 
     public func nestedHops(type: String, relation: String, from ancestor: String, to descendant: String) throws(StoreError) -> Int? {
@@ -175,11 +209,12 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
     /// The nesting family of `type#relation`; nil when a name was never interned (then nothing nests).
     private func family(type: String, relation: String) -> NestingFamily? {
         guard let typeNumber = names.number(type), let relationNumber = names.number(relation) else { return nil }
-        var typeCode: [UInt8] = []
-        var relationCode: [UInt8] = []
-        NameCode.append(typeNumber, to: &typeCode)
-        NameCode.append(relationNumber, to: &relationCode)
-        return NestingFamily(store: store, type: typeCode, relation: relationCode)
+        var codes: [UInt8] = []
+        codes.reserveCapacity(8)
+        NameCode.append(typeNumber, to: &codes)
+        let typeWidth = codes.count
+        NameCode.append(relationNumber, to: &codes)
+        return NestingFamily(store: store, names: codes, typeWidth: typeWidth)
     }
 
     public func changes(objectType: String?, after token: ContinuationToken?, limit: Int) throws(StoreError) -> ChangePage {

@@ -1,7 +1,8 @@
 import Foundation
 import WardenModel
 
-/// Opens ``KeyValueSnapshot``s for a backend: each store's number, revision key and names are looked up once per data
+/// Opens ``KeyValueSnapshot``s for a backend: each store's number, revision key, names and whether it keeps the
+/// nested-group index are looked up once per data
 /// version (a snapshot opened while nothing was written reads neither the store record nor makes a key), and
 /// forgotten as soon as the data moves. Shared by every backend; one per store instance.
 public final class SnapshotFactory: @unchecked Sendable {
@@ -10,6 +11,8 @@ public final class SnapshotFactory: @unchecked Sendable {
         var version: UInt64
         var revisionKey: [UInt8]
         var names: Names
+        /// Whether the store keeps the nested-group index.
+        var nestedGroups: Bool
     }
 
     /// The backend's interned names, per store.
@@ -24,12 +27,16 @@ public final class SnapshotFactory: @unchecked Sendable {
     func snapshot<Reader: OrderedKeyValueReader>(store: String, in reader: Reader) throws(StoreError) -> KeyValueSnapshot<Reader> {
         let version = reader.version
         if let found = lock.withLock({ known[ByteString(store)] }), found.version == version {
-            return try KeyValueSnapshot(reader: reader, store: found.number, revisionKey: found.revisionKey, names: found.names)
+            return try KeyValueSnapshot(
+                reader: reader, store: found.number, revisionKey: found.revisionKey, names: found.names, nestedGroups: found.nestedGroups)
         }
         let number = try TupleTables.storeRecord(id: store, in: reader).number
         let revisionKey = KeyLayout.metaKey(store: number, "revision")
         let names = try dictionary.names(store: number, in: reader)
-        lock.withLock { known[ByteString(store)] = Known(number: number, version: version, revisionKey: revisionKey, names: names) }
-        return try KeyValueSnapshot(reader: reader, store: number, revisionKey: revisionKey, names: names)
+        let nestedGroups = try NestedGroupIndex.isOn(store: number, in: reader)
+        lock.withLock {
+            known[ByteString(store)] = Known(number: number, version: version, revisionKey: revisionKey, names: names, nestedGroups: nestedGroups)
+        }
+        return try KeyValueSnapshot(reader: reader, store: number, revisionKey: revisionKey, names: names, nestedGroups: nestedGroups)
     }
 }

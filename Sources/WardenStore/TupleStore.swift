@@ -161,6 +161,24 @@ public protocol TupleSnapshot {
 
     /// The most such hops from `group` to any group nested in it (0 when none is).
     func nestingHeight(type: String, relation: String, of group: String) throws(StoreError) -> Int
+
+    /// What a check of `user` on `type:object#relation` needs from the index in one call: whether the user holds
+    /// any tuple of `relation` on objects of `type` (conditioned or not), and the fewest hops from `object` down to
+    /// a group where the user holds an unconditioned one. Only meaningful when ``hasNestedGroupIndex()``.
+    func nearestNestedGroup(user: ObjectRef, type: String, relation: String, from object: String) throws(StoreError) -> NestedGroupReach
+}
+
+/// What ``TupleSnapshot/nearestNestedGroup(user:type:relation:from:)`` found.
+public struct NestedGroupReach: Equatable, Sendable {
+    /// The user holds some tuple of the relation on an object of the type.
+    public var holdsAny: Bool
+    /// The fewest hops from the object down to a group the user is an unconditioned member of; nil for none.
+    public var hops: Int?
+
+    public init(holdsAny: Bool, hops: Int?) {
+        self.holdsAny = holdsAny
+        self.hops = hops
+    }
 }
 
 extension TupleSnapshot {
@@ -172,6 +190,20 @@ extension TupleSnapshot {
     }
 
     public func nestingHeight(type: String, relation: String, of group: String) throws(StoreError) -> Int { 0 }
+
+    /// From ``tuples(user:objectType:relation:)`` and ``nestedHops(type:relation:from:to:)``.
+    public func nearestNestedGroup(
+        user: ObjectRef, type: String, relation: String, from object: String
+    ) throws(StoreError) -> NestedGroupReach {
+        var reach = NestedGroupReach(holdsAny: false, hops: nil)
+        for tuple in try tuples(user: .object(user), objectType: type, relation: relation) {
+            reach.holdsAny = true
+            guard tuple.condition == nil, let hops = try nestedHops(type: type, relation: relation, from: object, to: tuple.key.object.id)
+            else { continue }
+            reach.hops = min(reach.hops ?? .max, hops)
+        }
+        return reach
+    }
 }
 
 extension TupleSnapshot {

@@ -67,7 +67,12 @@ public enum NestedGroupIndex {
 
     /// The most hops from `group` to any group nested in it (0 when none is).
     static func height(_ family: NestingFamily, of group: [UInt8], in reader: some OrderedKeyValueReader) throws(StoreError) -> Int {
-        try heights(family, of: group, in: reader).height
+        try reader.withValue(family.heightKey(group), in: .groups) { value throws(StoreError) in
+            guard let value else { return 0 }
+            guard value.count >= 5, value.count % 5 == 0 else { throw StoreError(.corrupted, "a nested-group height record is damaged") }
+            // Pairs in hop order: the last one's hop count is the greatest.
+            return Int(value[value.count - 5])
+        }
     }
 
     private static func heights(_ family: NestingFamily, of group: [UInt8], in reader: some OrderedKeyValueReader) throws(StoreError) -> HopCounts {
@@ -262,7 +267,7 @@ public enum NestedGroupIndex {
         of family: NestingFamily, in reader: some OrderedKeyValueReader, _ body: ([UInt8], [UInt8]) -> Void
     ) throws(StoreError) {
         let prefix = family.usersetsPrefix
-        let tail = family.type + family.relation
+        let tail = family.names
         try reader.scan(prefix: prefix, from: nil, in: .reverse) { key, value in
             guard value.isEmpty, let childEnd = key[prefix.count...].firstIndex(of: 0) else { return true }
             let rest = key[(childEnd + 1)...]
