@@ -15,7 +15,9 @@ extension Warden {
         let version = higherConsistency ? tuples.latestVersion : currentVersion
         let (model, revision) = try self.model(store: store, id: modelID, version: version)
         // The cache is keyed by the store's revision: a write to another store leaves this one's answers valid.
-        if !explain, !higherConsistency, let revision, let cached = engine.cachedResult(for: request, model: model, storeID: store, revision: revision) {
+        if !explain, !higherConsistency, let revision, let cached = engine.cachedResult(
+                for: request, model: model, storeID: store, revision: revision, now: tuples.snapshotFactory.clock.nowMilliseconds)
+        {
             return cached
         }
         func run(_ snapshot: some TupleSnapshot) throws -> CheckResult {

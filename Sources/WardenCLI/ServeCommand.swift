@@ -35,6 +35,8 @@ struct ServeCommand: AsyncParsableCommand {
     var checkCacheSize = Warden.Configuration().cacheCapacity
     @Option(help: "Seconds a check, batch check or expand may run before it fails with deadline_exceeded.")
     var requestTimeout: Double = 3
+    @Option(help: "Seconds between sweeps that delete expired tuples (they stop counting at their instant either way).")
+    var expirySweepInterval: Double = 5
 
     /// The API keys, from the option or the environment (so they stay out of the process list).
     var apiKeys: [String] {
@@ -58,6 +60,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("HTTPS needs both --tls-cert and --tls-key") }
         guard requestTimeout > 0, requestTimeout <= 3600 else { throw ValidationError("--request-timeout is 0 to 3600 seconds") }
+        guard expirySweepInterval >= 0.01, expirySweepInterval <= 86_400 else {
+            throw ValidationError("--expiry-sweep-interval is 0.01 to 86400 seconds")
+        }
         // Without authentication anyone who can reach the port may read and write every store.
         let host = Self.split(addr)!.0
         guard ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host) || insecureBindAny || authnMethod != "none" else {
@@ -89,7 +94,8 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = ServerConfiguration(
             host: host, port: port, logLevel: Logger.Level(rawValue: logLevel) ?? .info, authentication: authentication,
             bindings: loaded, tls: tlsCert.map { ServerConfiguration.TLSFiles(certificateChain: $0, privateKey: tlsKey ?? "") },
-            requestTimeout: .milliseconds(Int(requestTimeout * 1000)))
+            requestTimeout: .milliseconds(Int(requestTimeout * 1000)),
+            expirySweepInterval: .milliseconds(Int(expirySweepInterval * 1000)))
         let scheme = tlsCert == nil ? "http" : "https"
         StandardError.write("warden: serving on \(scheme)://\(host):\(port) (data: \(data.place))")
         do {

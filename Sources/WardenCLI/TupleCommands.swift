@@ -37,13 +37,29 @@ struct TupleWriteCommand: ParsableCommand {
     @Option(help: "A condition name from the model.") var condition: String?
     @Option(help: "The condition's context, a JSON object.") var conditionContext: String?
     @Option(help: "error or ignore an existing tuple.") var onDuplicate: WriteBatch.OnDuplicate = .error
+    @Option(help: "Let the tuple expire after this long: 30d, 12h, 90m or 45s.") var expiresIn: String?
+    @Option(help: "Let the tuple expire at this instant (RFC 3339, such as 2026-12-31T00:00:00Z).") var expiresAt: String?
     @OptionGroup var store: StoreOptions
 
     func run() throws {
         let key = try tuple.key()
         let context = try conditionContext.map { text in try reporting { try JSONValue.parse(text) } }
         if context != nil, condition == nil { throw ValidationError("--condition-context needs --condition") }
-        let written = RelationshipTuple(key, condition: condition.map { TupleCondition(name: $0, context: context) })
+        var written = RelationshipTuple(key, condition: condition.map { TupleCondition(name: $0, context: context) })
+        switch (expiresIn, expiresAt) {
+        case (let duration?, nil):
+            guard let milliseconds = TupleExpiry.duration(duration) else {
+                throw ValidationError("--expires-in is a whole number of days, hours, minutes or seconds (30d, 12h, 90m, 45s), not '\(duration)'")
+            }
+            written.expiresAtMilliseconds = ExpiryClock.systemMilliseconds + milliseconds
+        case (nil, let instant?):
+            guard let milliseconds = TupleExpiry.parse(instant) else {
+                throw ValidationError("--expires-at is an RFC 3339 timestamp (2026-12-31T00:00:00Z), not '\(instant)'")
+            }
+            written.expiresAtMilliseconds = milliseconds
+        case (nil, nil): break
+        case (_?, _?): throw ValidationError("give --expires-in or --expires-at, not both")
+        }
         let (warden, info) = try store.open()
         let revision = try reporting {
             try warden.write(WriteBatch(writes: [written], onDuplicate: onDuplicate), store: info.id)
@@ -53,7 +69,8 @@ struct TupleWriteCommand: ParsableCommand {
                 "warning: \(key.description.quotedForMessage()) has an id with invisible or direction-changing characters "
                     + "(it may display as another id)")
         }
-        print("wrote \(written.description.quotedForMessage(limit: .max)) (revision \(revision))")
+        let until = written.expiresAtMilliseconds.map { " until \(TupleExpiry.format($0))" } ?? ""
+        print("wrote \(written.description.quotedForMessage(limit: .max))\(until) (revision \(revision))")
     }
 }
 
@@ -84,7 +101,8 @@ enum TuplePrinter {
             // For people: invisible and direction-changing characters escaped (JSON, JSONL and CSV keep the bytes).
             for tuple in tuples {
                 let key = tuple.key.description.quotedForMessage(limit: .max)
-                Swift.print(tuple.condition.map { "\(key) with \($0.name)\($0.context.map { " \($0.compact)" } ?? "")" } ?? key)
+                let until = tuple.expiresAtMilliseconds.map { " until \(TupleExpiry.format($0))" } ?? ""
+                Swift.print((tuple.condition.map { "\(key) with \($0.name)\($0.context.map { " \($0.compact)" } ?? "")" } ?? key) + until)
             }
         case .jsonl: for tuple in tuples { Swift.print(TupleFile.json(tuple).compact) }
         case .json: Swift.print(JSONValue.array(tuples.map(TupleFile.json)).formatted())

@@ -87,6 +87,9 @@ public final class CheckCache: @unchecked Sendable {
         var index: [HashedKey: Int] = [:]
         var keys: [HashedKey] = []
         var outcomes: [Outcome] = []
+        /// Per slot: the instant (milliseconds since 1970) from which the answer no longer holds (a tuple it may
+        /// rest on expires then).
+        var untils: [UInt64] = []
         var referenced: [Bool] = []
         var hand = 0
         var lookups: UInt64 = 0
@@ -96,20 +99,21 @@ public final class CheckCache: @unchecked Sendable {
             self.capacity = capacity
         }
 
-        func outcome(for key: HashedKey) -> Outcome? {
+        func outcome(for key: HashedKey, now: UInt64) -> Outcome? {
             lock.withLock {
                 lookups &+= 1
-                guard let slot = index[key] else { return nil }
+                guard let slot = index[key], now < untils[slot] else { return nil }
                 hits &+= 1
                 referenced[slot] = true
                 return outcomes[slot]
             }
         }
 
-        func store(_ outcome: Outcome, for key: HashedKey) {
+        func store(_ outcome: Outcome, for key: HashedKey, until: UInt64) {
             lock.withLock {
                 if let slot = index[key] {
                     outcomes[slot] = outcome
+                    untils[slot] = until
                     referenced[slot] = true
                     return
                 }
@@ -117,6 +121,7 @@ public final class CheckCache: @unchecked Sendable {
                     index[key] = keys.count
                     keys.append(key)
                     outcomes.append(outcome)
+                    untils.append(until)
                     referenced.append(false)
                     return
                 }
@@ -129,6 +134,7 @@ public final class CheckCache: @unchecked Sendable {
                 index[key] = hand
                 keys[hand] = key
                 outcomes[hand] = outcome
+                untils[hand] = until
                 hand = (hand + 1) % capacity
             }
         }
@@ -151,15 +157,17 @@ public final class CheckCache: @unchecked Sendable {
         shards[Int(UInt(bitPattern: key.hash) % UInt(shards.count))]
     }
 
-    func outcome(for problem: Subproblem, in scope: Scope) -> Outcome? {
+    /// The answer cached for `problem`, unless a tuple it may rest on has expired by `now` (milliseconds since 1970).
+    func outcome(for problem: Subproblem, in scope: Scope, now: UInt64) -> Outcome? {
         let key = HashedKey(Key(scope: scope, problem: problem))
-        return shard(key).outcome(for: key)
+        return shard(key).outcome(for: key, now: now)
     }
 
-    func store(_ outcome: Outcome, for problem: Subproblem, in scope: Scope) {
+    /// Caches `outcome` until the instant `until` (milliseconds since 1970; `UInt64.max`: while the revision stands).
+    func store(_ outcome: Outcome, for problem: Subproblem, in scope: Scope, until: UInt64) {
         precondition(!outcome.cycle && !outcome.dependsOnPath, "cycle-dependent outcomes must never be cached")
         let key = HashedKey(Key(scope: scope, problem: problem))
-        shard(key).store(outcome, for: key)
+        shard(key).store(outcome, for: key, until: until)
     }
 
     /// Lookups so far and how many found an answer (the hit ratio is `hits / lookups`).

@@ -112,12 +112,16 @@ public struct CheckEngine: Sendable {
     /// The cached answer to `request` at the store's `revision`, without opening a snapshot, when the request is
     /// cacheable (no context, no contextual tuples) and the cache holds it. Pass the revision a snapshot of the
     /// store would see now: an equal revision means the store's tuples have not changed since the answer was found.
-    public func cachedResult(for request: CheckRequest, model: CompiledModel, storeID: String, revision: UInt64) -> CheckResult? {
+    /// - Parameter now: the instant (milliseconds since 1970) expiry is decided by: an answer resting on a tuple that
+    ///   has expired since it was cached is not returned.
+    public func cachedResult(
+        for request: CheckRequest, model: CompiledModel, storeID: String, revision: UInt64, now: UInt64 = ExpiryClock.systemMilliseconds
+    ) -> CheckResult? {
         guard cache != nil, request.context == nil, request.contextualTuples.isEmpty else { return nil }
         let problem = Subproblem(object: request.object, relation: request.relation, user: request.user)
         let scope = CheckCache.Scope(store: storeID, model: model.cacheID, version: revision)
         // Through the optional, not a bound copy: no reference count taken on the shared cache per check.
-        return cache?.outcome(for: problem, in: scope).map { CheckResult(allowed: $0.allowed, explanation: nil) }
+        return cache?.outcome(for: problem, in: scope, now: now).map { CheckResult(allowed: $0.allowed, explanation: nil) }
     }
 
     /// Answers many checks on one snapshot, sharing one memo table among those with the same context and
@@ -168,6 +172,11 @@ public struct CheckEngine: Sendable {
             explain: explain)
         walk.deadline = deadline
         walk.useNestedGroupIndex = configuration.useNestedGroupIndex
+        if scope != nil {
+            walk.cacheNow = snapshot.expiryNow
+            // A snapshot that cannot say when its tuples expire caches nothing.
+            walk.cacheUntil = (try? snapshot.expiryHorizon()) ?? 0
+        }
         return walk
     }
 }

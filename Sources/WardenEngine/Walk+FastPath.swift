@@ -89,6 +89,7 @@ extension Walk {
         let reach = try read { () throws(StoreError) in
             try snapshot.nearestNestedGroup(user: user, type: type, relation: name, from: problem.object.id)
         }
+        guard reach.exact else { return nil }
         let anyTuple = reach.holdsAny
         let nearest = reach.hops ?? .max
         // As the search's first test: no tuple of the user's at all is "no" at once.

@@ -28,6 +28,10 @@ final class Walk<Snapshot: TupleSnapshot> {
     var deadline: ContinuousClock.Instant?
     /// Whether nested groups are answered from the store's nested-group index when it keeps one.
     var useNestedGroupIndex = true
+    /// The snapshot's instant (milliseconds since 1970), and the first instant after it at which a tuple expires:
+    /// cached answers are looked up at the one and stored until the other.
+    var cacheNow: UInt64 = 0
+    var cacheUntil: UInt64 = .max
     /// The deepest level any subproblem of this request reached (for the server's check-depth metric).
     private(set) var deepest = 0
     private var resolved = 0
@@ -71,7 +75,7 @@ final class Walk<Snapshot: TupleSnapshot> {
         default:
             break
         }
-        if let cache, let cacheScope, let cached = cache.outcome(for: problem, in: cacheScope) {
+        if let cache, let cacheScope, let cached = cache.outcome(for: problem, in: cacheScope, now: cacheNow) {
             explanation?.leaf(Self.label(problem), "answered from the check cache", cached)
             return cached
         }
@@ -104,7 +108,7 @@ final class Walk<Snapshot: TupleSnapshot> {
             memo[problem] = nil
         } else {
             memo[problem] = .settled(outcome, depth: depth)
-            if !outcome.cycle, let cache, let cacheScope { cache.store(outcome, for: problem, in: cacheScope) }
+            if !outcome.cycle, let cache, let cacheScope { cache.store(outcome, for: problem, in: cacheScope, until: cacheUntil) }
         }
         return outcome
     }

@@ -12,14 +12,14 @@ public enum PostgresSchema {
 
     /// Each migration's statements; migration `n` (1-based) takes the schema from version `n - 1` to `n`.
     static let migrations: [[String]] = [
-        Table.allCases.filter { $0 != .groups }.map(createTable) + [
+        Table.allCases.filter { $0 != .groups && $0 != .expiries }.map(createTable) + [
             // One row: the data version, advanced by every write transaction, which locks the row first (so writers
             // follow one another, as LMDB's do) and caches key on it.
             "CREATE TABLE IF NOT EXISTS warden_version (id INT PRIMARY KEY CHECK (id = 1), version BIGINT NOT NULL)",
             "INSERT INTO warden_version (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
         ],
-        // 2: the nested-group index.
-        [createTable(.groups)],
+        // 2: the nested-group index and the expiry queue.
+        [createTable(.groups), createTable(.expiries)],
     ]
 
     private static func createTable(_ table: Table) -> String {

@@ -28,6 +28,7 @@ public struct PostgresTables: OrderedKeyValueReader, KeyValueWriter {
         case .changes: "warden_changes"
         case .documents: "warden_documents"
         case .groups: "warden_nested_groups"
+        case .expiries: "warden_expiring_tuples"
         }
     }
 

@@ -39,11 +39,13 @@ public struct ServerConfiguration: Sendable {
     /// A watcher whose page of changes took longer than this to be taken (its socket full: it is not reading) is
     /// dropped with an event telling it where to resume.
     public var watchSlowConsumer: Duration
+    /// How often expired tuples are deleted (see `ExpirySweeper`).
+    public var expirySweepInterval: Duration
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info, authentication: Authentication = .none,
         bindings: [PermissionBindings] = [], tls: TLSFiles? = nil, requestTimeout: Duration = .seconds(3),
-        watchSlowConsumer: Duration = .seconds(10)
+        watchSlowConsumer: Duration = .seconds(10), expirySweepInterval: Duration = .seconds(5)
     ) {
         self.host = host
         self.port = port
@@ -53,6 +55,7 @@ public struct ServerConfiguration: Sendable {
         self.tls = tls
         self.requestTimeout = requestTimeout
         self.watchSlowConsumer = watchSlowConsumer
+        self.expirySweepInterval = expirySweepInterval
     }
 
     /// `http` or `https`, for the absolute URLs the discovery documents hold.

@@ -77,9 +77,11 @@ public enum WardenServer {
             server = try HTTPServerBuilder.tls(
                 HTTPServerBuilder.http1(), tlsConfiguration: TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: NIOSSLPrivateKeySource.privateKey(key)))
         }
-        return Application(
+        var application = Application(
             router: router, server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "warden"), logger: logger)
+        application.addServices(ExpirySweeper(warden: warden, interval: configuration.expirySweepInterval, logger: logger))
+        return application
     }
 
     /// Serves until SIGTERM or SIGINT; in-flight requests finish first (Hummingbird's service lifecycle).

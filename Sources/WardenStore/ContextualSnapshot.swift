@@ -84,6 +84,12 @@ public struct ContextualSnapshot<Base: TupleSnapshot>: TupleSnapshot {
         try base.nestingHeight(type: type, relation: relation, of: group)
     }
 
+    public func expiryHorizon() throws(StoreError) -> UInt64 {
+        try base.expiryHorizon()
+    }
+
+    public var expiryNow: UInt64 { base.expiryNow }
+
     public func nearestNestedGroup(
         user: ObjectRef, type: String, relation: String, from object: String
     ) throws(StoreError) -> NestedGroupReach {

@@ -9,23 +9,27 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
     let names: Names
     /// Whether the store keeps the nested-group index.
     let nestedGroups: Bool
+    /// The instant (milliseconds since 1970) that decides which tuples have expired: they are shown nowhere.
+    public let now: UInt64
+    public var expiryNow: UInt64 { now }
     public let revision: Revision
     public var version: UInt64 { reader.version }
 
     /// A snapshot of store `store`, whose revision key (``KeyLayout/metaKey(store:_:)``) and names the caller holds.
-    init(reader: Reader, store: UInt32, revisionKey: [UInt8], names: Names, nestedGroups: Bool) throws(StoreError) {
+    init(reader: Reader, store: UInt32, revisionKey: [UInt8], names: Names, nestedGroups: Bool, now: UInt64) throws(StoreError) {
         self.reader = reader
         self.store = store
         self.names = names
         self.nestedGroups = nestedGroups
+        self.now = now
         self.revision = try TupleTables.revision(key: revisionKey, in: reader)
     }
 
     public func tuple(_ key: TupleKey) throws(StoreError) -> RelationshipTuple? {
         let found = try KeyLayout.withForwardKey(store: store, key, names: names) { forward throws(StoreError) in
             try reader.withValue(bytes: forward, in: .forward) { value throws(StoreError) in
-                guard let value else { return RelationshipTuple?.none }
-                return RelationshipTuple(key, condition: try KeyLayout.decodeCondition(value, names: names))
+                guard let value, !KeyLayout.expired(value, at: now) else { return RelationshipTuple?.none }
+                return try KeyLayout.tuple(key, value: value, names: names)
             }
         }
         return found ?? nil
@@ -55,9 +59,10 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
             if let userRelation, !prefix.append(name: userRelation, in: names) { return }
         }
         try reader.visit(prefix: prefix.bytes, from: nil, in: .forward) { key, value throws(StoreError) in
+            if KeyLayout.expired(value, at: now) { return true }
             let tupleKey = try KeyLayout.decode(key, in: .forward, names: names)
             if let userRelation, userType == nil, KeyLayout.userFields(tupleKey.user).relation != userRelation { return true }
-            return try body(RelationshipTuple(tupleKey, condition: try KeyLayout.decodeCondition(value, names: names)))
+            return try body(try KeyLayout.tuple(tupleKey, value: value, names: names))
         }
     }
 
@@ -75,18 +80,18 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
     ) throws(StoreError) {
         guard let prefix = try reversePrefix(user: user, objectType: objectType, relation: relation) else { return }
         try reader.visit(prefix: prefix, from: nil, in: .reverse) { key, value throws(StoreError) in
-            try body(
-                RelationshipTuple(try KeyLayout.decode(key, in: .reverse, names: names), condition: try KeyLayout.decodeCondition(value, names: names)))
+            if KeyLayout.expired(value, at: now) { return true }
+            return try body(try KeyLayout.tuple(try KeyLayout.decode(key, in: .reverse, names: names), value: value, names: names))
         }
     }
 
-    /// One key looked at, none decoded.
+    /// One key looked at (more only past expired ones), none decoded.
     public func hasTuple(user: UserRef, objectType: String, relation: String) throws(StoreError) -> Bool {
         guard let prefix = try reversePrefix(user: user, objectType: objectType, relation: relation) else { return false }
         var found = false
-        try reader.visit(prefix: prefix, from: nil, in: .reverse) { _, _ throws(StoreError) in
-            found = true
-            return false
+        try reader.visit(prefix: prefix, from: nil, in: .reverse) { _, value throws(StoreError) in
+            found = !KeyLayout.expired(value, at: now)
+            return !found
         }
         return found
     }
@@ -140,13 +145,14 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
             return TuplePage(tuples: [], continuation: nil)
         }
         try reader.visit(prefix: prefix, from: start, in: table) { key, value throws(StoreError) in
+            if KeyLayout.expired(value, at: now) { return true }
             let tupleKey = try KeyLayout.decode(key, in: table, names: names)
             guard filter.matches(tupleKey) else { return true }
             if page.count == limit {
                 more = true
                 return false
             }
-            page.append(RelationshipTuple(tupleKey, condition: try KeyLayout.decodeCondition(value, names: names)))
+            page.append(try KeyLayout.tuple(tupleKey, value: value, names: names))
             lastKey = Array(key)
             return true
         }
@@ -156,6 +162,17 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
 
     /// After every change of this snapshot's revision: a changelog key names a revision and a position in it, and
     /// no revision holds `UInt32.max` changes. Nil before the first change (a watch then starts at the beginning).
+    /// The earliest instant after ``now`` at which a tuple of the store expires (`UInt64.max` for none): until
+    /// then, this snapshot's answers hold.
+    public func expiryHorizon() throws(StoreError) -> UInt64 {
+        var horizon = UInt64.max
+        try reader.scan(prefix: KeyLayout.prefix(store: store), from: ExpiryQueue.key(store: store, expiry: now &+ 1, forward: []), in: .expiries) { key, _ in
+            horizon = ExpiryQueue.expiry(ofKey: key)
+            return false
+        }
+        return horizon
+    }
+
     public func endOfChanges() throws(StoreError) -> ContinuationToken? {
         guard revision.rawValue > 0 else { return nil }
         return ContinuationCodec.token(table: .changes, key: KeyLayout.changeKey(store: store, revision: revision.rawValue, sequence: .max))
@@ -170,16 +187,26 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
             return NestedGroupReach(holdsAny: false, hops: nil)
         }
         var holdsAny = false
+        var expiring = false
         var groups: [[UInt8]] = []
         // Collected first: a backend may not read while it scans.
         try reader.scan(prefix: prefix, from: nil, in: .reverse) { key, value in
+            if KeyLayout.expired(value, at: now) { return true }
             holdsAny = true
-            if value.isEmpty { groups.append(Array(key[prefix.count..<(key.count - 1)])) }
+            if value.isEmpty {
+                groups.append(Array(key[prefix.count..<(key.count - 1)]))
+            } else if KeyLayout.expiry(of: value) != nil {
+                expiring = true
+            }
             return true
         }
-        guard !groups.isEmpty, let family = family(type: type, relation: relation) else {
-            return NestedGroupReach(holdsAny: holdsAny, hops: nil)
+        guard let family = family(type: type, relation: relation) else { return NestedGroupReach(holdsAny: holdsAny, hops: nil) }
+        // Expiring nesting is not in the index, and an expiring membership counts only until its instant: walk.
+        let expiringNesting = try NestedGroupIndex.hasExpiringEdges(family, in: reader)
+        if expiring || expiringNesting {
+            return NestedGroupReach(holdsAny: holdsAny, hops: nil, exact: false)
         }
+        guard !groups.isEmpty else { return NestedGroupReach(holdsAny: holdsAny, hops: nil) }
         var nearest: Int?
         var key = family.downPrefix(object.utf8, room: groups.map(\.count).max()! + 1)
         let base = key.count

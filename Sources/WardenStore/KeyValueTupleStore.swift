@@ -98,7 +98,7 @@ extension KeyValueTupleStore {
     public func apply(_ batch: WriteBatch, store: String) throws(StoreError) -> WriteOutcome {
         try writeTables { writer throws(StoreError) in
             try TupleTables.apply(
-                batch, store: TupleTables.storeRecord(id: store, in: writer).number, now: Date(), in: writer,
+                batch, store: TupleTables.storeRecord(id: store, in: writer).number, now: snapshotFactory.clock.now, in: writer,
                 dictionary: snapshotFactory.dictionary)
         }
     }
@@ -118,10 +118,22 @@ extension KeyValueTupleStore {
         try writeTables { writer throws(StoreError) in
             let number = try TupleTables.storeRecord(id: store, in: writer).number
             guard number == prepared.store else { throw StoreError(.storeNotFound, "store '\(store)' not found") }
-            return try TupleTables.apply(prepared, now: Date(), in: writer, dictionary: snapshotFactory.dictionary)
+            return try TupleTables.apply(prepared, now: snapshotFactory.clock.now, in: writer, dictionary: snapshotFactory.dictionary)
         }
     }
 
+
+    /// Deletes `store`'s tuples that expired by the store's clock (``SnapshotFactory/clock``), at most `limit` in one
+    /// write transaction, each delete logged in the changelog. Returns what it did.
+    @discardableResult
+    public func sweepExpired(store: String, limit: Int = 10_000) throws(StoreError) -> WriteOutcome {
+        let now = snapshotFactory.clock.now
+        return try writeTables { writer throws(StoreError) in
+            try TupleTables.sweepExpired(
+                store: TupleTables.storeRecord(id: store, in: writer).number, now: now, limit: limit, in: writer,
+                dictionary: snapshotFactory.dictionary)
+        }
+    }
 
     /// Turns `store`'s nested-group index on — built from its tuples in one write transaction — or off (dropped;
     /// checks then walk the nesting). New stores keep it.

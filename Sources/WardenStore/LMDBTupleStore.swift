@@ -64,8 +64,8 @@ public final class LMDBTupleStore: KeyValueTupleStore, @unchecked Sendable {
             for table in Table.allCases {
                 do {
                     databases.append(try environment.database(named: table.databaseName))
-                } catch let error as LMDBError where configuration.readOnly && error.rawCode == MDB_NOTFOUND && table == .groups {
-                    // Written before the nested-group index existed: no store there keeps one.
+                } catch let error as LMDBError where configuration.readOnly && error.rawCode == MDB_NOTFOUND && (table == .groups || table == .expiries) {
+                    // Written before the nested-group index and expiring tuples existed: none there.
                     databases.append(nil)
                 }
             }

@@ -17,6 +17,8 @@ public final class SnapshotFactory: @unchecked Sendable {
 
     /// The backend's interned names, per store.
     let dictionary = NameDictionary()
+    /// The time expiry is decided by (tests set it).
+    public let clock = ExpiryClock()
 
     private let lock = NSLock()
     /// By store id's bytes.
@@ -28,7 +30,8 @@ public final class SnapshotFactory: @unchecked Sendable {
         let version = reader.version
         if let found = lock.withLock({ known[ByteString(store)] }), found.version == version {
             return try KeyValueSnapshot(
-                reader: reader, store: found.number, revisionKey: found.revisionKey, names: found.names, nestedGroups: found.nestedGroups)
+                reader: reader, store: found.number, revisionKey: found.revisionKey, names: found.names, nestedGroups: found.nestedGroups,
+                now: clock.nowMilliseconds)
         }
         let number = try TupleTables.storeRecord(id: store, in: reader).number
         let revisionKey = KeyLayout.metaKey(store: number, "revision")
@@ -37,6 +40,7 @@ public final class SnapshotFactory: @unchecked Sendable {
         lock.withLock {
             known[ByteString(store)] = Known(number: number, version: version, revisionKey: revisionKey, names: names, nestedGroups: nestedGroups)
         }
-        return try KeyValueSnapshot(reader: reader, store: number, revisionKey: revisionKey, names: names, nestedGroups: nestedGroups)
+        return try KeyValueSnapshot(
+            reader: reader, store: number, revisionKey: revisionKey, names: names, nestedGroups: nestedGroups, now: clock.nowMilliseconds)
     }
 }

@@ -162,6 +162,13 @@ public protocol TupleSnapshot {
     /// The most such hops from `group` to any group nested in it (0 when none is).
     func nestingHeight(type: String, relation: String, of group: String) throws(StoreError) -> Int
 
+    /// The earliest instant (milliseconds since 1970) after which a tuple this snapshot shows expires (`UInt64.max`
+    /// for none): a cached answer computed from it holds until then.
+    func expiryHorizon() throws(StoreError) -> UInt64
+
+    /// The instant (milliseconds since 1970) this snapshot decides expiry by.
+    var expiryNow: UInt64 { get }
+
     /// What a check of `user` on `type:object#relation` needs from the index in one call: whether the user holds
     /// any tuple of `relation` on objects of `type` (conditioned or not), and the fewest hops from `object` down to
     /// a group where the user holds an unconditioned one. Only meaningful when ``hasNestedGroupIndex()``.
@@ -174,10 +181,13 @@ public struct NestedGroupReach: Equatable, Sendable {
     public var holdsAny: Bool
     /// The fewest hops from the object down to a group the user is an unconditioned member of; nil for none.
     public var hops: Int?
+    /// False when expiring tuples are involved (the index leaves them out): then the walk must decide.
+    public var exact: Bool
 
-    public init(holdsAny: Bool, hops: Int?) {
+    public init(holdsAny: Bool, hops: Int?, exact: Bool = true) {
         self.holdsAny = holdsAny
         self.hops = hops
+        self.exact = exact
     }
 }
 
@@ -191,6 +201,12 @@ extension TupleSnapshot {
 
     public func nestingHeight(type: String, relation: String, of group: String) throws(StoreError) -> Int { 0 }
 
+    /// A snapshot whose tuples never expire.
+    public func expiryHorizon() throws(StoreError) -> UInt64 { .max }
+
+    /// The system clock.
+    public var expiryNow: UInt64 { ExpiryClock.systemMilliseconds }
+
     /// From ``tuples(user:objectType:relation:)`` and ``nestedHops(type:relation:from:to:)``.
     public func nearestNestedGroup(
         user: ObjectRef, type: String, relation: String, from object: String
@@ -198,6 +214,7 @@ extension TupleSnapshot {
         var reach = NestedGroupReach(holdsAny: false, hops: nil)
         for tuple in try tuples(user: .object(user), objectType: type, relation: relation) {
             reach.holdsAny = true
+            if tuple.expiresAtMilliseconds != nil { reach.exact = false }
             guard tuple.condition == nil, let hops = try nestedHops(type: type, relation: relation, from: object, to: tuple.key.object.id)
             else { continue }
             reach.hops = min(reach.hops ?? .max, hops)

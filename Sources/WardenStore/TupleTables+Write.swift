@@ -30,7 +30,7 @@ extension TupleTables {
         }
         for tuple in batch.writes where complete {
             guard let forward = try KeyLayout.forwardKey(store: store, tuple.key, numbering: &numbering),
-                let condition = KeyLayout.encodeCondition(tuple.condition, names: names)
+                let condition = KeyLayout.encodeValue(tuple, names: names)
             else {
                 complete = false
                 break
@@ -89,8 +89,9 @@ extension TupleTables {
         let time = now.milliseconds
         var log = ChangeLog.Builder(time: time)
         var deleted = 0
-        // Unconditioned tuples written or deleted: the nested-group index looks for nesting among them.
-        var unconditioned: [[UInt8]] = []
+        // Tuples written or deleted that may nest groups (no condition; maybe an expiry): the nested-group index
+        // looks for nesting among them.
+        var nesting: [NestedGroupIndex.Change] = []
 
         for (key, forward) in zip(batch.deletes, deleteKeys) {
             guard let existing = try writer.get(forward, in: .forward) else {
@@ -104,7 +105,8 @@ extension TupleTables {
             // The forward key exists, so every name of the tuple is interned.
             try writer.delete(KeyLayout.reverseKey(forward: forward), in: .reverse)
             log.append(.delete, forward: forward, condition: existing)
-            if existing.isEmpty { unconditioned.append(forward) }
+            if let queued = ExpiryQueue.key(forward: forward, value: existing) { try writer.delete(queued, in: .expiries) }
+            if NestedGroupIndex.mayNest(existing) { nesting.append(.init(forward: forward, value: existing, written: false)) }
             deleted += 1
         }
         // Writes are checked and stored in key order (sorted keys touch each B-tree page once per batch, not once per
@@ -115,6 +117,16 @@ extension TupleTables {
         let found = try writer.insertAll(byForward.map { KeyValueEntry(key: encoded[$0].forward, value: encoded[$0].condition) }, in: .forward)
         for (index, existing) in zip(byForward, found) {
             guard let existing else { continue }
+            if existing.withUnsafeBytes({ KeyLayout.expired($0, at: time) }) {
+                // The stored one has expired (not swept yet): it is replaced, its end logged as a delete first.
+                let forward = encoded[index].forward
+                try writer.put(forward, encoded[index].condition, in: .forward)
+                if let queued = ExpiryQueue.key(forward: forward, value: existing) { try writer.delete(queued, in: .expiries) }
+                if NestedGroupIndex.mayNest(existing) { nesting.append(.init(forward: forward, value: existing, written: false)) }
+                log.append(.delete, forward: forward, condition: existing)
+                deleted += 1
+                continue
+            }
             if batch.onDuplicate == .ignore, existing == encoded[index].condition {
                 skipped[index] = true
             } else {
@@ -133,16 +145,38 @@ extension TupleTables {
             prepared.reverse.compactMap { entry in skipped[entry.index] ? nil : KeyValueEntry(key: entry.key, value: encoded[entry.index].condition) },
             in: .reverse)
         for index in encoded.indices where !skipped[index] {
-            log.append(.write, forward: encoded[index].forward, condition: encoded[index].condition)
-            if encoded[index].condition.isEmpty { unconditioned.append(encoded[index].forward) }
+            let (forward, value) = encoded[index]
+            log.append(.write, forward: forward, condition: value)
+            if let queued = ExpiryQueue.key(forward: forward, value: value) { try writer.put(queued, [], in: .expiries) }
+            if NestedGroupIndex.mayNest(value) { nesting.append(.init(forward: forward, value: value, written: true)) }
         }
         guard log.count > 0 else { return WriteOutcome(revision: current, written: 0, deleted: 0) }
-        if unconditioned.contains(where: { NestingFamily.edge(forward: $0) != nil }), try NestedGroupIndex.isOn(store: store, in: writer) {
-            try NestedGroupIndex.update(changed: unconditioned, in: writer)
+        if nesting.contains(where: { NestingFamily.edge(forward: $0.forward) != nil }), try NestedGroupIndex.isOn(store: store, in: writer) {
+            try NestedGroupIndex.update(changed: nesting, in: writer)
         }
         try writer.put(ChangeLog.key(store: store, revision: next), log.bytes, in: .changes)
         try writer.put(KeyLayout.metaKey(store: store, "revision"), bytes(next), in: .meta)
         return WriteOutcome(revision: Revision(rawValue: next), written: Int(log.count) - deleted, deleted: deleted)
+    }
+
+    /// Deletes the store's tuples that expired at or before `now` (at most `limit`), as a batch of deletes: each
+    /// is logged in the changelog, the indexes follow. Returns what it did (revision unchanged when none was due).
+    static func sweepExpired(
+        store: UInt32, now: Date, limit: Int, in writer: some KeyValueWriter, dictionary: NameDictionary
+    ) throws(StoreError) -> WriteOutcome {
+        let due = try ExpiryQueue.due(store: store, now: now.milliseconds, limit: limit, in: writer)
+        guard !due.isEmpty else { return WriteOutcome(revision: try revision(store: store, in: writer), written: 0, deleted: 0) }
+        let names = try dictionary.names(store: store, in: writer)
+        var keys: [TupleKey] = []
+        for forward in due {
+            let decoded: Result<TupleKey, StoreError> = forward.withUnsafeBytes { buffer in
+                Result { () throws(StoreError) in try KeyLayout.decode(buffer, in: .forward, names: names) }
+            }
+            keys.append(try decoded.get())
+        }
+        var batch = WriteBatch(deletes: keys)
+        batch.onMissing = .ignore
+        return try apply(batch, store: store, now: now, in: writer, dictionary: dictionary)
     }
 
     /// A tuple named twice in one batch (deleted twice, written twice, or deleted and written) refuses the batch,

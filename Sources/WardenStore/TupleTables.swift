@@ -56,7 +56,7 @@ enum TupleTables {
     static func deleteStore(id: String, in writer: some KeyValueWriter) throws(StoreError) {
         let number = try storeRecord(id: id, in: writer).number
         let prefix = KeyLayout.prefix(store: number)
-        for table in [Table.meta, .models, .forward, .reverse, .changes, .groups] {
+        for table in [Table.meta, .models, .forward, .reverse, .changes, .groups, .expiries] {
             var keys: [[UInt8]] = []
             try writer.scan(prefix: prefix, from: nil, in: table) { key, _ in
                 keys.append(Array(key))

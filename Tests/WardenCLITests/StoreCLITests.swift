@@ -40,6 +40,29 @@ struct StoreCLITests {
         #expect(try Self.run(["index", "status", "--data", path, "--store", "legacy"]).stdout == "on: checks through nested groups answer from the index\n")
     }
 
+    @Test("tuple write --expires-at/--expires-in: shown on read and export until it expires, refused when malformed")
+    func expiringTuples() throws {
+        let data = try TemporaryDirectory()
+        let model = try CLITests.temporaryFile("docs.fga", "model\n  schema 1.1\ntype user\ntype doc\n  relations\n    define viewer: [user]\n")
+        let s = ["--data", data.path, "--store", "docs"]
+        #expect(try Self.run(["store", "create", "docs", "--data", data.path]).status == 0)
+        #expect(try Self.run(["model", "write", model] + s).status == 0)
+        let later = try Self.run(["tuple", "write", "user:anne", "viewer", "doc:1", "--expires-at", "2099-01-01T00:00:00Z"] + s)
+        #expect(later.stdout == "wrote doc:1#viewer@user:anne until 2099-01-01T00:00:00.000Z (revision 1)\n")
+        let past = try Self.run(["tuple", "write", "user:bob", "viewer", "doc:1", "--expires-at", "2001-01-01T00:00:00Z"] + s)
+        #expect(past.status == 0)
+        #expect(try Self.run(["tuple", "write", "user:carl", "viewer", "doc:1", "--expires-in", "30d"] + s).status == 0)
+        #expect(try Self.run(["tuple", "read", "--object", "doc:1", "--user", "user:anne"] + s).stdout == "doc:1#viewer@user:anne until 2099-01-01T00:00:00.000Z\n")
+        let exported = try Self.run(["tuple", "export"] + s).stdout
+        #expect(exported.contains(#""user":"user:anne","relation":"viewer","object":"doc:1","expires_at":"2099-01-01T00:00:00.000Z""#))
+        #expect(!exported.contains("user:bob"), "expired: shown nowhere")
+        #expect(try Self.run(["check", "user:bob", "viewer", "doc:1"] + s).status == 1)
+        #expect(try Self.run(["check", "user:carl", "viewer", "doc:1"] + s).status == 0)
+        let bad = try Self.run(["tuple", "write", "user:dan", "viewer", "doc:1", "--expires-in", "soon"] + s)
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("--expires-in is a whole number of days, hours, minutes or seconds"))
+    }
+
     @Test("warden index: on for a new store, off drops it (checks still answer), rebuild brings it back; doctor agrees")
     func nestedGroupIndex() throws {
         let data = try TemporaryDirectory()

@@ -28,17 +28,17 @@ struct CheckCacheTests {
     @Test("a full cache evicts one entry at a time, and an entry in use survives the sweep")
     func clockEviction() {
         let cache = CheckCache(capacity: 8, shards: 1)
-        for index in 0..<8 { cache.store(.yes, for: Self.problem(index), in: Self.scope) }
+        for index in 0..<8 { cache.store(.yes, for: Self.problem(index), in: Self.scope, until: .max) }
         #expect(cache.count == 8)
         // Entry 3 is used; the next insertions evict the unused ones, not it, and never empty the cache.
         for index in 8..<15 {
-            #expect(cache.outcome(for: Self.problem(3), in: Self.scope) == .yes)
-            cache.store(.no, for: Self.problem(index), in: Self.scope)
+            #expect(cache.outcome(for: Self.problem(3), in: Self.scope, now: 0) == .yes)
+            cache.store(.no, for: Self.problem(index), in: Self.scope, until: .max)
             #expect(cache.count == 8)
         }
-        #expect(cache.outcome(for: Self.problem(3), in: Self.scope) == .yes)
-        #expect(cache.outcome(for: Self.problem(14), in: Self.scope) == .no)
-        #expect(cache.outcome(for: Self.problem(0), in: Self.scope) == nil)
+        #expect(cache.outcome(for: Self.problem(3), in: Self.scope, now: 0) == .yes)
+        #expect(cache.outcome(for: Self.problem(14), in: Self.scope, now: 0) == .no)
+        #expect(cache.outcome(for: Self.problem(0), in: Self.scope, now: 0) == nil)
         let (lookups, hits) = cache.statistics
         #expect(lookups == 10)
         #expect(hits == 9)
@@ -47,10 +47,21 @@ struct CheckCacheTests {
     @Test("another version is another key: nothing stale is served")
     func versionIsPartOfTheKey() {
         let cache = CheckCache(capacity: 64)
-        cache.store(.yes, for: Self.problem(1), in: Self.scope)
-        #expect(cache.outcome(for: Self.problem(1), in: CheckCache.Scope(store: "s", model: CheckCache.PackedID("m"), version: 2)) == nil)
-        #expect(cache.outcome(for: Self.problem(1), in: CheckCache.Scope(store: "t", model: CheckCache.PackedID("m"), version: 1)) == nil)
-        #expect(cache.outcome(for: Self.problem(1), in: Self.scope) == .yes)
+        cache.store(.yes, for: Self.problem(1), in: Self.scope, until: .max)
+        #expect(cache.outcome(for: Self.problem(1), in: CheckCache.Scope(store: "s", model: CheckCache.PackedID("m"), version: 2), now: 0) == nil)
+        #expect(cache.outcome(for: Self.problem(1), in: CheckCache.Scope(store: "t", model: CheckCache.PackedID("m"), version: 1), now: 0) == nil)
+        #expect(cache.outcome(for: Self.problem(1), in: Self.scope, now: 0) == .yes)
+    }
+
+    @Test("an entry stored until an instant is served before it and not from it on (a tuple it rests on expires then)")
+    func expiryBoundsAnEntry() {
+        let cache = CheckCache(capacity: 64)
+        cache.store(.yes, for: Self.problem(1), in: Self.scope, until: 1_000)
+        #expect(cache.outcome(for: Self.problem(1), in: Self.scope, now: 999) == .yes)
+        #expect(cache.outcome(for: Self.problem(1), in: Self.scope, now: 1_000) == nil)
+        #expect(cache.outcome(for: Self.problem(1), in: Self.scope, now: 5_000) == nil)
+        cache.store(.no, for: Self.problem(1), in: Self.scope, until: .max)
+        #expect(cache.outcome(for: Self.problem(1), in: Self.scope, now: 5_000) == .no)
     }
 
     @Test("threads storing and reading at once keep the bound and every answer they read is one that was stored")
@@ -63,8 +74,8 @@ struct CheckCacheTests {
                     for index in 0..<20_000 {
                         let problem = Self.problem((index * 7 + worker) % 3_000)
                         let expected: Outcome = (index * 7 + worker) % 3_000 % 2 == 0 ? .yes : .no
-                        if let found = cache.outcome(for: problem, in: Self.scope), found != expected { consistent = false }
-                        cache.store(expected, for: problem, in: Self.scope)
+                        if let found = cache.outcome(for: problem, in: Self.scope, now: 0), found != expected { consistent = false }
+                        cache.store(expected, for: problem, in: Self.scope, until: .max)
                     }
                     return consistent
                 }

@@ -4,8 +4,8 @@ import WardenModel
 import WardenStore
 import WardenTestSupport
 
-/// The nested-group index against the walk it replaces: random nesting (cycles, self-nesting, conditioned and
-/// foreign tuples) changed by random batches of writes and deletes, every check answered with the index and
+/// The nested-group index against the walk it replaces: random nesting (cycles, self-nesting, conditioned,
+/// expiring and foreign tuples) changed by random batches of writes and deletes while the clock moves past expiries, every check answered with the index and
 /// without it, at depth limits low enough that depth errors are common. After every batch the store's own
 /// consistency check recomputes the index from scratch and compares.
 @Suite("Nested-group index")
@@ -67,6 +67,16 @@ struct NestedGroupIndexTests {
     /// One random tuple of the kinds that matter: nesting (often), memberships, a conditioned nesting the model
     /// does not admit, an employee (a type the relation does not admit), an owner, a folder edge.
     static func randomTuple(groups: Int, using random: inout SplitMix) -> RelationshipTuple {
+        var tuple = plainRandomTuple(groups: groups, using: &random)
+        // Some expire, at instants the rounds' clock passes.
+        if Int.random(in: 0..<6, using: &random) == 0 { tuple.expiresAtMilliseconds = base + UInt64(Int.random(in: 1...16, using: &random)) * 100 }
+        return tuple
+    }
+
+    /// The instant the rounds start from; round r runs at `base + 100 r`.
+    static let base: UInt64 = 1_900_000_000_000
+
+    static func plainRandomTuple(groups: Int, using random: inout SplitMix) -> RelationshipTuple {
         let a = "g\(Int.random(in: 0..<groups, using: &random))"
         let b = "g\(Int.random(in: 0..<groups, using: &random))"
         let user = "u\(Int.random(in: 0..<4, using: &random))"
@@ -90,7 +100,10 @@ struct NestedGroupIndexTests {
         let fixture = try EngineFixture(model: model, store: store)
         var stored: [TupleKey: RelationshipTuple] = [:]
         var compared = 0
+        let clock = (store as! any KeyValueTupleStore).snapshotFactory.clock
+        defer { clock.set(milliseconds: nil) }
         for round in 0..<rounds {
+            clock.set(milliseconds: base + UInt64(round) * 100)
             var writes: [TupleKey: RelationshipTuple] = [:]
             for _ in 0..<Int.random(in: 1...(round < 4 ? 12 : 4), using: &random) {
                 let tuple = randomTuple(groups: groups, using: &random)
@@ -125,7 +138,9 @@ struct NestedGroupIndexTests {
     }
 
     static func described(_ tuples: [TupleKey: RelationshipTuple]) -> [String] {
-        tuples.values.map { "\($0.key)" + ($0.condition == nil ? "" : " with \($0.condition!.name)") }.sorted()
+        tuples.values.map {
+            "\($0.key)" + ($0.condition == nil ? "" : " with \($0.condition!.name)") + ($0.expiresAtMilliseconds.map { " until +\($0 - base)" } ?? "")
+        }.sorted()
     }
 
     @Test("random nesting, writes and deletes: the index answers as the walk, depth errors included (memory store)",

@@ -52,4 +52,47 @@ struct ServerTests {
             }
         }
     }
+
+    @Test("expires_at over HTTP: written, read back, counted until its instant; the server's sweeper then deletes it as a change")
+    func expiringTupleOverHTTP() async throws {
+        let data = try TemporaryDirectory()
+        let warden = try Warden(dataDirectory: data.path)
+        let app = try WardenServer.application(warden: warden, configuration: .init(port: 0, expirySweepInterval: .milliseconds(50)))
+        let model = ModelJSON.encode(try DSLParser.parseModel("model\n  schema 1.1\ntype user\ntype doc\n  relations\n    define viewer: [user]\n"))
+        let expiry = Date().addingTimeInterval(1.5)
+        let stamp = expiry.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        try await app.test(.live) { client in
+            let headers: HTTPFields = [.contentType: "application/json"]
+            let created = try await client.execute(uri: "/stores", method: .post, headers: headers, body: ByteBuffer(string: #"{"name":"exp"}"#))
+            guard case .string(let store)? = try Self.json(created)["id"] else {
+                Issue.record("no store id")
+                return
+            }
+            _ = try await client.execute(
+                uri: "/stores/\(store)/authorization-models", method: .post, headers: headers, body: ByteBuffer(string: model.compact))
+            let tuple = #"{"user":"user:anne","relation":"viewer","object":"doc:1","expires_at":"\#(stamp)"}"#
+            let write = try await client.execute(
+                uri: "/stores/\(store)/write", method: .post, headers: headers, body: ByteBuffer(string: #"{"writes":{"tuple_keys":[\#(tuple)]}}"#))
+            #expect(write.status == .ok)
+            let read = try await client.execute(uri: "/stores/\(store)/read", method: .post, headers: headers, body: ByteBuffer(string: "{}"))
+            #expect(String(buffer: read.body).contains(#""expires_at":"\#(stamp)""#))
+            let checkBody = ByteBuffer(string: #"{"tuple_key":{"user":"user:anne","relation":"viewer","object":"doc:1"}}"#)
+            let before = try await client.execute(uri: "/stores/\(store)/check", method: .post, headers: headers, body: checkBody)
+            #expect(String(buffer: before.body) == #"{"allowed":true,"resolution":""}"#)
+            // The sweeper runs every 50 ms: the delete appears shortly after the instant.
+            var operations: [String] = []
+            let deadline = ContinuousClock.now + .seconds(10)
+            while ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+                let changes = try await client.execute(uri: "/stores/\(store)/changes", method: .get)
+                let body = String(buffer: changes.body)
+                operations = ["TUPLE_OPERATION_WRITE", "TUPLE_OPERATION_DELETE"].filter { body.contains($0) }
+                if operations.count == 2 { break }
+            }
+            #expect(operations == ["TUPLE_OPERATION_WRITE", "TUPLE_OPERATION_DELETE"])
+            #expect(Date() >= expiry)
+            let after = try await client.execute(uri: "/stores/\(store)/check", method: .post, headers: headers, body: checkBody)
+            #expect(String(buffer: after.body) == #"{"allowed":false,"resolution":""}"#)
+        }
+    }
 }

@@ -102,7 +102,7 @@ public enum TupleFile {
         }
     }
 
-    private static let tupleKeys = ["user", "relation", "object", "condition"]
+    private static let tupleKeys = ["user", "relation", "object", "condition", "expires_at"]
     private static let conditionKeys = ["name", "context"]
 
     /// Refuses a key the format does not know, or one given twice (whatever the file format: JSON, JSONL, YAML).
@@ -141,7 +141,15 @@ public enum TupleFile {
             let context = conditionValue["context"].flatMap { $0 == .null ? nil : $0 }
             condition = TupleCondition(name: name, context: context)
         }
-        return RelationshipTuple(key, condition: condition)
+        var expiry: UInt64?
+        if let expires = value["expires_at"], expires != .null {
+            // A Warden extension: OpenFGA's clients never send it.
+            guard case .string(let text) = expires, let parsed = TupleExpiry.parse(text) else {
+                throw Diagnostic(kind: .invalidJSON, message: "tuple '\(key)': 'expires_at' must be an RFC 3339 timestamp, such as 2026-12-31T00:00:00Z")
+            }
+            expiry = parsed
+        }
+        return RelationshipTuple(key, condition: condition, expiresAtMilliseconds: expiry)
     }
 
     /// The JSON form of a tuple, as `tuple(from:)` reads it.
@@ -155,6 +163,7 @@ public enum TupleFile {
             if let context = condition.context { conditionMembers.append(("context", context)) }
             members.append(("condition", .object(conditionMembers)))
         }
+        if let expiry = tuple.expiresAtMilliseconds { members.append(("expires_at", .string(TupleExpiry.format(expiry)))) }
         return .object(members)
     }
 }

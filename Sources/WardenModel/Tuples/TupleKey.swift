@@ -71,10 +71,14 @@ public struct RelationshipTuple: Hashable, Sendable, CustomStringConvertible {
     public var key: TupleKey
     /// The condition that must hold for the tuple to count, if any.
     public var condition: TupleCondition?
+    /// When the tuple stops counting, in milliseconds since 1970 (a Warden extension: OpenFGA tuples never
+    /// expire). From that instant on a store shows it nowhere, and its sweeper deletes it.
+    public var expiresAtMilliseconds: UInt64?
 
-    public init(_ key: TupleKey, condition: TupleCondition? = nil) {
+    public init(_ key: TupleKey, condition: TupleCondition? = nil, expiresAtMilliseconds: UInt64? = nil) {
         self.key = key
         self.condition = condition
+        self.expiresAtMilliseconds = expiresAtMilliseconds
     }
 
     public var description: String {

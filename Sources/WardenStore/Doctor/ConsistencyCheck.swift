@@ -61,7 +61,7 @@ enum ConsistencyCheck {
             lastRevision = try keyDecoder.uint64()
             try ChangeLog.forEachChange(in: value, names: names) { _, operation, _, tuple throws(StoreError) in
                 guard let forward = try KeyLayout.forwardKey(store: number, tuple.key, names: names),
-                    let condition = KeyLayout.encodeCondition(tuple.condition, names: names)
+                    let condition = KeyLayout.encodeValue(tuple, names: names)
                 else {
                     throw StoreError(.corrupted, "the changelog of store '\(id)' names a tuple it cannot key: '\(tuple.key)'")
                 }
@@ -144,7 +144,7 @@ enum ConsistencyCheck {
     private static func findOrphans(
         knowing numbers: Set<UInt32>, in reader: some OrderedKeyValueReader, problems: inout [String]
     ) throws(StoreError) {
-        for table in [Table.meta, .models, .forward, .reverse, .changes, .groups] {
+        for table in [Table.meta, .models, .forward, .reverse, .changes, .groups, .expiries] {
             var orphans: Set<UInt32> = []
             try reader.scan(prefix: [], from: nil, in: table) { key, _ in
                 guard key.count >= 4 else { return true }

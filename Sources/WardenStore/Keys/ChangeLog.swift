@@ -63,8 +63,8 @@ enum ChangeLog {
             case let other: throw StoreError(.corrupted, "a change record has unknown operation \(other)")
             }
             let key = try KeyLayout.decodeForward(&decoder, names: names)
-            let condition = try KeyLayout.decodeCondition(try decoder.bytes(count: try decoder.length()), names: names)
-            guard try body(sequence, operation, time, RelationshipTuple(key, condition: condition)) else { return }
+            let tuple = try KeyLayout.tuple(key, value: try decoder.bytes(count: try decoder.length()), names: names)
+            guard try body(sequence, operation, time, tuple) else { return }
             sequence += 1
         }
     }

@@ -202,6 +202,42 @@ enum KeyLayout {
         return try condition(name: name, context: decoder.remaining)
     }
 
+    /// A tuple's stored value: its condition (``encodeCondition(_:names:)``), after `0 ‖ expiry` (8 bytes,
+    /// milliseconds since 1970, big-endian) when it expires. No condition starts with a 0 byte (that is the empty
+    /// name's number), so the two never mix. Nil when the condition's name is not interned.
+    static func encodeValue(_ tuple: RelationshipTuple, names: Names) -> [UInt8]? {
+        guard let condition = encodeCondition(tuple.condition, names: names) else { return nil }
+        guard let expiry = tuple.expiresAtMilliseconds else { return condition }
+        var value: [UInt8] = [0]
+        value.reserveCapacity(9 + condition.count)
+        withUnsafeBytes(of: expiry.bigEndian) { value.append(contentsOf: $0) }
+        value.append(contentsOf: condition)
+        return value
+    }
+
+    /// The expiry of a stored value, or nil when it never expires.
+    @inline(__always)
+    static func expiry(of value: UnsafeRawBufferPointer) -> UInt64? {
+        guard value.count >= 9, value[0] == 0 else { return nil }
+        var expiry: UInt64 = 0
+        for index in 1...8 { expiry = expiry << 8 | UInt64(value[index]) }
+        return expiry
+    }
+
+    /// Whether a stored value has expired at `now` (milliseconds since 1970).
+    @inline(__always)
+    static func expired(_ value: UnsafeRawBufferPointer, at now: UInt64) -> Bool {
+        guard let expiry = expiry(of: value) else { return false }
+        return expiry <= now
+    }
+
+    /// The tuple a key and its stored value make.
+    static func tuple(_ key: TupleKey, value: UnsafeRawBufferPointer, names: Names) throws(StoreError) -> RelationshipTuple {
+        guard let expiry = expiry(of: value) else { return RelationshipTuple(key, condition: try decodeCondition(value, names: names)) }
+        let condition = try decodeCondition(UnsafeRawBufferPointer(rebasing: value[9...]), names: names)
+        return RelationshipTuple(key, condition: condition, expiresAtMilliseconds: expiry)
+    }
+
     /// A condition from its name and stored context (empty for none).
     static func condition(name: String, context: UnsafeRawBufferPointer) throws(StoreError) -> TupleCondition {
         guard !context.isEmpty else { return TupleCondition(name: name) }

@@ -17,6 +17,8 @@ public enum Table: Int, CaseIterable, Sendable {
     case documents
     /// store number ‖ tag ‖ nesting relation ‖ groups → hops: the nested-group index (``NestedGroupIndex``).
     case groups
+    /// store number ‖ expiry ‖ forward key → nothing: expiring tuples in expiry order (``ExpiryQueue``).
+    case expiries
 
     var databaseName: String {
         switch self {
@@ -28,6 +30,7 @@ public enum Table: Int, CaseIterable, Sendable {
         case .changes: "changes"
         case .documents: "documents"
         case .groups: "nested-groups"
+        case .expiries: "expiring-tuples"
         }
     }
 }

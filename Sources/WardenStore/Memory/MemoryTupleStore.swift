@@ -92,6 +92,11 @@ public struct MemoryTables: OrderedKeyValueReader, Sendable {
             tables.tables[table.rawValue].put(key, value)
         }
 
+        /// Many entries merged in one pass (one insertion each would move the table's tail every time).
+        public func putAll(_ entries: [KeyValueEntry], in table: Table) throws(StoreError) {
+            tables.tables[table.rawValue].putAll(entries)
+        }
+
         public func delete(_ key: [UInt8], in table: Table) throws(StoreError) -> Bool {
             tables.tables[table.rawValue].delete(key)
         }
@@ -121,6 +126,44 @@ struct SortedTable: Sendable {
             keys.insert(key, at: index)
             values.insert(value, at: index)
         }
+    }
+
+    /// ``put(_:_:)`` for many entries: a handful one by one, more sorted and merged with the table in one pass.
+    mutating func putAll(_ entries: [KeyValueEntry]) {
+        guard entries.count > 32 else {
+            for entry in entries { put(entry.key, entry.value) }
+            return
+        }
+        // Sorted, the last of equal keys kept (as one put after another would leave it).
+        let sorted = entries.indices.sorted { left, right in
+            Self.less(entries[left].key, entries[right].key) || (entries[left].key == entries[right].key && left < right)
+        }
+        var mergedKeys: [[UInt8]] = []
+        var mergedValues: [[UInt8]] = []
+        mergedKeys.reserveCapacity(keys.count + entries.count)
+        mergedValues.reserveCapacity(keys.count + entries.count)
+        var old = 0
+        var position = 0
+        while position < sorted.count {
+            let entry = entries[sorted[position]]
+            if position + 1 < sorted.count, entries[sorted[position + 1]].key == entry.key {
+                position += 1
+                continue
+            }
+            while old < keys.count, Self.less(keys[old], entry.key) {
+                mergedKeys.append(keys[old])
+                mergedValues.append(values[old])
+                old += 1
+            }
+            if old < keys.count, keys[old] == entry.key { old += 1 }
+            mergedKeys.append(entry.key)
+            mergedValues.append(entry.value)
+            position += 1
+        }
+        mergedKeys.append(contentsOf: keys[old...])
+        mergedValues.append(contentsOf: values[old...])
+        keys = mergedKeys
+        values = mergedValues
     }
 
     mutating func delete(_ key: [UInt8]) -> Bool {

@@ -13,6 +13,8 @@ public enum NestedGroupIndex {
     static let downTag: UInt8 = 0x01
     static let upTag: UInt8 = 0x02
     static let heightTag: UInt8 = 0x03
+    /// `0x04 ‖ #T ‖ #R` → how many unconditioned nesting tuples of the family expire (absent for none).
+    static let expiringTag: UInt8 = 0x04
     /// The largest hop count stored; a longer path is stored as this (the engine then walks).
     public static let saturatedHops = 255
     /// Above this much work for one batch (ancestors × groups whose distances may change), the batch recomputes
@@ -87,13 +89,52 @@ public enum NestedGroupIndex {
     /// Brings the index up to date with changed tuples (forward keys of unconditioned tuples written or deleted in
     /// this transaction; the tables already hold the change). Only the groups above a changed edge and the groups
     /// below it are looked at: a distance between two other groups cannot have changed.
-    static func update(changed forwardKeys: [[UInt8]], in writer: some KeyValueWriter) throws(StoreError) {
+    static func update(changed: [Change], in writer: some KeyValueWriter) throws(StoreError) {
         var byFamily: [NestingFamily: [(parent: [UInt8], child: [UInt8])]] = [:]
-        for key in forwardKeys {
-            guard let edge = NestingFamily.edge(forward: key) else { continue }
-            byFamily[edge.family, default: []].append((edge.parent, edge.child))
+        var expiring: [NestingFamily: Int] = [:]
+        for change in changed {
+            guard let edge = NestingFamily.edge(forward: change.forward) else { continue }
+            if change.value.isEmpty {
+                byFamily[edge.family, default: []].append((edge.parent, edge.child))
+            } else {
+                expiring[edge.family, default: 0] += change.written ? 1 : -1
+            }
         }
         for (family, edges) in byFamily { try update(family, edges: edges, in: writer) }
+        for (family, delta) in expiring where delta != 0 {
+            let count = try expiringEdges(family, in: writer) + delta
+            if count <= 0 {
+                try writer.delete(family.tagPrefix(expiringTag), in: .groups)
+            } else {
+                try writer.put(family.tagPrefix(expiringTag), TupleTables.bytes(UInt64(count)), in: .groups)
+            }
+        }
+    }
+
+    /// A tuple written or deleted in a batch, as ``update(changed:in:)`` looks at it.
+    struct Change {
+        var forward: [UInt8]
+        var value: [UInt8]
+        var written: Bool
+    }
+
+    /// Whether a tuple with this stored value can be a nesting edge the index follows (no condition) or counts
+    /// (no condition, an expiry: the index leaves it out, and checks through its family walk).
+    static func mayNest(_ value: [UInt8]) -> Bool {
+        value.isEmpty || (value.count == 9 && value[0] == 0)
+    }
+
+    /// How many unconditioned expiring nesting edges the family holds.
+    static func expiringEdges(_ family: NestingFamily, in reader: some OrderedKeyValueReader) throws(StoreError) -> Int {
+        try reader.withValue(family.tagPrefix(expiringTag), in: .groups) { value in
+            guard let value, value.count == 8 else { return 0 }
+            return Int(value.reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+        }
+    }
+
+    /// Whether the family holds expiring nesting: then the index alone cannot answer for it.
+    static func hasExpiringEdges(_ family: NestingFamily, in reader: some OrderedKeyValueReader) throws(StoreError) -> Bool {
+        try reader.withValue(family.tagPrefix(expiringTag), in: .groups) { $0 != nil }
     }
 
     private static func update(
@@ -195,7 +236,7 @@ public enum NestedGroupIndex {
 
     /// Recomputes one family from its tuples.
     static func rebuild(_ family: NestingFamily, in writer: some KeyValueWriter) throws(StoreError) {
-        for tag in [downTag, upTag, heightTag] {
+        for tag in [downTag, upTag, heightTag, expiringTag] {
             var keys: [[UInt8]] = []
             try writer.scan(prefix: family.tagPrefix(tag), from: nil, in: .groups) { key, _ in
                 keys.append(Array(key))
@@ -225,6 +266,8 @@ public enum NestedGroupIndex {
         }
         while children.count < ids.count { children.append([]) }
         var entries: [KeyValueEntry] = []
+        let expiring = try expiringEdgeCount(of: family, in: reader)
+        if expiring > 0 { entries.append(KeyValueEntry(key: family.tagPrefix(expiringTag), value: TupleTables.bytes(UInt64(expiring)))) }
         var distance = [Int](repeating: -1, count: ids.count)
         for start in ids.indices where !children[start].isEmpty {
             var counts = HopCounts()
@@ -255,7 +298,7 @@ public enum NestedGroupIndex {
     static func families(store: UInt32, in reader: some OrderedKeyValueReader) throws(StoreError) -> [NestingFamily] {
         var found: Set<NestingFamily> = []
         try reader.scan(prefix: KeyLayout.prefix(store: store), from: nil, in: .forward) { key, value in
-            guard value.isEmpty, let edge = NestingFamily.edge(forward: Array(key)) else { return true }
+            guard mayNest(Array(value)), let edge = NestingFamily.edge(forward: Array(key)) else { return true }
             found.insert(edge.family)
             return true
         }
@@ -275,6 +318,19 @@ public enum NestedGroupIndex {
             body(Array(rest.dropFirst(tail.count).dropLast()), Array(key[prefix.count..<childEnd]))
             return true
         }
+    }
+
+    /// How many of the family's nesting tuples have no condition and an expiry.
+    private static func expiringEdgeCount(of family: NestingFamily, in reader: some OrderedKeyValueReader) throws(StoreError) -> Int {
+        let prefix = family.usersetsPrefix
+        let tail = family.names
+        var count = 0
+        try reader.scan(prefix: prefix, from: nil, in: .reverse) { key, value in
+            guard value.count == 9, value[0] == 0, let childEnd = key[prefix.count...].firstIndex(of: 0) else { return true }
+            if key[(childEnd + 1)...].starts(with: tail) { count += 1 }
+            return true
+        }
+        return count
     }
 
     /// Calls `body` with the last field of every key under `prefix` (the group a closure key names).
