@@ -143,6 +143,10 @@ public enum NestedGroupIndex {
         var graph = NestingGraph(family: family)
         let parents = Set(edges.map(\.parent))
         let children = Set(edges.map(\.child))
+        // The work is at least parents × children: a bulk batch is past the limit before anything is read.
+        guard parents.count.multipliedReportingOverflow(by: children.count).partialValue <= incrementalLimit else {
+            return try rebuild(family, in: writer)
+        }
         // Ancestors of a changed edge, before and after the change; the groups below it, before and after.
         var ancestors = try graph.reachable(from: parents, upward: true, in: writer)
         var affected = try graph.reachable(from: children, upward: false, in: writer)
