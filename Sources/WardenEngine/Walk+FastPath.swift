@@ -81,20 +81,16 @@ extension Walk {
     ) throws(CheckError) -> Outcome? {
         let type = problem.object.type
         let name = problem.relation
-        guard try read({ () throws(StoreError) in try snapshot.hasNestedGroupIndex() }),
-            relation.directTypes.contains(where: { $0.relation == nil && !$0.wildcard && $0.type.bytesEqual(user.type) })
-        else { return nil }
-        // The relation admits the user's type without a condition (and no conditioned one: it nests its own groups),
-        // so the user's unconditioned tuples are exactly the seeds.
+        // The relation admits the user's type with no condition (it nests its own groups, so none is conditioned):
+        // the user's unconditioned tuples are exactly the seeds.
+        guard try read({ () throws(StoreError) in try snapshot.hasNestedGroupIndex() }) else { return nil }
         let reach = try read { () throws(StoreError) in
             try snapshot.nearestNestedGroup(user: user, type: type, relation: name, from: problem.object.id)
         }
         guard reach.exact else { return nil }
-        let anyTuple = reach.holdsAny
-        let nearest = reach.hops ?? .max
         // As the search's first test: no tuple of the user's at all is "no" at once.
-        guard anyTuple else { return .no }
-        if nearest != .max {
+        guard reach.holdsAny else { return .no }
+        if let nearest = reach.hops {
             guard nearest < NestedGroupIndex.saturatedHops else { return nil }
             if nearest <= 1 || depth + nearest - 1 < maximumDepth { return .yes }
             throw CheckError.resolutionTooComplex()

@@ -7,22 +7,27 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
     let store: UInt32
     /// The store's interned names: every name committed at the reader's version (maybe more).
     let names: Names
-    /// Whether the store keeps the nested-group index.
+    /// Whether the store keeps the nested-group index, which families hold expiring nesting, whether any tuple
+    /// expires.
     let nestedGroups: Bool
+    let expiringNesting: [[UInt8]]
+    let expires: Bool
     /// The instant (milliseconds since 1970) that decides which tuples have expired: they are shown nowhere.
     public let now: UInt64
     public var expiryNow: UInt64 { now }
     public let revision: Revision
     public var version: UInt64 { reader.version }
 
-    /// A snapshot of store `store`, whose revision key (``KeyLayout/metaKey(store:_:)``) and names the caller holds.
-    init(reader: Reader, store: UInt32, revisionKey: [UInt8], names: Names, nestedGroups: Bool, now: UInt64) throws(StoreError) {
+    /// A snapshot of the store `facts` describe, deciding expiry at `now`.
+    init(reader: Reader, facts: StoreFacts, now: UInt64) throws(StoreError) {
         self.reader = reader
-        self.store = store
-        self.names = names
-        self.nestedGroups = nestedGroups
+        self.store = facts.number
+        self.names = facts.names
+        self.nestedGroups = facts.nestedGroups
+        self.expiringNesting = facts.expiringNesting
+        self.expires = facts.expires
         self.now = now
-        self.revision = try TupleTables.revision(key: revisionKey, in: reader)
+        self.revision = try TupleTables.revision(key: facts.revisionKey, in: reader)
     }
 
     public func tuple(_ key: TupleKey) throws(StoreError) -> RelationshipTuple? {
@@ -165,6 +170,7 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
     /// The earliest instant after ``now`` at which a tuple of the store expires (`UInt64.max` for none): until
     /// then, this snapshot's answers hold.
     public func expiryHorizon() throws(StoreError) -> UInt64 {
+        guard expires else { return .max }
         var horizon = UInt64.max
         try reader.scan(prefix: KeyLayout.prefix(store: store), from: ExpiryQueue.key(store: store, expiry: now &+ 1, forward: []), in: .expiries) { key, _ in
             horizon = ExpiryQueue.expiry(ofKey: key)
@@ -202,8 +208,7 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
         }
         guard let family = family(type: type, relation: relation) else { return NestedGroupReach(holdsAny: holdsAny, hops: nil) }
         // Expiring nesting is not in the index, and an expiring membership counts only until its instant: walk.
-        let expiringNesting = try NestedGroupIndex.hasExpiringEdges(family, in: reader)
-        if expiring || expiringNesting {
+        if expiring || expiringNesting.contains(family.names) {
             return NestedGroupReach(holdsAny: holdsAny, hops: nil, exact: false)
         }
         guard !groups.isEmpty else { return NestedGroupReach(holdsAny: holdsAny, hops: nil) }

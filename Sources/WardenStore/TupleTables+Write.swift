@@ -92,6 +92,14 @@ extension TupleTables {
         // Tuples written or deleted that may nest groups (no condition; maybe an expiry): the nested-group index
         // looks for nesting among them.
         var nesting: [NestedGroupIndex.Change] = []
+        /// A stored tuple's end (deleted, or replaced after it expired): logged, its expiry dequeued, and its nesting
+        /// handed to the index.
+        func ended(_ forward: [UInt8], _ existing: [UInt8]) throws(StoreError) {
+            log.append(.delete, forward: forward, condition: existing)
+            if let queued = ExpiryQueue.key(forward: forward, value: existing) { try writer.delete(queued, in: .expiries) }
+            if NestedGroupIndex.mayNest(existing) { nesting.append(.init(forward: forward, value: existing, written: false)) }
+            deleted += 1
+        }
 
         for (key, forward) in zip(batch.deletes, deleteKeys) {
             guard let existing = try writer.get(forward, in: .forward) else {
@@ -104,10 +112,7 @@ extension TupleTables {
             try writer.delete(forward, in: .forward)
             // The forward key exists, so every name of the tuple is interned.
             try writer.delete(KeyLayout.reverseKey(forward: forward), in: .reverse)
-            log.append(.delete, forward: forward, condition: existing)
-            if let queued = ExpiryQueue.key(forward: forward, value: existing) { try writer.delete(queued, in: .expiries) }
-            if NestedGroupIndex.mayNest(existing) { nesting.append(.init(forward: forward, value: existing, written: false)) }
-            deleted += 1
+            try ended(forward, existing)
         }
         // Writes are checked and stored in key order (sorted keys touch each B-tree page once per batch, not once per
         // tuple), and logged in batch order. An error names the first failing tuple in batch order, as before.
@@ -119,12 +124,8 @@ extension TupleTables {
             guard let existing else { continue }
             if existing.withUnsafeBytes({ KeyLayout.expired($0, at: time) }) {
                 // The stored one has expired (not swept yet): it is replaced, its end logged as a delete first.
-                let forward = encoded[index].forward
-                try writer.put(forward, encoded[index].condition, in: .forward)
-                if let queued = ExpiryQueue.key(forward: forward, value: existing) { try writer.delete(queued, in: .expiries) }
-                if NestedGroupIndex.mayNest(existing) { nesting.append(.init(forward: forward, value: existing, written: false)) }
-                log.append(.delete, forward: forward, condition: existing)
-                deleted += 1
+                try writer.put(encoded[index].forward, encoded[index].condition, in: .forward)
+                try ended(encoded[index].forward, existing)
                 continue
             }
             if batch.onDuplicate == .ignore, existing == encoded[index].condition {

@@ -58,6 +58,14 @@ struct StoreCLITests {
         #expect(!exported.contains("user:bob"), "expired: shown nowhere")
         #expect(try Self.run(["check", "user:bob", "viewer", "doc:1"] + s).status == 1)
         #expect(try Self.run(["check", "user:carl", "viewer", "doc:1"] + s).status == 0)
+        for (flag, value) in [("--expires-at", "2030-13-45T99:00:00Z"), ("--expires-in", "-5d"), ("--expires-in", String(repeating: "9", count: 5_000) + "d")] {
+            let refused = try Self.run(["tuple", "write", "user:dan", "viewer", "doc:1", flag, value] + s)
+            #expect(refused.status == 64 && refused.stderr.contains(flag), "\(flag) \(value.prefix(20))")
+        }
+        let both = try Self.run(["tuple", "write", "user:dan", "viewer", "doc:1", "--expires-in", "1d", "--expires-at", "2099-01-01T00:00:00Z"] + s)
+        #expect(both.status == 64 && both.stderr.contains("give --expires-in or --expires-at, not both"))
+        let sweep = try Self.run(["serve", "--data", data.path, "--expiry-sweep-interval", "0"])
+        #expect(sweep.status == 64 && sweep.stderr.contains("--expiry-sweep-interval is 0.01 to 86400 seconds"))
         let bad = try Self.run(["tuple", "write", "user:dan", "viewer", "doc:1", "--expires-in", "soon"] + s)
         #expect(bad.status == 64)
         #expect(bad.stderr.contains("--expires-in is a whole number of days, hours, minutes or seconds"))

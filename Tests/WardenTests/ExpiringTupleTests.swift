@@ -102,6 +102,14 @@ struct ExpiringTupleTests {
         #expect(throws: (any Error).self) {
             try TupleFile.tuple(from: JSONValue.parse(#"{"user":"user:anne","relation":"viewer","object":"doc:1","expires_at":"tomorrow"}"#))
         }
+        // Before 1970, past year 9999, a huge string, a number, hostile bytes: each a located refusal, never a trap.
+        for hostile in [#""1969-12-31T23:59:59Z""#, #""+275760-09-13T00:00:00Z""#, "\"" + String(repeating: "9", count: 1_000_000) + "\"", "12345",
+            #""2030-03-17T18:46:40\u0000Z""#]
+        {
+            let text = #"{"user":"user:anne","relation":"viewer","object":"doc:1","expires_at":"# + hostile + "}"
+            #expect(throws: (any Error).self) { try TupleFile.tuple(from: JSONValue.parse(text)) }
+        }
+        #expect(TupleExpiry.parse("9999-12-31T23:59:59Z") == 253_402_300_799_000)
         #expect(TupleExpiry.duration("30d") == 2_592_000_000)
         #expect(TupleExpiry.duration("0s") == nil && TupleExpiry.duration("5w") == nil && TupleExpiry.duration("99999999999999d") == nil)
     }

@@ -25,6 +25,16 @@ enum ExpiryQueue {
         return key[4..<12].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
     }
 
+    /// Whether any tuple of the store expires (expired or not).
+    static func holdsAny(store: UInt32, in reader: some OrderedKeyValueReader) throws(StoreError) -> Bool {
+        var found = false
+        try reader.scan(prefix: KeyLayout.prefix(store: store), from: nil, in: .expiries) { _, _ in
+            found = true
+            return false
+        }
+        return found
+    }
+
     /// The forward keys of the store's tuples that expired at or before `now`, oldest expiry first, at most `limit`.
     static func due(store: UInt32, now: UInt64, limit: Int, in reader: some OrderedKeyValueReader) throws(StoreError) -> [[UInt8]] {
         var due: [[UInt8]] = []

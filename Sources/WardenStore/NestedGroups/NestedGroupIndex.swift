@@ -120,8 +120,8 @@ public enum NestedGroupIndex {
 
     /// Whether a tuple with this stored value can be a nesting edge the index follows (no condition) or counts
     /// (no condition, an expiry: the index leaves it out, and checks through its family walk).
-    static func mayNest(_ value: [UInt8]) -> Bool {
-        value.isEmpty || (value.count == 9 && value[0] == 0)
+    static func mayNest(_ value: some RandomAccessCollection<UInt8>) -> Bool {
+        value.isEmpty || (value.count == 9 && value.first == 0)
     }
 
     /// How many unconditioned expiring nesting edges the family holds.
@@ -132,9 +132,21 @@ public enum NestedGroupIndex {
         }
     }
 
-    /// Whether the family holds expiring nesting: then the index alone cannot answer for it.
-    static func hasExpiringEdges(_ family: NestingFamily, in reader: some OrderedKeyValueReader) throws(StoreError) -> Bool {
-        try reader.withValue(family.tagPrefix(expiringTag), in: .groups) { $0 != nil }
+    /// The families (`#T ‖ #R`) of the store that hold expiring nesting: the index alone cannot answer for them.
+    static func familiesWithExpiringNesting(store: UInt32, in reader: some OrderedKeyValueReader) throws(StoreError) -> [[UInt8]] {
+        var families: [[UInt8]] = []
+        let prefix = KeyLayout.prefix(store: store) + [expiringTag]
+        try reader.scan(prefix: prefix, from: nil, in: .groups) { key, _ in
+            families.append(Array(key[prefix.count...]))
+            return true
+        }
+        return families
+    }
+
+    /// Whether `ancestors × groups` units of work stay within ``incrementalLimit``.
+    private static func withinLimit(_ ancestors: Int, _ groups: Int) -> Bool {
+        let (work, overflow) = ancestors.multipliedReportingOverflow(by: groups)
+        return !overflow && work <= incrementalLimit
     }
 
     private static func update(
@@ -144,19 +156,13 @@ public enum NestedGroupIndex {
         let parents = Set(edges.map(\.parent))
         let children = Set(edges.map(\.child))
         // The work is at least parents × children: a bulk batch is past the limit before anything is read.
-        guard parents.count.multipliedReportingOverflow(by: children.count).partialValue <= incrementalLimit else {
-            return try rebuild(family, in: writer)
-        }
+        guard withinLimit(parents.count, children.count) else { return try rebuild(family, in: writer) }
         // Ancestors of a changed edge, before and after the change; the groups below it, before and after.
         var ancestors = try graph.reachable(from: parents, upward: true, in: writer)
         var affected = try graph.reachable(from: children, upward: false, in: writer)
         for parent in parents { try suffixes(under: family.upPrefix(parent), in: writer) { ancestors.insert($0) } }
         for child in children { try suffixes(under: family.downPrefix(child), in: writer) { affected.insert($0) } }
-        guard ancestors.count.multipliedReportingOverflow(by: affected.count).partialValue <= incrementalLimit,
-            ancestors.count < incrementalLimit, affected.count < incrementalLimit
-        else {
-            return try rebuild(family, in: writer)
-        }
+        guard withinLimit(ancestors.count, affected.count) else { return try rebuild(family, in: writer) }
         let region = Array(affected)
         var position: [[UInt8]: Int] = [:]
         for (index, group) in region.enumerated() { position[group] = index }
@@ -302,7 +308,7 @@ public enum NestedGroupIndex {
     static func families(store: UInt32, in reader: some OrderedKeyValueReader) throws(StoreError) -> [NestingFamily] {
         var found: Set<NestingFamily> = []
         try reader.scan(prefix: KeyLayout.prefix(store: store), from: nil, in: .forward) { key, value in
-            guard mayNest(Array(value)), let edge = NestingFamily.edge(forward: Array(key)) else { return true }
+            guard mayNest(value), let edge = NestingFamily.edge(forward: Array(key)) else { return true }
             found.insert(edge.family)
             return true
         }
