@@ -61,7 +61,8 @@ extension CheckEngine {
         let walk = makeWalk(overlay, model, request.context, storeID: nil, explain: false)
         let limit = request.maximumResults ?? configuration.maximumListResults
         var candidates = try ReverseExpansion.candidates(
-            of: request.user, type: request.objectType, relation: request.relation, model: model, snapshot: overlay)
+            of: request.user, type: request.objectType, relation: request.relation, model: model, snapshot: overlay,
+            useNestedGroupIndex: configuration.useNestedGroupIndex)
             .sorted().map(\.value)
         var position: String?
         if let text = request.continuation {
@@ -88,6 +89,10 @@ extension CheckEngine {
 
 /// The superset of objects a user might reach: tuples naming the user (or the user's type wildcard), then
 /// whatever those objects' relations reach through computed relations, usersets and tuple-to-userset parents.
+/// As in OpenFGA, whose reads drop tuples the current model does not admit, such a tuple leads nowhere (a check
+/// would not count it either; followed, it would only add candidates whose check could err).
+/// A relation that nests its own groups is climbed in one step where the store's nested-group index answers:
+/// every group a group is nested in, instead of one level of nesting tuples at a time.
 enum ReverseExpansion {
     private struct Reached: Hashable {
         var object: ObjectRef
@@ -99,23 +104,46 @@ enum ReverseExpansion {
     }
 
     static func candidates<Snapshot: TupleSnapshot>(
-        of user: UserRef, type: String, relation: String, model: CompiledModel, snapshot: Snapshot
+        of user: UserRef, type: String, relation: String, model: CompiledModel, snapshot: Snapshot,
+        useNestedGroupIndex: Bool = true
     ) throws(CheckError) -> Set<ByteString> {
         var reached = Set<Reached>()
         var queue: [Reached] = []
+        // Groups whose every enclosing group is already reached, from the index: their nesting tuples need no read.
+        var climbed = Set<Reached>()
         func reach(_ object: ObjectRef, _ relation: String) {
             let entry = Reached(object: object, relation: relation)
             if reached.insert(entry).inserted { queue.append(entry) }
         }
-        func follow(kind: String, user: UserRef) throws(CheckError) {
-            for edge in model.directEdges[ByteString(kind)] ?? [] {
+        /// Reaches every group `current` is nested in, from the index; false when the index cannot answer.
+        func climb(_ current: Reached) throws(CheckError) -> Bool {
+            if climbed.contains(current) { return true }
+            guard useNestedGroupIndex, model.relation(current.object.type, current.relation)?.nestsOwnGroups == true else { return false }
+            let enclosing: [String]?
+            do {
+                enclosing = try snapshot.nestedGroups(.up, type: current.object.type, relation: current.relation, of: current.object.id)
+            } catch {
+                throw CheckError(error)
+            }
+            guard let enclosing else { return false }
+            climbed.insert(current)
+            for id in enclosing {
+                let group = ObjectRef(type: current.object.type, id: id)
+                reach(group, current.relation)
+                climbed.insert(Reached(object: group, relation: current.relation))
+            }
+            return true
+        }
+        func follow(kind: String, user: UserRef, skipping nesting: RelationRef? = nil) throws(CheckError) {
+            for edge in model.directEdges[ByteString(kind)] ?? [] where edge != nesting {
                 let tuples: [RelationshipTuple]
                 do {
                     tuples = try snapshot.tuples(user: user, objectType: edge.type, relation: edge.relation)
                 } catch {
                     throw CheckError(error)
                 }
-                for tuple in tuples { reach(tuple.key.object, edge.relation) }
+                guard let relation = model.relation(edge.type, edge.relation) else { continue }
+                for tuple in tuples where model.admits(tuple, in: relation) { reach(tuple.key.object, edge.relation) }
             }
         }
         switch user {
@@ -133,7 +161,10 @@ enum ReverseExpansion {
             index += 1
             let here = RelationRef(type: current.object.type, relation: current.relation)
             for dependent in model.computedEdges[here] ?? [] { reach(current.object, dependent.relation) }
-            try follow(kind: "\(current.object.type)#\(current.relation)", user: .userset(current.object, relation: current.relation))
+            let nesting = try climb(current) ? here : nil
+            try follow(
+                kind: "\(current.object.type)#\(current.relation)", user: .userset(current.object, relation: current.relation),
+                skipping: nesting)
             for (child, tupleset) in model.tupleToUsersetEdges[here] ?? [] {
                 let tuples: [RelationshipTuple]
                 do {
@@ -141,7 +172,8 @@ enum ReverseExpansion {
                 } catch {
                     throw CheckError(error)
                 }
-                for tuple in tuples { reach(tuple.key.object, child.relation) }
+                guard let tuplesetRelation = model.relation(child.type, tupleset) else { continue }
+                for tuple in tuples where model.admits(tuple, in: tuplesetRelation) { reach(tuple.key.object, child.relation) }
             }
         }
         return Set(

@@ -107,6 +107,10 @@ struct ForwardExpansion<Snapshot: TupleSnapshot> {
             return Found(users: [], cycleBound: .max)
         }
         guard depth < maximumDepth else { throw CheckError.resolutionTooComplex() }
+        if let found = try indexedNesting(relation, object, relationName, depth: depth) {
+            memo[key] = found
+            return found
+        }
         let position = inProgress.count
         inProgress[key] = position
         defer { inProgress[key] = nil }
@@ -171,6 +175,33 @@ struct ForwardExpansion<Snapshot: TupleSnapshot> {
             }
             return try confirm(candidates, rewrite, relation, object, relationName, depth: depth)
         }
+    }
+
+    /// The users of a relation that nests its own groups (`define member: [user, group#member]`), from the store's
+    /// nested-group index: the group and every group nested in it, with the users each holds directly. Nil (walk)
+    /// when the index cannot answer, or when the walk might reach the depth limit: its deepest step lies at most
+    /// one level per nested group below `depth`, so with fewer groups than levels left it cannot, and the two
+    /// give the same users.
+    private func indexedNesting(
+        _ relation: CompiledRelation, _ object: ObjectRef, _ relationName: String, depth: Int
+    ) throws(CheckError) -> Found? {
+        guard relation.nestsOwnGroups, walk.useNestedGroupIndex else { return nil }
+        let nested: [String]?
+        do {
+            nested = try walk.snapshot.nestedGroups(.down, type: object.type, relation: relationName, of: object.id)
+        } catch {
+            throw CheckError(error)
+        }
+        guard let nested, depth + nested.count < maximumDepth else { return nil }
+        var found = Found(users: [.userset(object, relation: relationName)], cycleBound: .max)
+        for group in [object] + nested.map({ ObjectRef(type: object.type, id: $0) }) {
+            found.users.insert(.userset(group, relation: relationName))
+            for tuple in try read(group, relationName, userRelation: nil) where model.admits(tuple, in: relation) {
+                guard try (superset ? true : walk.conditionHolds(tuple)) else { continue }
+                found.users.insert(tuple.key.user)
+            }
+        }
+        return found
     }
 
     /// Keeps the candidates for which the intersection or exclusion itself holds, by check resolution.

@@ -67,6 +67,10 @@ public struct AnyTupleSnapshot: TupleSnapshot {
         try base.nestingHeight(type: type, relation: relation, of: group)
     }
 
+    public func nestedGroups(_ direction: NestingDirection, type: String, relation: String, of group: String) throws(StoreError) -> [String]? {
+        try base.nestedGroups(direction, type: type, relation: relation, of: group)
+    }
+
     public func expiryHorizon() throws(StoreError) -> UInt64 {
         try base.expiryHorizon()
     }

@@ -84,6 +84,10 @@ public struct ContextualSnapshot<Base: TupleSnapshot>: TupleSnapshot {
         try base.nestingHeight(type: type, relation: relation, of: group)
     }
 
+    public func nestedGroups(_ direction: NestingDirection, type: String, relation: String, of group: String) throws(StoreError) -> [String]? {
+        byKey.isEmpty ? try base.nestedGroups(direction, type: type, relation: relation, of: group) : nil
+    }
+
     public func expiryHorizon() throws(StoreError) -> UInt64 {
         try base.expiryHorizon()
     }

@@ -238,6 +238,20 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
         return try NestedGroupIndex.height(family, of: Array(group.utf8), in: reader)
     }
 
+    public func nestedGroups(_ direction: NestingDirection, type: String, relation: String, of group: String) throws(StoreError) -> [String]? {
+        guard nestedGroups else { return nil }
+        guard let family = family(type: type, relation: relation) else { return [] }
+        guard !expiringNesting.contains(family.names) else { return nil }
+        let id = Array(group.utf8)
+        let prefix = direction == .down ? family.downPrefix(id) : family.upPrefix(id)
+        var groups: [String] = []
+        try reader.scan(prefix: prefix, from: nil, in: .groups) { key, _ in
+            groups.append(String(decoding: key[prefix.count..<(key.count - 1)], as: UTF8.self))
+            return true
+        }
+        return groups
+    }
+
     /// The nesting family of `type#relation`; nil when a name was never interned (then nothing nests).
     private func family(type: String, relation: String) -> NestingFamily? {
         guard let typeNumber = names.number(type), let relationNumber = names.number(relation) else { return nil }

@@ -162,6 +162,12 @@ public protocol TupleSnapshot {
     /// The most such hops from `group` to any group nested in it (0 when none is).
     func nestingHeight(type: String, relation: String, of group: String) throws(StoreError) -> Int
 
+    /// The groups `group` reaches through the unconditioned nesting of `type#relation`, each once, from the index:
+    /// ``NestingDirection/down``, those nested in it (their members are its members); ``NestingDirection/up``,
+    /// those it is nested in. Never `group` itself. Nil when the index cannot answer for the relation: no index,
+    /// contextual tuples, or expiring nesting (which the index leaves out).
+    func nestedGroups(_ direction: NestingDirection, type: String, relation: String, of group: String) throws(StoreError) -> [String]?
+
     /// The earliest instant (milliseconds since 1970) after which a tuple this snapshot shows expires (`UInt64.max`
     /// for none): a cached answer computed from it holds until then.
     func expiryHorizon() throws(StoreError) -> UInt64
@@ -173,6 +179,14 @@ public protocol TupleSnapshot {
     /// any tuple of `relation` on objects of `type` (conditioned or not), and the fewest hops from `object` down to
     /// a group where the user holds an unconditioned one. Only meaningful when ``hasNestedGroupIndex()``.
     func nearestNestedGroup(user: ObjectRef, type: String, relation: String, from object: String) throws(StoreError) -> NestedGroupReach
+}
+
+/// Which way ``TupleSnapshot/nestedGroups(_:type:relation:of:)`` follows the nesting.
+public enum NestingDirection: Sendable {
+    /// To the groups nested in a group (`group:b` for `group:a#member@group:b#member`, from a).
+    case down
+    /// To the groups a group is nested in (`group:a`, from b).
+    case up
 }
 
 /// What ``TupleSnapshot/nearestNestedGroup(user:type:relation:from:)`` found.
@@ -200,6 +214,10 @@ extension TupleSnapshot {
     }
 
     public func nestingHeight(type: String, relation: String, of group: String) throws(StoreError) -> Int { 0 }
+
+    public func nestedGroups(_ direction: NestingDirection, type: String, relation: String, of group: String) throws(StoreError) -> [String]? {
+        nil
+    }
 
     /// A snapshot whose tuples never expire.
     public func expiryHorizon() throws(StoreError) -> UInt64 { .max }

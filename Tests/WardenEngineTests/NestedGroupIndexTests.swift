@@ -39,17 +39,60 @@ struct NestedGroupIndexTests {
     }
 
     static func answer(_ fixture: EngineFixture, _ user: String, _ relation: String, _ object: String, index: Bool, depth: Int) -> Answer {
-        var configuration = CheckEngine.Configuration()
-        configuration.maximumDepth = depth
-        configuration.useNestedGroupIndex = index
         do {
-            return try fixture.check(user, relation, object, engine: CheckEngine(configuration: configuration, conditions: CELConditions()))
-                .allowed ? .yes : .no
+            return try fixture.check(user, relation, object, engine: engine(index: index, depth: depth)).allowed ? .yes : .no
         } catch let error as CheckError where error.code == .resolutionTooComplex {
             return .depthError
         } catch {
             return .other("\(error)")
         }
+    }
+
+    static func engine(index: Bool, depth: Int) -> CheckEngine {
+        var configuration = CheckEngine.Configuration()
+        configuration.maximumDepth = depth
+        configuration.useNestedGroupIndex = index
+        return CheckEngine(configuration: configuration, conditions: CELConditions())
+    }
+
+    /// ListObjects' answer (the objects, or the error), with the index or without.
+    static func listed(_ fixture: EngineFixture, _ user: String, _ relation: String, _ type: String, index: Bool, depth: Int) -> String {
+        let engine = engine(index: index, depth: depth)
+        do {
+            let request = ListObjectsRequest(user: try UserRef(parsing: user), relation: relation, objectType: type)
+            return try fixture.read { try Self.listObjects(engine, request, fixture.model, $0) }.objects.joined(separator: " ")
+        } catch let error as CheckError where error.code == .resolutionTooComplex {
+            return "depth error"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// ListUsers' answer for users and group usersets, with the index or without.
+    static func listedUsers(_ fixture: EngineFixture, _ relation: String, _ object: String, index: Bool, depth: Int) -> String {
+        let engine = engine(index: index, depth: depth)
+        do {
+            let request = ListUsersRequest(
+                object: try ObjectRef(parsing: object), relation: relation,
+                filters: [.init(type: "user"), .init(type: "group", relation: "member")])
+            return try fixture.read { try Self.listUsers(engine, request, fixture.model, $0) }.map(\.description).joined(separator: " ")
+        } catch let error as CheckError where error.code == .resolutionTooComplex {
+            return "depth error"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    private static func listObjects<S: TupleSnapshot>(
+        _ engine: CheckEngine, _ request: ListObjectsRequest, _ model: CompiledModel, _ snapshot: S
+    ) throws -> ListObjectsResult {
+        try engine.listObjects(request, model: model, snapshot: snapshot)
+    }
+
+    private static func listUsers<S: TupleSnapshot>(
+        _ engine: CheckEngine, _ request: ListUsersRequest, _ model: CompiledModel, _ snapshot: S
+    ) throws -> [UserRef] {
+        try engine.listUsers(request, model: model, snapshot: snapshot)
     }
 
     /// A deterministic generator (SplitMix64), so a failure names a seed that reproduces it.
@@ -126,11 +169,28 @@ struct NestedGroupIndexTests {
                             "seed \(seed), round \(round), depth \(depth): \(user) member group:g\(group), tuples \(described(stored))")
                         compared += 1
                     }
+                    for (relation, type) in [("member", "group"), ("viewer", "folder")] {
+                        let walked = listed(fixture, user, relation, type, index: false, depth: depth)
+                        #expect(
+                            walked == listed(fixture, user, relation, type, index: true, depth: depth),
+                            "seed \(seed), round \(round), depth \(depth): list \(type) \(relation) of \(user), tuples \(described(stored))")
+                        compared += 1
+                    }
                     let folder = "folder:fg\(Int.random(in: 0..<groups, using: &random))"
                     #expect(
                         answer(fixture, user, "viewer", folder, index: false, depth: depth)
                             == answer(fixture, user, "viewer", folder, index: true, depth: depth),
                         "seed \(seed), round \(round), depth \(depth): \(user) viewer \(folder), tuples \(described(stored))")
+                }
+            }
+            for depth in [2, 3, 4, 6, 25] {
+                for object in (0..<groups).map({ "group:g\($0)" }) + ["folder:fg0", "folder:fg\(groups - 1)"] {
+                    let relation = object.hasPrefix("group") ? "member" : "viewer"
+                    let walked = listedUsers(fixture, relation, object, index: false, depth: depth)
+                    #expect(
+                        walked == listedUsers(fixture, relation, object, index: true, depth: depth),
+                        "seed \(seed), round \(round), depth \(depth): list users of \(object)#\(relation), tuples \(described(stored))")
+                    compared += 1
                 }
             }
         }
@@ -147,7 +207,8 @@ struct NestedGroupIndexTests {
         arguments: 1...16)
     func differentialMemory(seed: Int) throws {
         let compared = try Self.differential(seed: UInt64(seed), store: MemoryTupleStore())
-        #expect(compared == 14 * 5 * 5 * 9)
+        // Per round: 5 depths × (5 users × (9 groups + 2 lists) + 11 objects' users).
+        #expect(compared == 14 * 5 * (5 * (9 + 2) + 11))
     }
 
     @Test("the same on LMDB", arguments: [101, 102])

@@ -77,6 +77,32 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // ListObjects climbs from the user's group to every group it is nested in (26, one per level), and ListUsers
+    // descends from a group through 20 levels to its user: from the index, or level by level.
+    let listConfiguration = Benchmark.Configuration(metrics: [.wallClock, .mallocCountTotal], timeUnits: .microseconds, maxDuration: .seconds(3))
+    for (label, engine) in engines {
+        Benchmark("ListObjects: the 26 groups of a user nested 25 levels deep, \(label)", configuration: listConfiguration) { benchmark in
+            for iteration in benchmark.scaledIterations {
+                let request = ListObjectsRequest(
+                    user: .object(ObjectRef(type: "user", id: "u\(iteration % chains)")), relation: "member", objectType: "group")
+                let found = try store.read(store: storeID) { snapshot in
+                    try engine.listObjects(request, model: model, snapshot: snapshot).objects.count
+                }
+                precondition(found == length)
+            }
+        }
+        Benchmark("ListUsers: the user of a group 20 levels of nesting above it, \(label)", configuration: listConfiguration) { benchmark in
+            for iteration in benchmark.scaledIterations {
+                let request = ListUsersRequest(
+                    object: ObjectRef(type: "group", id: "c\(iteration % chains)-5"), relation: "member", filters: [.init(type: "user")])
+                let found = try store.read(store: storeID) { snapshot in
+                    try engine.listUsers(request, model: model, snapshot: snapshot)
+                }
+                precondition(found == [.object(ObjectRef(type: "user", id: "u\(iteration % chains)"))])
+            }
+        }
+    }
+
     // One nesting edge written and deleted again (two durable transactions), under a chain's middle group: the
     // index updates the 13 groups above it.
     for (label, target, id) in [("index kept", store, storeID), ("no index", plainStore, plainID)] {
