@@ -117,4 +117,25 @@ struct ConsistencyCheckTests {
         #expect(try store.checkConsistency().problems.isEmpty)
         #expect(try store.read(store: id) { try $0.nestedHops(type: "group", relation: "member", from: "a", to: "c") } == 2)
     }
+
+    @Test("the closure comes in key order (ids that begin others, cycles, several roots), so a backend stores it unsorted")
+    func closureInKeyOrder() throws {
+        let store = MemoryTupleStore()
+        let id = try store.createStore(name: "groups").id
+        let pairs = [("g1", "g10"), ("g10", "g"), ("g", "g1"), ("b", "g1"), ("ab", "a"), ("a", "b"), ("z", "g10"), ("a", "g")]
+        let edges = try pairs.map { RelationshipTuple(try TupleKey(object: "group:\($0.0)", relation: "member", user: "group:\($0.1)#member")) }
+        try store.write(WriteBatch(writes: edges), store: id)
+        let entries = try store.readTables { tables in
+            let number = try TupleTables.storeRecord(id: id, in: tables).number
+            let families = try NestedGroupIndex.families(store: number, in: tables)
+            #expect(families.count == 1)
+            return try NestedGroupIndex.closure(of: families[0], in: tables)
+        }
+        #expect(entries.count > 20)
+        for index in entries.indices.dropFirst() {
+            #expect(SortedTable.compare(entries[index - 1].key, entries[index].key) < 0, "entry \(index) out of order")
+        }
+        #expect(try store.checkConsistency().problems.isEmpty)
+        #expect(try store.read(store: id) { try $0.nestedHops(type: "group", relation: "member", from: "ab", to: "g10") } == 4)
+    }
 }

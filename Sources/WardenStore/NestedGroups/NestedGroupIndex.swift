@@ -258,7 +258,9 @@ public enum NestedGroupIndex {
     }
 
     /// Every index entry the family's tuples call for, computed from scratch: one breadth-first search from each
-    /// group that holds another. What `warden index rebuild` writes and `warden doctor` compares with.
+    /// group that holds another. What `warden index rebuild` writes and `warden doctor` compares with. In key
+    /// order (groups are numbered in their ids' byte order, so sorting numbers sorts keys), which a backend
+    /// stores without sorting and LMDB appends page after page.
     static func closure(of family: NestingFamily, in reader: some OrderedKeyValueReader) throws(StoreError) -> [KeyValueEntry] {
         var ids: [[UInt8]] = []
         var number: [[UInt8]: Int] = [:]
@@ -268,16 +270,18 @@ public enum NestedGroupIndex {
             ids.append(id)
             return ids.count - 1
         }
-        var children: [[Int]] = []
-        try edges(of: family, in: reader) { parent, child in
-            let (from, to) = (node(parent), node(child))
-            while children.count < ids.count { children.append([]) }
-            children[from].append(to)
-        }
-        while children.count < ids.count { children.append([]) }
-        var entries: [KeyValueEntry] = []
-        let expiring = try expiringEdgeCount(of: family, in: reader)
-        if expiring > 0 { entries.append(KeyValueEntry(key: family.tagPrefix(expiringTag), value: TupleTables.bytes(UInt64(expiring)))) }
+        var links: [(parent: Int, child: Int)] = []
+        try edges(of: family, in: reader) { parent, child in links.append((node(parent), node(child))) }
+        // Renumbered in byte order of the ids (a shorter id before a longer one it begins: keys end ids with 0).
+        let order = ids.indices.sorted { SortedTable.compare(ids[$0], ids[$1]) < 0 }
+        var rank = [Int](repeating: 0, count: ids.count)
+        for (position, node) in order.enumerated() { rank[node] = position }
+        ids = order.map { ids[$0] }
+        var children = [[Int]](repeating: [], count: ids.count)
+        for (parent, child) in links { children[rank[parent]].append(rank[child]) }
+        var down: [KeyValueEntry] = []
+        var up: [(descendant: Int, ancestor: Int, hops: UInt8)] = []
+        var heights: [KeyValueEntry] = []
         var distance = [Int](repeating: -1, count: ids.count)
         for start in ids.indices where !children[start].isEmpty {
             var counts = HopCounts()
@@ -292,15 +296,22 @@ public enum NestedGroupIndex {
                     reached.append(child)
                 }
             }
-            for group in reached.dropFirst() {
-                let hops = min(distance[group], saturatedHops)
-                counts.add(hops, 1)
-                entries.append(KeyValueEntry(key: family.downKey(ids[start], ids[group]), value: [UInt8(hops)]))
-                entries.append(KeyValueEntry(key: family.upKey(ids[group], ids[start]), value: [UInt8(hops)]))
+            for group in reached.dropFirst().sorted() {
+                let hops = UInt8(min(distance[group], saturatedHops))
+                counts.add(Int(hops), 1)
+                down.append(KeyValueEntry(key: family.downKey(ids[start], ids[group]), value: [hops]))
+                up.append((group, start, hops))
             }
             for group in reached { distance[group] = -1 }
-            if !counts.isEmpty { entries.append(KeyValueEntry(key: family.heightKey(ids[start]), value: counts.encoded)) }
+            if !counts.isEmpty { heights.append(KeyValueEntry(key: family.heightKey(ids[start]), value: counts.encoded)) }
         }
+        up.sort { ($0.descendant, $0.ancestor) < ($1.descendant, $1.ancestor) }
+        var entries = down
+        entries.reserveCapacity(down.count + up.count + heights.count + 1)
+        entries.append(contentsOf: up.lazy.map { KeyValueEntry(key: family.upKey(ids[$0.descendant], ids[$0.ancestor]), value: [$0.hops]) })
+        entries.append(contentsOf: heights)
+        let expiring = try expiringEdgeCount(of: family, in: reader)
+        if expiring > 0 { entries.append(KeyValueEntry(key: family.tagPrefix(expiringTag), value: TupleTables.bytes(UInt64(expiring)))) }
         return entries
     }
 

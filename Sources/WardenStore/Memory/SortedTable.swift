@@ -1,0 +1,198 @@
+import Foundation
+
+/// One table of a ``MemoryTables``: keys in byte order with their values, packed. Every key and value lives in one
+/// byte buffer and the order is an array of fixed-size slots pointing into it, so a lookup is a binary search
+/// comparing bytes in place (no object per key to retain, release or chase), a bulk load is one merge, and the
+/// whole table is a handful of allocations. Overwritten and deleted entries leave their bytes behind until they
+/// are half the buffer; then it is rewritten in key order.
+struct SortedTable: Sendable {
+    /// Where an entry's key and value lie in ``bytes``: the key at `offset`, the value right after it.
+    struct Slot: Sendable {
+        var offset: Int
+        var keyCount: UInt32
+        var valueCount: UInt32
+
+        var size: Int { Int(keyCount) + Int(valueCount) }
+    }
+
+    private var bytes: [UInt8] = []
+    /// In key order.
+    private var slots: [Slot] = []
+    /// Bytes of ``bytes`` no slot points at.
+    private var garbage = 0
+
+    var count: Int { slots.count }
+
+    /// Calls `body` with the value stored under `key`, or nil.
+    func withValue<Result>(
+        _ key: [UInt8], _ body: (UnsafeRawBufferPointer?) throws(StoreError) -> Result
+    ) throws(StoreError) -> Result {
+        let outcome: Swift.Result<Result, StoreError> = bytes.withUnsafeBytes { blob in
+            slots.withUnsafeBufferPointer { slots in
+                do throws(StoreError) {
+                    let (index, found) = Self.search(key, blob, slots)
+                    guard found else { return .success(try body(nil)) }
+                    return .success(try body(Self.value(slots[index], blob)))
+                } catch {
+                    return .failure(error)
+                }
+            }
+        }
+        return try outcome.get()
+    }
+
+    /// Calls `body` with each entry whose key starts with `prefix`, from `start` (or the first), in key order,
+    /// until it returns false.
+    func scan(prefix: [UInt8], from start: [UInt8]?, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Bool) {
+        bytes.withUnsafeBytes { blob in
+            slots.withUnsafeBufferPointer { slots in
+                var index = Self.search(start ?? prefix, blob, slots).index
+                while index < slots.count {
+                    let slot = slots[index]
+                    let key = Self.key(slot, blob)
+                    guard key.count >= prefix.count, prefix.withUnsafeBytes({ Self.compare(UnsafeRawBufferPointer(rebasing: key[..<prefix.count]), $0) == 0 })
+                    else { return }
+                    guard body(key, Self.value(slot, blob)) else { return }
+                    index += 1
+                }
+            }
+        }
+    }
+
+    mutating func put(_ key: [UInt8], _ value: [UInt8]) {
+        let (index, found) = position(of: key)
+        let slot = append(key, value)
+        if found {
+            garbage += slots[index].size
+            slots[index] = slot
+        } else {
+            slots.insert(slot, at: index)
+        }
+        compactIfWasteful()
+    }
+
+    /// ``put(_:_:)`` for many entries: a handful one by one, more sorted and merged with the table in one pass.
+    mutating func putAll(_ entries: [KeyValueEntry]) {
+        guard entries.count > 32 else {
+            for entry in entries { put(entry.key, entry.value) }
+            return
+        }
+        // Sorted, the last of equal keys kept (as one put after another would leave it); entries already in
+        // strictly ascending order (the nested-group index's closure) are taken as they come.
+        let ascending = entries.indices.dropFirst().allSatisfy { Self.compare(entries[$0 - 1].key, entries[$0].key) < 0 }
+        let sorted = ascending ? Array(entries.indices) : entries.indices.sorted { left, right in
+            let order = Self.compare(entries[left].key, entries[right].key)
+            return order < 0 || (order == 0 && left < right)
+        }
+        var merged: [Slot] = []
+        merged.reserveCapacity(slots.count + entries.count)
+        bytes.reserveCapacity(bytes.count + entries.reduce(0) { $0 + $1.key.count + $1.value.count })
+        var old = 0
+        var position = 0
+        while position < sorted.count {
+            let entry = entries[sorted[position]]
+            if position + 1 < sorted.count, entries[sorted[position + 1]].key == entry.key {
+                position += 1
+                continue
+            }
+            var order = 1
+            while old < slots.count {
+                order = compare(slotAt: old, with: entry.key)
+                guard order < 0 else { break }
+                merged.append(slots[old])
+                old += 1
+            }
+            if old < slots.count, order == 0 {
+                garbage += slots[old].size
+                old += 1
+            }
+            merged.append(append(entry.key, entry.value))
+            position += 1
+        }
+        merged.append(contentsOf: slots[old...])
+        slots = merged
+        compactIfWasteful()
+    }
+
+    mutating func delete(_ key: [UInt8]) -> Bool {
+        let (index, found) = position(of: key)
+        guard found else { return false }
+        garbage += slots[index].size
+        slots.remove(at: index)
+        compactIfWasteful()
+        return true
+    }
+
+    // MARK: Layout
+
+    /// Appends an entry's bytes; its slot.
+    private mutating func append(_ key: [UInt8], _ value: [UInt8]) -> Slot {
+        let slot = Slot(offset: bytes.count, keyCount: UInt32(key.count), valueCount: UInt32(value.count))
+        bytes.append(contentsOf: key)
+        bytes.append(contentsOf: value)
+        return slot
+    }
+
+    /// Rewrites the buffer in key order once dead bytes are half of it.
+    private mutating func compactIfWasteful() {
+        guard garbage > 4096, garbage * 2 > bytes.count else { return }
+        var packed: [UInt8] = []
+        packed.reserveCapacity(bytes.count - garbage)
+        for index in slots.indices {
+            let slot = slots[index]
+            slots[index].offset = packed.count
+            packed.append(contentsOf: bytes[slot.offset..<(slot.offset + slot.size)])
+        }
+        bytes = packed
+        garbage = 0
+    }
+
+    private func position(of key: [UInt8]) -> (index: Int, found: Bool) {
+        bytes.withUnsafeBytes { blob in slots.withUnsafeBufferPointer { Self.search(key, blob, $0) } }
+    }
+
+    private func compare(slotAt index: Int, with key: [UInt8]) -> Int {
+        bytes.withUnsafeBytes { blob in key.withUnsafeBytes { Self.compare(Self.key(slots[index], blob), $0) } }
+    }
+
+    /// The first slot whose key is not below `key`, and whether its key is `key`.
+    private static func search(
+        _ key: [UInt8], _ blob: UnsafeRawBufferPointer, _ slots: UnsafeBufferPointer<Slot>
+    ) -> (index: Int, found: Bool) {
+        key.withUnsafeBytes { key in
+            var low = 0
+            var high = slots.count
+            while low < high {
+                let middle = (low + high) / 2
+                if compare(Self.key(slots[middle], blob), key) < 0 { low = middle + 1 } else { high = middle }
+            }
+            return (low, low < slots.count && compare(Self.key(slots[low], blob), key) == 0)
+        }
+    }
+
+    @inline(__always)
+    private static func key(_ slot: Slot, _ blob: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: blob[slot.offset..<(slot.offset + Int(slot.keyCount))])
+    }
+
+    @inline(__always)
+    private static func value(_ slot: Slot, _ blob: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        let start = slot.offset + Int(slot.keyCount)
+        return UnsafeRawBufferPointer(rebasing: blob[start..<(start + Int(slot.valueCount))])
+    }
+
+    /// Byte order, a prefix first: negative, zero or positive.
+    @inline(__always)
+    static func compare(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Int {
+        let common = min(lhs.count, rhs.count)
+        if common > 0 {
+            let order = memcmp(lhs.baseAddress!, rhs.baseAddress!, common)
+            if order != 0 { return Int(order) }
+        }
+        return lhs.count - rhs.count
+    }
+
+    static func compare(_ lhs: [UInt8], _ rhs: [UInt8]) -> Int {
+        lhs.withUnsafeBytes { left in rhs.withUnsafeBytes { right in compare(left, right) } }
+    }
+}
