@@ -30,10 +30,12 @@ extension Warden {
             models.remember(latestModelID: latest, store: store, version: version)
             wanted = latest
         }
-        let stored = try tuples.model(id: wanted!, store: store)
-        let model = try models.model(store: store, id: stored.id) {
-            CompiledModel(try ModelJSON.decode(text: stored.json), id: stored.id)
+        // After a write the newest model's id is read again, but a model once compiled is not read again.
+        let model = try models.model(store: store, id: wanted!) {
+            let stored = try tuples.model(id: wanted!, store: store)
+            return CompiledModel(try ModelJSON.decode(text: stored.json), id: stored.id)
         }
+        if id == nil { models.remember(latestModel: model, store: store, version: version) }
         return (model, known.revision)
     }
 

@@ -21,7 +21,7 @@ extension Warden {
             return cached
         }
         func run(_ snapshot: some TupleSnapshot) throws -> CheckResult {
-            models.remember(revision: snapshot.revision.rawValue, store: store, version: snapshot.version)
+            if revision == nil { models.remember(revision: snapshot.revision.rawValue, store: store, version: snapshot.version) }
             return try engine.check(request, model: model, snapshot: snapshot, storeID: store, explain: explain, deadline: deadline)
         }
         return try reading(store, run, run)

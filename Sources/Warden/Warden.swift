@@ -79,6 +79,8 @@ final class CompiledModelCache: @unchecked Sendable {
     private struct StoreFacts {
         var version: UInt64
         var latestModelID: String?
+        /// The newest model, compiled: a check on it finds it here without a second lookup.
+        var latestModel: CompiledModel?
         var revision: UInt64?
         var info: StoreInfo?
     }
@@ -98,6 +100,9 @@ final class CompiledModelCache: @unchecked Sendable {
     func lookup(store: String, modelID: String?, version: UInt64) -> Lookup {
         lock.withLock {
             let known = facts[store].flatMap { $0.version == version ? $0 : nil }
+            if modelID == nil, let latest = known?.latestModel {
+                return Lookup(model: latest, latestModelID: known?.latestModelID, revision: known?.revision)
+            }
             let wanted = modelID ?? known?.latestModelID
             return Lookup(
                 model: wanted.flatMap { models[Key(store: store, id: $0)] }, latestModelID: known?.latestModelID,
@@ -107,6 +112,13 @@ final class CompiledModelCache: @unchecked Sendable {
 
     func remember(latestModelID: String, store: String, version: UInt64) {
         update(store, version) { $0.latestModelID = latestModelID }
+    }
+
+    /// The newest model at `version`, compiled (its id already remembered).
+    func remember(latestModel: CompiledModel, store: String, version: UInt64) {
+        update(store, version) { facts in
+            if facts.latestModelID.map({ $0.bytesEqual(latestModel.id) }) == true { facts.latestModel = latestModel }
+        }
     }
 
     func remember(revision: UInt64, store: String, version: UInt64) {

@@ -94,7 +94,7 @@ public struct CheckEngine: Sendable {
         if request.contextualTuples.isEmpty {
             // Direct tuples only: one or two point reads answer it, with no walk to allocate and nothing worth
             // caching (a cache lookup costs what the read does).
-            if relation.isTerminal, !explain, configuration.maximumDepth > 0, !problem.asksAboutItself {
+            if !explain, answersWithoutWalk(relation, problem) {
                 let lookup = DirectTuples(snapshot: snapshot, model: model, conditions: conditions, context: request.context)
                 return CheckResult(allowed: try lookup.terminalAnswer(relation, problem).allowed)
             }
@@ -119,6 +119,9 @@ public struct CheckEngine: Sendable {
     ) -> CheckResult? {
         guard cache != nil, request.context == nil, request.contextualTuples.isEmpty else { return nil }
         let problem = Subproblem(object: request.object, relation: request.relation, user: request.user)
+        // A relation of direct tuples alone is never cached (``check(_:model:snapshot:storeID:explain:deadline:)``
+        // reads it): looking it up would hash the key and take a shard's lock for a certain miss.
+        if let relation = model.relation(request.object.type, request.relation), answersWithoutWalk(relation, problem) { return nil }
         let scope = CheckCache.Scope(store: storeID, model: model.cacheID, version: revision)
         // Through the optional, not a bound copy: no reference count taken on the shared cache per check.
         return cache?.outcome(for: problem, in: scope, now: now).map { CheckResult(allowed: $0.allowed, explanation: nil) }
@@ -149,6 +152,11 @@ public struct CheckEngine: Sendable {
                 return .failure(error)
             }
         }
+    }
+
+    /// Whether a check of `problem` is answered by its direct tuples' point reads alone (no walk, no cache entry).
+    private func answersWithoutWalk(_ relation: CompiledRelation, _ problem: Subproblem) -> Bool {
+        relation.isTerminal && configuration.maximumDepth > 0 && !problem.asksAboutItself
     }
 
     private struct WalkKey: Hashable {

@@ -55,7 +55,15 @@ struct BenchCLITests {
         #expect(check.count == 400)
         #expect(check.p50 <= check.p90 && check.p90 <= check.p99 && check.p99 <= check.p999 && check.p999 <= check.max)
         #expect(report.errors.isEmpty)
-        #expect(report.cacheHitRatio != nil)
+        // `viewer: [user]` is answered by its point reads, never from the cache.
+        #expect(report.cacheHitRatio == nil)
+        #expect(table.stdout.contains("cache hit ratio: none consulted"))
+        // A walked relation consults it: the first check misses (with the subproblems its walk looks up), the
+        // other 99 hit.
+        let slow = try CLITests.temporaryFile("slow.fga.yaml", Self.storeFile(slow: true))
+        let walked = try CLITests.run(["bench", slow, "--requests", "100", "--warmup", "0s", "--threads", "1", "--json"])
+        let ratio = try #require(try JSONDecoder().decode(BenchReport.self, from: Data(walked.stdout.utf8)).cacheHitRatio)
+        #expect(ratio > 0 && ratio < 1)
         let json = try CLITests.run(["bench", file, "--requests", "50", "--warmup", "0s", "--no-cache", "--json"])
         let decoded = try JSONDecoder().decode(BenchReport.self, from: Data(json.stdout.utf8))
         #expect(decoded.requests == 50 && !decoded.cache && decoded.cacheHitRatio == nil)

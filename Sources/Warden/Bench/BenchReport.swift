@@ -67,7 +67,8 @@ public struct BenchReport: Codable, Sendable, Equatable {
     public var relations: [String: Latency]
     /// Failed requests by error code (`resolutionTooComplex`, `validation`, …).
     public var errors: [String: Int]
-    /// Cache hits over cache lookups in the timed phase; nil without the cache.
+    /// Cache hits over cache lookups in the timed phase; nil without the cache, over HTTP, or when no check
+    /// consulted it (a relation of direct tuples alone is never cached).
     public var cacheHitRatio: Double?
     /// The mean depth of the answered checks' walks (userset and tuple-to-userset hops; 0 for an answer from the
     /// cache); nil over HTTP, where the server does not say.
@@ -85,7 +86,11 @@ public struct BenchReport: Codable, Sendable, Equatable {
                 + "; \(machine)",
             String(format: "%d requests in %.2f s: %.0f requests/s", requests, seconds, throughput),
         ]
-        if let cacheHitRatio { lines.append(String(format: "cache hit ratio: %.1f%%", cacheHitRatio * 100)) }
+        if let cacheHitRatio {
+            lines.append(String(format: "cache hit ratio: %.1f%%", cacheHitRatio * 100))
+        } else if cache, target == "in-process" {
+            lines.append("cache hit ratio: none consulted (a relation of direct tuples alone is answered by its point reads)")
+        }
         if let meanCheckDepth { lines.append(String(format: "mean check depth: %.2f", meanCheckDepth)) }
         let header = ["latency (µs)", "count", "p50", "p90", "p99", "p99.9", "max"]
         var rows: [[String]] = []
