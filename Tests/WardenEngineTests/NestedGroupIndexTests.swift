@@ -95,21 +95,9 @@ struct NestedGroupIndexTests {
         try engine.listUsers(request, model: model, snapshot: snapshot)
     }
 
-    /// A deterministic generator (SplitMix64), so a failure names a seed that reproduces it.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// One random tuple of the kinds that matter: nesting (often), memberships, a conditioned nesting the model
     /// does not admit, an employee (a type the relation does not admit), an owner, a folder edge.
-    static func randomTuple(groups: Int, using random: inout SplitMix) -> RelationshipTuple {
+    static func randomTuple(groups: Int, using random: inout SeededGenerator) -> RelationshipTuple {
         var tuple = plainRandomTuple(groups: groups, using: &random)
         // Some expire, at instants the rounds' clock passes.
         if Int.random(in: 0..<6, using: &random) == 0 { tuple.expiresAtMilliseconds = base + UInt64(Int.random(in: 1...16, using: &random)) * 100 }
@@ -119,7 +107,7 @@ struct NestedGroupIndexTests {
     /// The instant the rounds start from; round r runs at `base + 100 r`.
     static let base: UInt64 = 1_900_000_000_000
 
-    static func plainRandomTuple(groups: Int, using random: inout SplitMix) -> RelationshipTuple {
+    static func plainRandomTuple(groups: Int, using random: inout SeededGenerator) -> RelationshipTuple {
         let a = "g\(Int.random(in: 0..<groups, using: &random))"
         let b = "g\(Int.random(in: 0..<groups, using: &random))"
         let user = "u\(Int.random(in: 0..<4, using: &random))"
@@ -139,7 +127,7 @@ struct NestedGroupIndexTests {
 
     /// Random batches: a few writes of new tuples and deletes of stored ones, then every check both ways.
     static func differential(seed: UInt64, store: any TupleStore, groups: Int = 9, rounds: Int = 14) throws -> Int {
-        var random = SplitMix(state: seed)
+        var random = SeededGenerator(seed: seed)
         let fixture = try EngineFixture(model: model, store: store)
         var stored: [TupleKey: RelationshipTuple] = [:]
         var compared = 0

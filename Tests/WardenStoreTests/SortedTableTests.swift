@@ -1,27 +1,17 @@
 import Testing
 @testable import WardenStore
+import WardenTestSupport
 
 /// The memory store's packed table against a dictionary: random puts, bulk puts, overwrites and deletes (enough to
 /// make it compact its buffer many times), then every lookup and prefix scan compared.
 @Suite("Memory store: packed sorted table")
 struct SortedTableTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Short keys over a small alphabet, so prefixes, overwrites and keys that prefix others are common.
-    static func key(_ random: inout SplitMix) -> [UInt8] {
+    static func key(_ random: inout SeededGenerator) -> [UInt8] {
         (0..<Int.random(in: 1...4, using: &random)).map { _ in UInt8.random(in: 0...3, using: &random) }
     }
 
-    static func value(_ random: inout SplitMix) -> [UInt8] {
+    static func value(_ random: inout SeededGenerator) -> [UInt8] {
         (0..<Int.random(in: 0...600, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
     }
 
@@ -36,7 +26,7 @@ struct SortedTableTests {
 
     @Test("random puts, bulk puts and deletes give a dictionary's contents, in byte order", arguments: 1...6)
     func againstDictionary(seed: Int) throws {
-        var random = SplitMix(state: UInt64(seed))
+        var random = SeededGenerator(seed: UInt64(seed))
         var table = SortedTable()
         var expected: [[UInt8]: [UInt8]] = [:]
         for _ in 0..<400 {
