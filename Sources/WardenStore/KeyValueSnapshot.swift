@@ -19,7 +19,7 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
     public var version: UInt64 { reader.version }
 
     /// A snapshot of the store `facts` describe, deciding expiry at `now`.
-    init(reader: Reader, facts: StoreFacts, now: UInt64) throws(StoreError) {
+    init(reader: Reader, facts: StoreFacts, now: UInt64) {
         self.reader = reader
         self.store = facts.number
         self.names = facts.names
@@ -27,7 +27,7 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
         self.expiringNesting = facts.expiringNesting
         self.expires = facts.expires
         self.now = now
-        self.revision = try TupleTables.revision(key: facts.revisionKey, in: reader)
+        self.revision = facts.revision
     }
 
     public func tuple(_ key: TupleKey) throws(StoreError) -> RelationshipTuple? {

@@ -4,8 +4,8 @@ import WardenModel
 /// What a snapshot knows of its store before reading anything, looked up once per data version.
 struct StoreFacts {
     var number: UInt32
-    /// The store's revision counter's key.
-    var revisionKey: [UInt8]
+    /// The store's revision: like every fact here it changes only with the data version (a write commits both).
+    var revision: Revision
     var names: Names
     /// Whether the store keeps the nested-group index.
     var nestedGroups: Bool
@@ -16,7 +16,7 @@ struct StoreFacts {
 }
 
 /// Opens ``KeyValueSnapshot``s for a backend: each store's ``StoreFacts`` are looked up once per data version (a
-/// snapshot opened while nothing was written reads neither the store record nor makes a key), and forgotten as
+/// snapshot opened while nothing was written reads neither the store record nor its revision), and forgotten as
 /// soon as the data moves. Shared by every backend; one per store instance.
 public final class SnapshotFactory: @unchecked Sendable {
     /// The backend's interned names, per store.
@@ -33,15 +33,16 @@ public final class SnapshotFactory: @unchecked Sendable {
     func snapshot<Reader: OrderedKeyValueReader>(store: String, in reader: Reader) throws(StoreError) -> KeyValueSnapshot<Reader> {
         let version = reader.version
         if let found = lock.withLock({ known[ByteString(store)] }), found.version == version {
-            return try KeyValueSnapshot(reader: reader, facts: found.facts, now: clock.nowMilliseconds)
+            return KeyValueSnapshot(reader: reader, facts: found.facts, now: clock.nowMilliseconds)
         }
         let number = try TupleTables.storeRecord(id: store, in: reader).number
         let facts = StoreFacts(
-            number: number, revisionKey: KeyLayout.metaKey(store: number, "revision"), names: try dictionary.names(store: number, in: reader),
+            number: number, revision: try TupleTables.revision(key: KeyLayout.metaKey(store: number, "revision"), in: reader),
+            names: try dictionary.names(store: number, in: reader),
             nestedGroups: try NestedGroupIndex.isOn(store: number, in: reader),
             expiringNesting: try NestedGroupIndex.familiesWithExpiringNesting(store: number, in: reader),
             expires: try ExpiryQueue.holdsAny(store: number, in: reader))
         lock.withLock { known[ByteString(store)] = (facts, version) }
-        return try KeyValueSnapshot(reader: reader, facts: facts, now: clock.nowMilliseconds)
+        return KeyValueSnapshot(reader: reader, facts: facts, now: clock.nowMilliseconds)
     }
 }
