@@ -198,7 +198,7 @@ let package = Package(
             name: "WardenServerTests",
             dependencies: [
                 "WardenServer", "WardenClient", "WardenWire", "Warden", "WardenModel", "WardenStore", "WardenScopes", "WardenEngine",
-                "WardenTestSupport",
+                "WardenTestSupport", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

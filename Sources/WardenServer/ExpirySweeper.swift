@@ -20,14 +20,26 @@ struct ExpirySweeper: Service {
                 return
             }
             let warden = warden
-            let swept = try? await NIOThreadPool.singleton.runIfActive { () -> Int in
+            let outcome = try? await NIOThreadPool.singleton.runIfActive { () -> (deleted: Int, failures: [String]) in
                 var deleted = 0
-                for store in (try? warden.tuples.listStores()) ?? [] {
-                    deleted += (try? warden.tuples.sweepExpired(store: store.id).deleted) ?? 0
+                var failures: [String] = []
+                do {
+                    for store in try warden.tuples.listStores() {
+                        do {
+                            deleted += try warden.tuples.sweepExpired(store: store.id).deleted
+                        } catch {
+                            failures.append("store '\(store.id)': \(error)")
+                        }
+                    }
+                } catch {
+                    failures.append("listing the stores: \(error)")
                 }
-                return deleted
+                return (deleted, failures)
             }
-            if let swept, swept > 0 { logger.info("swept \(swept) expired tuple(s)") }
+            guard let outcome else { continue }
+            if outcome.deleted > 0 { logger.info("swept \(outcome.deleted) expired tuple(s)") }
+            // A sweep that fails says so; the tuples still stop counting at their instant, and the next round retries.
+            for failure in outcome.failures { logger.warning("expired tuples not swept: \(failure)") }
         }
     }
 }
