@@ -19,27 +19,32 @@ struct ExpirySweeper: Service {
             } catch {
                 return
             }
-            let warden = warden
-            let outcome = try? await NIOThreadPool.singleton.runIfActive { () -> (deleted: Int, failures: [String]) in
-                var deleted = 0
-                var failures: [String] = []
-                do {
-                    for store in try warden.tuples.listStores() {
-                        do {
-                            deleted += try warden.tuples.sweepExpired(store: store.id).deleted
-                        } catch {
-                            failures.append("store '\(store.id)': \(error)")
-                        }
-                    }
-                } catch {
-                    failures.append("listing the stores: \(error)")
-                }
-                return (deleted, failures)
-            }
-            guard let outcome else { continue }
-            if outcome.deleted > 0 { logger.info("swept \(outcome.deleted) expired tuple(s)") }
-            // A sweep that fails says so; the tuples still stop counting at their instant, and the next round retries.
-            for failure in outcome.failures { logger.warning("expired tuples not swept: \(failure)") }
+            let (warden, logger) = (warden, logger)
+            // Blocking store work goes to NIO's thread pool, off the cooperative threads.
+            _ = try? await NIOThreadPool.singleton.runIfActive { Self.sweep(warden, logger: logger) }
         }
+    }
+
+    /// One round: every store's expired tuples deleted as changes, the count logged, and each store that could not be
+    /// swept logged as a warning with its error (its tuples still stop counting at their instant; the next round
+    /// tries again). Returns how many tuples it deleted.
+    @discardableResult
+    static func sweep(_ warden: Warden, logger: Logger) -> Int {
+        var deleted = 0
+        var failures: [String] = []
+        do {
+            for store in try warden.tuples.listStores() {
+                do {
+                    deleted += try warden.tuples.sweepExpired(store: store.id).deleted
+                } catch {
+                    failures.append("store '\(store.id)': \(error)")
+                }
+            }
+        } catch {
+            failures.append("listing the stores: \(error)")
+        }
+        if deleted > 0 { logger.info("swept \(deleted) expired tuple(s)") }
+        for failure in failures { logger.warning("expired tuples not swept: \(failure)") }
+        return deleted
     }
 }

@@ -7,8 +7,8 @@ import WardenStore
 import WardenTestSupport
 @testable import WardenServer
 
-/// The server's background sweeper: what it deletes it logs, and a sweep that fails says which store and why
-/// instead of failing silently round after round.
+/// The server's background sweeper's round: what it deletes it logs, and a sweep that fails says which store and
+/// why instead of failing silently round after round. (A live server's sweeper runs in ServerTests.)
 @Suite("Expiry sweeper")
 struct ExpirySweeperTests {
     /// Log lines as `level: message`, for the test to read.
@@ -29,29 +29,20 @@ struct ExpirySweeperTests {
             set { metadata[key] = newValue }
         }
 
-        func log(
-            level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-            function: String, line: UInt
-        ) {
-            captured.append("\(level): \(message)")
+        func log(event: LogEvent) {
+            captured.append("\(event.level): \(event.message)")
         }
     }
 
-    /// Runs a sweeper every 10 ms over `warden` until a line matching `done` is logged (or 10 s pass).
-    static func sweep(_ warden: Warden, until done: @escaping @Sendable (String) -> Bool) async throws -> [String] {
+    /// One sweeping round over `warden`, and the lines it logged.
+    static func sweep(_ warden: Warden) -> (deleted: Int, lines: [String]) {
         let captured = Captured()
-        let sweeper = ExpirySweeper(
-            warden: warden, interval: .milliseconds(10), logger: Logger(label: "test") { _ in Capturing(captured: captured) })
-        let task = Task { try await sweeper.run() }
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline, !captured.all.contains(where: done) { try await Task.sleep(for: .milliseconds(20)) }
-        task.cancel()
-        _ = try? await task.value
-        return captured.all
+        let deleted = ExpirySweeper.sweep(warden, logger: Logger(label: "test") { _ in Capturing(captured: captured) })
+        return (deleted, captured.all)
     }
 
     @Test("a read-only store cannot be swept: the warning names the store; writable, the deletes are logged")
-    func failuresAreLogged() async throws {
+    func failuresAreLogged() throws {
         let data = try TemporaryDirectory()
         let store: String
         do {
@@ -66,14 +57,14 @@ struct ExpirySweeperTests {
             var configuration = LMDBEnvironment.Configuration()
             configuration.readOnly = true
             let readOnly = try Warden(tuples: try LMDBTupleStore(path: data.path, configuration: configuration))
-            let lines = try await Self.sweep(readOnly) { $0.hasPrefix("warning") }
-            let warning = try #require(lines.first { $0.hasPrefix("warning") })
-            #expect(warning.hasPrefix("warning: expired tuples not swept: store '\(store)': "), "\(warning)")
-            #expect(!lines.contains { $0.hasPrefix("info: swept") })
+            let (deleted, lines) = Self.sweep(readOnly)
+            #expect(deleted == 0)
+            #expect(lines.count == 1)
+            #expect(lines.first?.hasPrefix("warning: expired tuples not swept: store '\(store)': ") == true, "\(lines)")
         }
         let writable = try Warden(dataDirectory: data.path)
-        let lines = try await Self.sweep(writable) { $0.hasPrefix("info: swept") }
-        #expect(lines.filter { $0.hasPrefix("info") } == ["info: swept 1 expired tuple(s)"])
-        #expect(!lines.contains { $0.hasPrefix("warning") })
+        let (deleted, lines) = Self.sweep(writable)
+        #expect(deleted == 1)
+        #expect(lines == ["info: swept 1 expired tuple(s)"])
     }
 }
