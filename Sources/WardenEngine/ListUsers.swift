@@ -193,7 +193,8 @@ struct ForwardExpansion<Snapshot: TupleSnapshot> {
             throw CheckError(error)
         }
         guard let nested, depth + nested.count < maximumDepth else { return nil }
-        var found = Found(users: [.userset(object, relation: relationName)], cycleBound: .max)
+        // The group itself first: its userset and its own users, as the walk gives them.
+        var found = Found(users: [], cycleBound: .max)
         for group in [object] + nested.map({ ObjectRef(type: object.type, id: $0) }) {
             found.users.insert(.userset(group, relation: relationName))
             for tuple in try read(group, relationName, userRelation: nil) where model.admits(tuple, in: relation) {

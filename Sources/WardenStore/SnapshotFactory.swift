@@ -37,7 +37,7 @@ public final class SnapshotFactory: @unchecked Sendable {
         }
         let number = try TupleTables.storeRecord(id: store, in: reader).number
         let facts = StoreFacts(
-            number: number, revision: try TupleTables.revision(key: KeyLayout.metaKey(store: number, "revision"), in: reader),
+            number: number, revision: try TupleTables.revision(store: number, in: reader),
             names: try dictionary.names(store: number, in: reader),
             nestedGroups: try NestedGroupIndex.isOn(store: number, in: reader),
             expiringNesting: try NestedGroupIndex.familiesWithExpiringNesting(store: number, in: reader),

@@ -114,12 +114,6 @@ enum TupleTables {
         Revision(rawValue: try counter(KeyLayout.metaKey(store: store, "revision"), in: reader))
     }
 
-    /// The revision under a key made once per store (``KeyLayout/metaKey(store:_:)`` with `revision`), so a read
-    /// that opens a snapshot allocates nothing for it.
-    static func revision(key: [UInt8], in reader: some OrderedKeyValueReader) throws(StoreError) -> Revision {
-        Revision(rawValue: try counter(key, in: reader))
-    }
-
     private static func counter(_ key: [UInt8], in reader: some OrderedKeyValueReader) throws(StoreError) -> UInt64 {
         try reader.withValue(key, in: .meta) { bytes throws(StoreError) -> UInt64 in
             guard let bytes else { return 0 }
