@@ -13,18 +13,47 @@ extension Warden {
         higherConsistency: Bool = false
     ) throws -> CheckResult {
         let version = higherConsistency ? tuples.latestVersion : currentVersion
-        let (model, revision) = try self.model(store: store, id: modelID, version: version)
+        // What this thread learned at this data version answers without a lock; else the shared cache, then the store.
+        let onThread = higherConsistency ? nil : models.onThisThread(store: store, modelID: modelID, version: version)
+        let (model, revision) = try onThread.map { ($0.model, Optional($0.revision)) } ?? self.model(store: store, id: modelID, version: version)
+        if onThread == nil, !higherConsistency, let revision {
+            models.rememberOnThisThread(store: store, modelID: modelID, version: version, model: model, revision: revision)
+        }
         // The cache is keyed by the store's revision: a write to another store leaves this one's answers valid.
         if !explain, !higherConsistency, let revision, let cached = engine.cachedResult(
-                for: request, model: model, storeID: store, revision: revision, now: tuples.snapshotFactory.clock.nowMilliseconds)
+                for: request, model: model, storeID: store, revision: revision, now: expiryClock.nowMilliseconds)
         {
             return cached
         }
-        func run(_ snapshot: some TupleSnapshot) throws -> CheckResult {
-            if revision == nil { models.remember(revision: snapshot.revision.rawValue, store: store, version: snapshot.version) }
-            return try engine.check(request, model: model, snapshot: snapshot, storeID: store, explain: explain, deadline: deadline)
+        // Closures written out rather than one local generic function passed twice: that one was a heap-allocated
+        // context per check. Through the optional rather than a bound copy: no reference count on the shared store.
+        if let answered = try embedded?.read(store: store, { snapshot in
+            try answer(request, store: store, modelID: modelID, model: model, at: version, revisionKnown: revision != nil, snapshot,
+                explain: explain, deadline: deadline, higherConsistency: higherConsistency)
+        }) {
+            return answered
         }
-        return try reading(store, run, run)
+        return try tuples.readAny(store: store) { snapshot in
+            try answer(request, store: store, modelID: modelID, model: model, at: version, revisionKnown: revision != nil, snapshot,
+                explain: explain, deadline: deadline, higherConsistency: higherConsistency)
+        }
+    }
+
+    /// ``check(_:store:modelID:explain:deadline:higherConsistency:)`` on its snapshot; the first check at a data
+    /// version records the store's revision it saw.
+    @inline(__always)
+    private func answer(
+        _ request: CheckRequest, store: String, modelID: String?, model: CompiledModel, at version: UInt64, revisionKnown: Bool,
+        _ snapshot: some TupleSnapshot, explain: Bool, deadline: ContinuousClock.Instant?, higherConsistency: Bool
+    ) throws -> CheckResult {
+        if !revisionKnown {
+            models.remember(revision: snapshot.revision.rawValue, store: store, version: snapshot.version)
+            if !higherConsistency, snapshot.version == version {
+                models.rememberOnThisThread(
+                    store: store, modelID: modelID, version: version, model: model, revision: snapshot.revision.rawValue)
+            }
+        }
+        return try engine.check(request, model: model, snapshot: snapshot, storeID: store, explain: explain, deadline: deadline)
     }
 
     /// Answers many checks on one snapshot.

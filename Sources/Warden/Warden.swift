@@ -43,6 +43,8 @@ public final class Warden: Sendable {
     /// The engine every query uses.
     public let engine: CheckEngine
     let models = CompiledModelCache()
+    /// The store's expiry clock, held here so a check reads it without going through the store's existential.
+    let expiryClock: ExpiryClock
     let tokenState = TokenState()
     /// Encrypts the signing keys at rest, when a passphrase was configured.
     let keySealing: KeyRingSealing?
@@ -58,97 +60,10 @@ public final class Warden: Sendable {
     public init(tuples: any KeyValueTupleStore, configuration: Configuration = Configuration()) throws {
         self.tuples = tuples
         embedded = tuples as? LMDBTupleStore
+        expiryClock = tuples.snapshotFactory.clock
         keySealing = try configuration.keyPassphrase.map { passphrase throws in try KeyRingSealing(passphrase: passphrase) }
         engine = CheckEngine(
             configuration: configuration.engine, conditions: CELConditions(),
             cache: configuration.cacheCapacity > 0 ? CheckCache(capacity: configuration.cacheCapacity) : nil)
-    }
-}
-
-/// Compiled models by (store, model id): models are immutable, so a compiled one is reused for the process's life.
-/// Also remembers, per store, what was read at one data version — the newest model's id and the store's
-/// revision — so that while nothing has been written a check neither lists models nor opens a transaction to find
-/// its cache key, and learns all of it under one lock.
-final class CompiledModelCache: @unchecked Sendable {
-    private struct Key: Hashable {
-        var store: String
-        var id: String
-    }
-
-    /// What was read of one store at `version`; a fact from an older version is forgotten, not mixed in.
-    private struct StoreFacts {
-        var version: UInt64
-        var latestModelID: String?
-        /// The newest model, compiled: a check on it finds it here without a second lookup.
-        var latestModel: CompiledModel?
-        var revision: UInt64?
-        var info: StoreInfo?
-    }
-
-    /// What a check needs to know at a data version: the model it runs (if compiled), the newest model's id (if
-    /// known), and the store's revision (if a snapshot at this version saw it).
-    struct Lookup {
-        var model: CompiledModel?
-        var latestModelID: String?
-        var revision: UInt64?
-    }
-
-    private let lock = NSLock()
-    private var models: [Key: CompiledModel] = [:]
-    private var facts: [String: StoreFacts] = [:]
-
-    func lookup(store: String, modelID: String?, version: UInt64) -> Lookup {
-        lock.withLock {
-            let known = facts[store].flatMap { $0.version == version ? $0 : nil }
-            if modelID == nil, let latest = known?.latestModel {
-                return Lookup(model: latest, latestModelID: known?.latestModelID, revision: known?.revision)
-            }
-            let wanted = modelID ?? known?.latestModelID
-            return Lookup(
-                model: wanted.flatMap { models[Key(store: store, id: $0)] }, latestModelID: known?.latestModelID,
-                revision: known?.revision)
-        }
-    }
-
-    func remember(latestModelID: String, store: String, version: UInt64) {
-        update(store, version) { $0.latestModelID = latestModelID }
-    }
-
-    /// The newest model at `version`, compiled (its id already remembered).
-    func remember(latestModel: CompiledModel, store: String, version: UInt64) {
-        update(store, version) { facts in
-            if facts.latestModelID.map({ $0.bytesEqual(latestModel.id) }) == true { facts.latestModel = latestModel }
-        }
-    }
-
-    func remember(revision: UInt64, store: String, version: UInt64) {
-        update(store, version) { $0.revision = revision }
-    }
-
-    func remember(info: StoreInfo, version: UInt64) {
-        update(info.id, version) { $0.info = info }
-    }
-
-    /// The store's record as read at `version`, if it was.
-    func storeInfo(_ store: String, version: UInt64) -> StoreInfo? {
-        lock.withLock { facts[store].flatMap { $0.version == version ? $0.info : nil } }
-    }
-
-    private func update(_ store: String, _ version: UInt64, _ change: (inout StoreFacts) -> Void) {
-        lock.withLock {
-            var current = facts[store] ?? StoreFacts(version: version)
-            if current.version < version { current = StoreFacts(version: version) }
-            guard current.version == version else { return }
-            change(&current)
-            facts[store] = current
-        }
-    }
-
-    func model(store: String, id: String, _ make: () throws -> CompiledModel) rethrows -> CompiledModel {
-        let key = Key(store: store, id: id)
-        if let known = lock.withLock({ models[key] }) { return known }
-        let compiled = try make()
-        lock.withLock { models[key] = compiled }
-        return compiled
     }
 }

@@ -10,11 +10,11 @@ public final class CompiledModel: Sendable {
     let cacheID: CheckCache.PackedID
     /// The model as written.
     public let model: AuthorizationModel
-    /// Every type's position in ``relationTables``, by name, byte for byte.
+    /// Every type's position in ``relationTable``, by name, byte for byte.
     private let types: NameTable<Int>
     /// Each type's relations by name, byte for byte: a type and a relation lookup per check step, each a scan of a
     /// few fingerprints in the usual small model.
-    private let relationTables: [NameTable<CompiledRelation>]
+    private let relationTable: RelationTable
     /// Conditions by name, byte for byte.
     private let conditions: [ByteString: ConditionDefinition]
     /// Validates tuples against this model (writes and contextual tuples).
@@ -46,22 +46,22 @@ public final class CompiledModel: Sendable {
             }
         }
         var types = NameTable<Int>()
-        var relationTables: [NameTable<CompiledRelation>] = []
+        var relationsByType: [[(name: String, relation: CompiledRelation)]] = []
         for type in model.typeDefinitions {
             // A type defined twice (a model no validator passes) keeps the first definition of each relation.
-            let index = types[type.name] ?? relationTables.count
-            if index == relationTables.count {
+            let index = types[type.name] ?? relationsByType.count
+            if index == relationsByType.count {
                 types.insert(type.name, index)
-                relationTables.append(NameTable())
+                relationsByType.append([])
             }
             for relation in type.relations {
                 if let compiled = relations[RelationRef(type: type.name, relation: relation.name)] {
-                    relationTables[index].insert(relation.name, compiled)
+                    relationsByType[index].append((relation.name, compiled))
                 }
             }
         }
         self.types = types
-        self.relationTables = relationTables
+        self.relationTable = RelationTable(relationsByType)
         for type in model.typeDefinitions {
             for relation in type.relations {
                 let here = RelationRef(type: type.name, relation: relation.name)
@@ -149,7 +149,7 @@ public final class CompiledModel: Sendable {
     /// The relation `name` of `type`, matched byte for byte (the Kelvin sign does not find `K`).
     func relation(_ type: String, _ name: String) -> CompiledRelation? {
         guard let index = types[type] else { return nil }
-        return relationTables[index][name]
+        return relationTable.relation(type: index, name)
     }
 
     /// Whether the model defines `type` (byte for byte).

@@ -8,8 +8,10 @@ import WardenStore
 /// question a service asks) answers through it without allocating a walk, a memo or a key string.
 struct DirectTuples<Snapshot: TupleSnapshot> {
     let snapshot: Snapshot
-    let model: CompiledModel
-    let conditions: any ConditionEvaluating
+    // Unretained: a lookup lives inside one engine call, whose caller holds the model and the evaluator; a
+    // reference count on them per check would be written by every core (the evaluator is shared by all threads).
+    unowned(unsafe) let model: CompiledModel
+    unowned(unsafe) let conditions: any ConditionEvaluating
     let context: JSONValue?
 
     /// The key of a point-read branch of `problem` under `relation`: 0 is the exact tuple, 1 the wildcard of the

@@ -13,7 +13,7 @@ public final class LMDBTupleStore: KeyValueTupleStore, @unchecked Sendable {
     /// The data directory.
     public let path: String
     /// One per ``Table``; nil for a table a read-only environment lacks (an older directory), read as empty.
-    private let databases: [LMDBDatabase?]
+    private let databases: TableHandles
     public let idGenerator = ULIDGenerator()
     /// Store id → (number, the data version at which the store record was last seen). A read whose snapshot has
     /// that version skips the record lookup; any commit anywhere makes the next read look again.
@@ -69,7 +69,7 @@ public final class LMDBTupleStore: KeyValueTupleStore, @unchecked Sendable {
                     databases.append(nil)
                 }
             }
-            self.databases = databases
+            self.databases = TableHandles(databases)
         } catch let error as LMDBError {
             throw StoreError(error)
         } catch {
@@ -113,7 +113,17 @@ public final class LMDBTupleStore: KeyValueTupleStore, @unchecked Sendable {
     /// the default, a direct check measured 60% slower (1.6 → 2.6 µs, `CheckBenchmarks` alternated with the
     /// previous commit).
     public func read<Result>(store: String, _ body: (Snapshot) throws -> Result) throws -> Result {
-        try readTables { reader in try body(try snapshotFactory.snapshot(store: store, in: reader)) }
+        // The factory and handles taken out first, the factory unretained (the store holds it for the whole call): a
+        // closure capturing `self`, or the factory, counted a reference on it for every check, on every core.
+        unowned(unsafe) let factory = snapshotFactory
+        let databases = databases
+        do {
+            return try environment.read { transaction in
+                try body(try factory.snapshot(store: store, in: LMDBTableReader(transaction: transaction, databases: databases)))
+            }
+        } catch let error as LMDBError {
+            throw StoreError(error)
+        }
     }
 
     /// The current size of the memory map, in bytes (it grows as the data does).
@@ -123,7 +133,7 @@ public final class LMDBTupleStore: KeyValueTupleStore, @unchecked Sendable {
 /// ``OrderedKeyValueReader`` over one LMDB transaction; valid only inside the transaction's closure.
 public struct LMDBTableReader: OrderedKeyValueReader, KeyValueWriter {
     let transaction: LMDBTransaction
-    let databases: [LMDBDatabase?]
+    let databases: TableHandles
 
     public var version: UInt64 { transaction.id }
 
@@ -143,7 +153,7 @@ public struct LMDBTableReader: OrderedKeyValueReader, KeyValueWriter {
     private func lookUp<Result>(
         _ key: some ContiguousBytes, in table: Table, _ body: (UnsafeRawBufferPointer?) throws(StoreError) -> Result
     ) throws(StoreError) -> Result {
-        guard let database = databases[table.rawValue] else { return try body(nil) }
+        guard let database = databases[table] else { return try body(nil) }
         let outcome: Swift.Result<Result, StoreError>
         do {
             outcome = try transaction.withValue(key, in: database) { buffer in
@@ -159,7 +169,7 @@ public struct LMDBTableReader: OrderedKeyValueReader, KeyValueWriter {
         prefix: [UInt8], from start: [UInt8]?, in table: Table,
         _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Bool
     ) throws(StoreError) {
-        guard let database = databases[table.rawValue] else { return }
+        guard let database = databases[table] else { return }
         do {
             try transaction.scan(prefix: prefix, from: start, in: database, body)
         } catch let error as LMDBError {
@@ -171,7 +181,7 @@ public struct LMDBTableReader: OrderedKeyValueReader, KeyValueWriter {
 
     /// The table's database; a table a read-only environment lacks cannot be written (nothing writes there).
     private func writable(_ table: Table) throws(StoreError) -> LMDBDatabase {
-        guard let database = databases[table.rawValue] else {
+        guard let database = databases[table] else {
             throw StoreError(.storage, "table '\(table.databaseName)' is missing from this read-only data directory")
         }
         return database

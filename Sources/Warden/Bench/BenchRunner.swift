@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import Synchronization
 import WardenEngine
 import WardenModel
 import WardenStore
@@ -98,15 +97,24 @@ public struct BenchRunner: Sendable {
     ) -> [BenchRecorder] {
         let mix = BenchMix(requests)
         let recorders = (0..<threads).map { _ in BenchRecorder(mix: mix) }
-        let sent = Atomic<Int>(0)
         let start = ContinuousClock.now
         DispatchQueue.concurrentPerform(iterations: threads) { thread in
             let recorder = recorders[thread]
+            // Each thread its own copy of the store id, as each request of a real client carries its own: one string
+            // shared by all threads would have its reference count written by every request on every core.
+            let store = Self.ownCopy(store)
+            // And its own copies of the checks' names and ids: threads cycling through the same request values would
+            // each write the reference counts of strings the other just wrote, which no server's requests share.
+            let requests = requests.map(Self.ownCopy)
+            // Each thread its own share of the budget and its own count (a shared counter was a write to one cache
+            // line per request from every core); progress counts thread 0's requests once per thread.
+            let share = budget.map { $0 / threads + (thread < $0 % threads ? 1 : 0) }
+            var sent = 0
             var index = (requests.count / threads) * thread
             var lastReport = start
             while true {
-                let number = sent.add(1, ordering: .relaxed).newValue
-                if let budget, number > budget { break }
+                if let share, sent >= share { break }
+                sent += 1
                 index = index == requests.count - 1 ? 0 : index + 1
                 let before = ContinuousClock.now
                 if let deadline, before >= deadline { break }
@@ -115,11 +123,30 @@ public struct BenchRunner: Sendable {
                 recorder.record(request: index, nanoseconds: (after - before).nanoseconds)
                 if thread == 0, let progress, after - lastReport >= .milliseconds(200) {
                     lastReport = after
-                    progress(sent.load(ordering: .relaxed), (after - start).inSeconds)
+                    progress(sent * threads, (after - start).inSeconds)
                 }
             }
         }
         return recorders
+    }
+
+    /// A string with storage of its own (equal bytes, no shared buffer).
+    private static func ownCopy(_ string: String) -> String { String(decoding: Array(string.utf8), as: UTF8.self) }
+
+    private static func ownCopy(_ object: ObjectRef) -> ObjectRef { ObjectRef(type: ownCopy(object.type), id: ownCopy(object.id)) }
+
+    /// A check with its own copies of its user, relation and object (other requests as they are).
+    private static func ownCopy(_ request: BenchWorkload.Request) -> BenchWorkload.Request {
+        guard case .check(var check) = request else { return request }
+        check.user =
+            switch check.user {
+            case .object(let object): .object(ownCopy(object))
+            case .wildcard(let type): .wildcard(type: ownCopy(type))
+            case .userset(let object, let relation): .userset(ownCopy(object), relation: ownCopy(relation))
+            }
+        check.relation = ownCopy(check.relation)
+        check.object = ownCopy(check.object)
+        return .check(check)
     }
 
     /// Answers one request, counting a check's walk depth or the failure's code.

@@ -37,6 +37,15 @@ final class Names: Sendable {
         return names[Int(number)]
     }
 
+    /// A copy sharing no storage with this one, its strings included: a thread's own, whose reference counts no
+    /// other core writes.
+    func ownCopy() -> Names {
+        let copied = names.map { String(decoding: Array($0.utf8), as: UTF8.self) }
+        var numbers = NameTable<UInt32>()
+        for (number, name) in copied.enumerated().dropFirst() { numbers.insert(name, UInt32(number)) }
+        return Names(numbers: numbers, names: copied)
+    }
+
     func adding(_ additions: [String]) -> Names {
         var numbers = self.numbers
         var names = self.names
@@ -92,6 +101,19 @@ final class NameDictionary: @unchecked Sendable {
     /// version is in the result.
     func names(store: UInt32, in reader: some OrderedKeyValueReader) throws(StoreError) -> Names {
         let cached = lock.withLock { stores[store] } ?? Names()
+        let grown = try Self.names(store: store, in: reader, after: cached)
+        guard grown !== cached else { return cached }
+        return lock.withLock {
+            // Another thread may have grown it further meanwhile: keep the larger.
+            if let current = stores[store], current.count >= grown.count { return current }
+            stores[store] = grown
+            return grown
+        }
+    }
+
+    /// `cached` (names of `store` read earlier) grown by the names `reader` sees after them; `cached` itself when
+    /// there are none. Shares nothing: a thread can keep a copy no other thread counts references on.
+    static func names(store: UInt32, in reader: some OrderedKeyValueReader, after cached: Names) throws(StoreError) -> Names {
         let stored = try NameDictionary.storedCount(store: store, in: reader)
         guard stored > cached.count else { return cached }
         var additions: [String] = []
@@ -104,13 +126,7 @@ final class NameDictionary: @unchecked Sendable {
         guard additions.count == stored - cached.count else {
             throw StoreError(.corrupted, "the name dictionary of store #\(store) holds fewer names than its count")
         }
-        let grown = cached.adding(additions)
-        return lock.withLock {
-            // Another thread may have grown it further meanwhile: keep the larger.
-            if let current = stores[store], current.count >= grown.count { return current }
-            stores[store] = grown
-            return grown
-        }
+        return cached.adding(additions)
     }
 
     /// Gives `missing` names numbers after `names`' inside the caller's write transaction (which must not have

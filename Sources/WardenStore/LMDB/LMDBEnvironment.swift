@@ -36,6 +36,8 @@ public final class LMDBEnvironment: @unchecked Sendable {
     /// Reset read transactions kept for reuse: `mdb_txn_renew` is cheaper than `mdb_txn_begin` (no allocation).
     private let readPoolLock = NSLock()
     private var readPool: [OpaquePointer] = []
+    /// Each thread's own read transaction (the pool serves a read nested in another on the same thread).
+    private let threadTransactions = ThreadReadTransactions()
 
     /// Opens (creating when needed) the environment in the directory `path`.
     /// - Throws: ``LMDBError`` when the directory cannot be created or opened, or is not an LMDB environment.
@@ -97,6 +99,7 @@ public final class LMDBEnvironment: @unchecked Sendable {
     }
 
     deinit {
+        threadTransactions.closeAll()
         for transaction in readPool { mdb_txn_abort(transaction) }
         mdb_env_close(handle)
     }
@@ -152,8 +155,25 @@ public final class LMDBEnvironment: @unchecked Sendable {
     }
 
     private func attemptRead<Result>(_ body: (LMDBTransaction) throws -> Result) throws -> Result {
-        resizeLock.lockShared()
-        defer { resizeLock.unlock() }
+        let slot = threadTransactions.slot
+        // A read nested in this thread's own-transaction read is already counted by its flag: it takes a pooled
+        // transaction without the shared lock (which a waiting resizer would never let it have).
+        let nested = slot.inUse
+        if !nested, threadTransactions.enter(slot) {
+            defer { threadTransactions.leave(slot) }
+            if let handle = try threadTransactions.renew(slot, begin: { () throws(LMDBError) in
+                try LMDBTransaction.begin(in: self, readOnly: true).handle
+            }) {
+                slot.inUse = true
+                defer {
+                    mdb_txn_reset(handle)
+                    slot.inUse = false
+                }
+                return try body(LMDBTransaction(handle: handle, isReadOnly: true))
+            }
+        }
+        if !nested { resizeLock.lockShared() }
+        defer { if !nested { resizeLock.unlock() } }
         let transaction = try beginRead()
         defer {
             mdb_txn_reset(transaction.handle)
@@ -188,8 +208,10 @@ public final class LMDBEnvironment: @unchecked Sendable {
     }
 
     private func attemptWrite<Result>(_ body: (LMDBTransaction) throws -> Result) throws -> Result {
-        resizeLock.lockShared()
-        defer { resizeLock.unlock() }
+        // Inside this thread's own-transaction read, its flag already keeps a resizer out (see `attemptRead`).
+        let nested = threadTransactions.slot.inUse
+        if !nested { resizeLock.lockShared() }
+        defer { if !nested { resizeLock.unlock() } }
         let transaction = try LMDBTransaction.begin(in: self, readOnly: false)
         let result: Result
         do {
@@ -206,18 +228,29 @@ public final class LMDBEnvironment: @unchecked Sendable {
     /// Another process grew the map (`MDB_MAP_RESIZED`): take its size (`mdb_env_set_mapsize(0)`) while this
     /// process has no transaction open, so readers and writers here carry on instead of failing until a restart.
     private func adoptMapSize() throws(LMDBError) {
-        resizeLock.lockExclusive()
-        defer { resizeLock.unlock() }
+        excludeEveryone()
+        defer { readmitEveryone() }
         try LMDBError.check(mdb_env_set_mapsize(handle, 0), "mdb_env_set_mapsize")
         var info = MDB_envinfo()
         mdb_env_info(handle, &info)
         mapSizeLock.withLock { currentMapSize = max(currentMapSize, info.me_mapsize) }
     }
 
+    /// Waits until no transaction of this process is open and keeps new ones from opening.
+    private func excludeEveryone() {
+        resizeLock.lockExclusive()
+        threadTransactions.stopReaders()
+    }
+
+    private func readmitEveryone() {
+        threadTransactions.resumeReaders()
+        resizeLock.unlock()
+    }
+
     /// Doubles the map (up to the maximum) while no transaction of this process is open.
     private func grow(after error: LMDBError) throws(LMDBError) {
-        resizeLock.lockExclusive()
-        defer { resizeLock.unlock() }
+        excludeEveryone()
+        defer { readmitEveryone() }
         let newSize = mapSizeLock.withLock { min(currentMapSize * 2, configuration.maximumMapSize) }
         guard newSize > mapSize else { throw error }
         try LMDBError.check(mdb_env_set_mapsize(handle, newSize), "mdb_env_set_mapsize")
