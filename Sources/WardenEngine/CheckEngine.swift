@@ -121,7 +121,9 @@ public struct CheckEngine: Sendable {
         let problem = Subproblem(object: request.object, relation: request.relation, user: request.user)
         // A relation of direct tuples alone is never cached (``check(_:model:snapshot:storeID:explain:deadline:)``
         // reads it): looking it up would hash the key and take a shard's lock for a certain miss.
-        if let relation = model.relation(request.object.type, request.relation), answersWithoutWalk(relation, problem) { return nil }
+        if model.relationIsTerminal(request.object.type, request.relation) == true, answersWithoutWalk(terminal: true, problem) {
+            return nil
+        }
         let scope = CheckCache.Scope(store: storeID, model: model.cacheID, version: revision)
         // Through the optional, not a bound copy: no reference count taken on the shared cache per check.
         return cache?.outcome(for: problem, in: scope, now: now).map { CheckResult(allowed: $0.allowed, explanation: nil) }
@@ -156,7 +158,11 @@ public struct CheckEngine: Sendable {
 
     /// Whether a check of `problem` is answered by its direct tuples' point reads alone (no walk, no cache entry).
     private func answersWithoutWalk(_ relation: CompiledRelation, _ problem: Subproblem) -> Bool {
-        relation.isTerminal && configuration.maximumDepth > 0 && !problem.asksAboutItself
+        answersWithoutWalk(terminal: relation.isTerminal, problem)
+    }
+
+    private func answersWithoutWalk(terminal: Bool, _ problem: Subproblem) -> Bool {
+        terminal && configuration.maximumDepth > 0 && !problem.asksAboutItself
     }
 
     private struct WalkKey: Hashable {

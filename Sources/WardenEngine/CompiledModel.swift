@@ -152,6 +152,13 @@ public final class CompiledModel: Sendable {
         return relationTable.relation(type: index, name)
     }
 
+    /// Whether relation `name` of `type` has only direct tuples (nil when the model does not define it), without
+    /// counting a reference on the relation.
+    func relationIsTerminal(_ type: String, _ name: String) -> Bool? {
+        guard let index = types[type] else { return nil }
+        return relationTable.isTerminal(type: index, name)
+    }
+
     /// Whether the model defines `type` (byte for byte).
     public func hasType(_ type: String) -> Bool { types.index(of: type) != nil }
 

@@ -8,9 +8,9 @@ import WardenStore
 /// question a service asks) answers through it without allocating a walk, a memo or a key string.
 struct DirectTuples<Snapshot: TupleSnapshot> {
     let snapshot: Snapshot
-    // Unretained: a lookup lives inside one engine call, whose caller holds the model and the evaluator; a
-    // reference count on them per check would be written by every core (the evaluator is shared by all threads).
-    unowned(unsafe) let model: CompiledModel
+    let model: CompiledModel
+    // Unretained: a lookup lives inside one engine call, whose caller holds the engine and so its evaluator; one
+    // evaluator serves every thread, and a reference count on it per check would be written by every core.
     unowned(unsafe) let conditions: any ConditionEvaluating
     let context: JSONValue?
 

@@ -47,16 +47,22 @@ struct RelationTable: Sendable {
 
     /// The relation `name` of the type at position `type`, byte for byte.
     func relation(type: Int, _ name: String) -> CompiledRelation? {
+        position(type: type, name).map { relations[$0] }
+    }
+
+    /// Whether the relation `name` of the type at position `type` has only direct tuples (nil: no such relation).
+    /// Read in place: no reference counted on the relation, which every thread shares.
+    func isTerminal(type: Int, _ name: String) -> Bool? {
+        position(type: type, name).map { index in relations.withUnsafeBufferPointer { $0[index].isTerminal } }
+    }
+
+    private func position(type: Int, _ name: String) -> Int? {
         let start = starts[type], end = starts[type + 1]
-        guard end - start <= Self.scanLimit else {
-            return indexes[Key(type: type, name: ByteString(name))].map { relations[$0] }
-        }
+        guard end - start <= Self.scanLimit else { return indexes[Key(type: type, name: ByteString(name))] }
         let fingerprint = NameFingerprint(name)
         var index = start
         while index < end {
-            if fingerprints[index] == fingerprint, fingerprint.isWhole || names[index].bytesEqual(name) {
-                return relations[index]
-            }
+            if fingerprints[index] == fingerprint, fingerprint.isWhole || names[index].bytesEqual(name) { return index }
             index += 1
         }
         return nil

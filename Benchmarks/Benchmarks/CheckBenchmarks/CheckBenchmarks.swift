@@ -1,5 +1,6 @@
 import Benchmark
 import Foundation
+import Warden
 import WardenEngine
 import WardenModel
 import WardenStore
@@ -52,6 +53,8 @@ let benchmarks: @Sendable () -> Void = {
         try! store.write(WriteBatch(writes: Array(tuples[start..<min(start + 100_000, tuples.count)])), store: storeID)
     }
 
+    // The model stored too, for the facade's benchmarks below (which find it as the store's newest).
+    _ = try! Warden(tuples: store).writeModel(model.model, store: storeID)
     // Nothing is written while the benchmarks run: the store's revision is fixed.
     let revision = try! store.read(store: storeID) { $0.revision.rawValue }
     let plain = CheckEngine()
@@ -162,6 +165,33 @@ let benchmarks: @Sendable () -> Void = {
                                 try engine.check(request, model: model, snapshot: snapshot, storeID: storeID).allowed
                             }
                             precondition(allowed)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // The same through the facade a service embeds and the server calls (`Warden.check`: the newest model and the
+    // store's revision found per thread, then the cache or a snapshot). Each thread checks its own copies of the
+    // requests, as each request a server receives is its own.
+    for (label, capacity) in [("no cache", 0), ("cache", 100_000)] {
+        var settings = Warden.Configuration()
+        settings.cacheCapacity = capacity
+        let warden = try! Warden(tuples: store, configuration: settings)
+        for threads in [1, 2] {
+            Benchmark(
+                "Throughput (Warden.check): 20,000 manager-from-warehouse checks, \(threads) thread\(threads == 1 ? "" : "s"), \(label)",
+                configuration: .init(
+                    metrics: [.wallClock], timeUnits: .microseconds, maxDuration: .seconds(3),
+                    thresholds: [.wallClock: .init(relative: [.p90: 25.0])])
+            ) { benchmark in
+                for _ in benchmark.scaledIterations {
+                    DispatchQueue.concurrentPerform(iterations: threads) { thread in
+                        let store = String(decoding: Array(storeID.utf8), as: UTF8.self)
+                        for index in 0..<(20_000 / threads) {
+                            let request = warehouse[(thread * 512 + index) & 1023]
+                            precondition(try! warden.check(request, store: store).allowed)
                         }
                     }
                 }
