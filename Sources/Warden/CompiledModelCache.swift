@@ -107,78 +107,41 @@ final class CompiledModelCache: @unchecked Sendable {
     }
 }
 
-/// One thread's models and revisions of the stores it checked lately (a few, scanned by store id's bytes): a
-/// check that finds its store here at the current data version takes no lock. A model is first the one all threads
-/// share; once a thread has checked on it ``ownCopyAfter`` times it compiles its own copy, whose reference count no
-/// other core writes (a model all threads share has its count written by every check on every core). A server
-/// cycling through more stores than a thread keeps thus never compiles per check.
+/// One thread's models and revisions of the stores it checked lately (``RecentStores``): a check that finds its
+/// store here at the current data version takes no lock. A model is first the one all threads share; once the
+/// thread has checked on it often it compiles its own copy (a model all threads share has its reference count
+/// written by every check on every core).
 struct ThreadModels {
-    /// Stores a thread keeps before it forgets the least recently added.
-    static let limit = 8
-    /// Checks on a shared model before the thread compiles its own.
-    static let ownCopyAfter = 64
-
-    private var stores: [String] = []
-    private var versions: [UInt64] = []
-    /// Whether the model is the store's newest at the version.
-    private var latest: [Bool] = []
-    private var models: [CompiledModel] = []
-    private var revisions: [UInt64] = []
-    /// Checks on a shared model so far; -1 once the model is the thread's own.
-    private var uses: [Int] = []
-    private var next = 0
-
-    mutating func lookup(store: String, modelID: String?, version: UInt64) -> (model: CompiledModel, revision: UInt64)? {
-        var index = 0
-        while index < stores.count {
-            if versions[index] == version, stores[index].bytesEqual(store) {
-                let matches = if let modelID { models[index].id.bytesEqual(modelID) } else { latest[index] }
-                guard matches else { return nil }
-                if uses[index] >= 0 {
-                    uses[index] += 1
-                    if uses[index] >= Self.ownCopyAfter {
-                        models[index] = CompiledModel(models[index].model, id: models[index].id)
-                        uses[index] = -1
-                    }
-                }
-                return (models[index], revisions[index])
-            }
-            index += 1
-        }
-        return nil
+    struct Entry {
+        var version: UInt64
+        /// Whether the model is the store's newest at the version.
+        var latest: Bool
+        var model: CompiledModel
+        var revision: UInt64
     }
 
-    mutating func remember(store: String, latest isLatest: Bool, version: UInt64, model: CompiledModel, revision: UInt64) {
-        let index = stores.firstIndex { $0.bytesEqual(store) }
-        // The same model stays as it was (the thread's own copy, or counting towards one); another starts shared.
-        let same = index.map { models[$0].id.bytesEqual(model.id) } ?? false
-        let kept = same ? models[index!] : model
-        let used = same ? uses[index!] : 0
-        if let index {
-            versions[index] = version
-            latest[index] = isLatest
-            models[index] = kept
-            revisions[index] = revision
-            uses[index] = used
+    private var recent = RecentStores<Entry>()
+
+    mutating func lookup(store: String, modelID: String?, version: UInt64) -> (model: CompiledModel, revision: UInt64)? {
+        guard let index = recent.index(of: store), recent[index].version == version else { return nil }
+        let matches = if let modelID { recent[index].model.id.bytesEqual(modelID) } else { recent[index].latest }
+        guard matches else { return nil }
+        let entry = recent.use(index) { shared in
+            var own = shared
+            own.model = CompiledModel(shared.model.model, id: shared.model.id)
+            return own
+        }
+        return (entry.model, entry.revision)
+    }
+
+    mutating func remember(store: String, latest: Bool, version: UInt64, model: CompiledModel, revision: UInt64) {
+        guard let index = recent.index(of: store) else {
+            recent.add(store, Entry(version: version, latest: latest, model: model, revision: revision))
             return
         }
-        // The thread's own copy of the id: the caller's string may be one every thread holds.
-        let ownStore = String(decoding: Array(store.utf8), as: UTF8.self)
-        if stores.count < Self.limit {
-            stores.append(ownStore)
-            versions.append(version)
-            latest.append(isLatest)
-            models.append(kept)
-            revisions.append(revision)
-            uses.append(used)
-        } else {
-            stores[next] = ownStore
-            versions[next] = version
-            latest[next] = isLatest
-            models[next] = kept
-            revisions[next] = revision
-            uses[next] = used
-            next = (next + 1) % Self.limit
-        }
+        // The same model stays as it was (the thread's own copy, or counting towards one); another starts shared.
+        let same = recent[index].model.id.bytesEqual(model.id)
+        let kept = same ? recent[index].model : model
+        recent.replace(index, with: Entry(version: version, latest: latest, model: kept, revision: revision), keepingUses: same)
     }
 }

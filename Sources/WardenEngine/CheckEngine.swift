@@ -94,7 +94,7 @@ public struct CheckEngine: Sendable {
         if request.contextualTuples.isEmpty {
             // Direct tuples only: one or two point reads answer it, with no walk to allocate and nothing worth
             // caching (a cache lookup costs what the read does).
-            if !explain, answersWithoutWalk(relation, problem) {
+            if !explain, answersWithoutWalk(terminal: relation.isTerminal, problem) {
                 let lookup = DirectTuples(snapshot: snapshot, model: model, conditions: conditions, context: request.context)
                 return CheckResult(allowed: try lookup.terminalAnswer(relation, problem).allowed)
             }
@@ -121,9 +121,7 @@ public struct CheckEngine: Sendable {
         let problem = Subproblem(object: request.object, relation: request.relation, user: request.user)
         // A relation of direct tuples alone is never cached (``check(_:model:snapshot:storeID:explain:deadline:)``
         // reads it): looking it up would hash the key and take a shard's lock for a certain miss.
-        if model.relationIsTerminal(request.object.type, request.relation) == true, answersWithoutWalk(terminal: true, problem) {
-            return nil
-        }
+        if answersWithoutWalk(terminal: model.relationIsTerminal(request.object.type, request.relation) == true, problem) { return nil }
         let scope = CheckCache.Scope(store: storeID, model: model.cacheID, version: revision)
         // Through the optional, not a bound copy: no reference count taken on the shared cache per check.
         return cache?.outcome(for: problem, in: scope, now: now).map { CheckResult(allowed: $0.allowed, explanation: nil) }
@@ -157,10 +155,6 @@ public struct CheckEngine: Sendable {
     }
 
     /// Whether a check of `problem` is answered by its direct tuples' point reads alone (no walk, no cache entry).
-    private func answersWithoutWalk(_ relation: CompiledRelation, _ problem: Subproblem) -> Bool {
-        answersWithoutWalk(terminal: relation.isTerminal, problem)
-    }
-
     private func answersWithoutWalk(terminal: Bool, _ problem: Subproblem) -> Bool {
         terminal && configuration.maximumDepth > 0 && !problem.asksAboutItself
     }
