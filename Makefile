@@ -16,12 +16,6 @@ deps:
 		echo "installing postgresql"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql; \
 	fi
-	@# libcurl's headers: the release binary links the Swift runtime and Foundation statically (make run), and
-	@# FoundationNetworking's static library links libcurl.
-	@if ! ls /usr/include/*/curl/curl.h /usr/include/curl/curl.h >/dev/null 2>&1; then \
-		echo "installing libcurl4-openssl-dev"; \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libcurl4-openssl-dev; \
-	fi
 	@# Headless Chromium renders `warden bench --report` pages in a test.
 	@if ! command -v chromium >/dev/null; then \
 		echo "installing chromium"; \

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Warden
+import WardenClient
 import WardenEngine
 import WardenWire
 

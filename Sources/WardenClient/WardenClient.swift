@@ -31,7 +31,7 @@ public struct WardenClient: Sendable {
 
     public init(baseURL: URL, apiKey: String? = nil, httpClient: HTTPClient = .shared) {
         self.baseURL = baseURL
-        self.base = baseURL.absoluteString.trimmingSuffix("/")
+        self.base = baseURL.wireBase
         self.apiKey = apiKey
         self.httpClient = httpClient
     }
@@ -195,29 +195,19 @@ public struct WardenClient: Sendable {
 
     /// Sends one request; a non-2xx answer is thrown as the server's ``WireError``.
     func send(_ method: HTTPMethod, _ path: [String], _ body: JSONValue?, bearer: String? = nil) async throws -> JSONValue? {
-        let encoded = path.map { $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? $0 }
-        var request = HTTPClientRequest(url: base + "/" + encoded.joined(separator: "/"))
-        request.method = method
-        if let token = bearer ?? apiKey { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: body.compact))
-        }
+        let wire = WireRequest(base: base, method: method, path: path, body: body, bearer: bearer ?? apiKey)
+        var request = HTTPClientRequest(url: wire.url)
+        request.method = wire.method
+        request.headers = wire.headers
+        if let bytes = wire.body { request.body = .bytes(bytes) }
         let response = try await httpClient.execute(request, timeout: timeout)
         let bytes = try await response.body.collect(upTo: 64 << 20)
-        let text = String(buffer: bytes)
-        let json = text.isEmpty ? nil : try JSONValue.parse(text, anyValue: true)
+        let json = try WireRequest.json(bytes)
         guard (200..<300).contains(Int(response.status.code)) else {
             let code: String = if case .string(let value)? = json?["code"] { value } else { "http_\(response.status.code)" }
-            let message: String = if case .string(let value)? = json?["message"] { value } else { text }
+            let message: String = if case .string(let value)? = json?["message"] { value } else { String(buffer: bytes) }
             throw WireError(status: Int(response.status.code), code: code, message: message)
         }
         return json
-    }
-}
-
-extension String {
-    fileprivate func trimmingSuffix(_ suffix: String) -> String {
-        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
     }
 }

@@ -1,10 +1,10 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Hummingbird
 import JWTKit
 import Logging
+import NIOCore
+import NIOHTTP1
 import WardenWire
 
 /// OpenFGA's `--authn-method oidc`: every API request carries `Authorization: Bearer <access token>`, a JWT signed
@@ -100,10 +100,8 @@ final class OIDCAuthenticator: Authenticating, @unchecked Sendable {
     }
 
     static func fetch(_ url: URL) async throws -> String {
-        var request = URLRequest(url: url, timeoutInterval: 10)
-        request.httpMethod = "GET"
-        let (data, response) = try await URLSession.shared.data(for: request)
-        guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw Refusal("the JWKS at \(url) did not answer 200") }
-        return String(decoding: data, as: UTF8.self)
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url.absoluteString), timeout: .seconds(10))
+        guard response.status == .ok else { throw Refusal("the JWKS at \(url) did not answer 200") }
+        return String(buffer: try await response.body.collect(upTo: 1 << 20))
     }
 }

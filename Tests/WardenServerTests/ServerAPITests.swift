@@ -239,6 +239,26 @@ struct ServerAPITests {
         }
     }
 
+    @Test("OIDC authn with a JWKS URL: the keys are fetched over HTTP from a live server; a wrong audience still fails")
+    func oidcKeysFromURL() async throws {
+        let (_, warden, _, _) = try Self.warehouse()
+        let request = GrantRequest(user: nil, clientID: "inventory-sync", audience: "https://api.retail.example", requestedScopes: nil)
+        let valid = try await warden.mintToken(for: request)
+        let issuer = try WardenServer.application(warden: warden, configuration: .init(port: 0))
+        try await issuer.test(.live) { live in
+            let port = try #require(live.port)
+            let jwks = URL(string: "http://127.0.0.1:\(port)/.well-known/jwks.json")
+            for (audience, passes) in [("https://api.retail.example", true), ("https://other.example", false)] {
+                let app = try WardenServer.application(
+                    warden: warden, configuration: .init(port: 0, authentication: .oidc(issuer: Warden.defaultIssuer, audience: audience, jwksURL: jwks)))
+                try await app.test(.router) { client in
+                    let response = try await client.execute(uri: "/stores", method: .get, headers: [.authorization: "Bearer \(valid)"])
+                    #expect(response.status == (passes ? .ok : .unauthorized), "\(audience)")
+                }
+            }
+        }
+    }
+
     @Test("a path segment is percent-decoded only when it holds an escape; a bad escape is taken literally", arguments: modes)
     func percentDecodedPaths(mode: String) async throws {
         let data = try TemporaryDirectory()

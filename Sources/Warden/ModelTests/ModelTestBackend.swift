@@ -13,6 +13,9 @@ public protocol ModelTestBackend {
 
 /// The queries one test asks of its store.
 public protocol ModelTestSession {
+    /// Whether several threads may ask at once: the runner then shares a test's checks between the machine's
+    /// cores. False unless a session says otherwise.
+    var answersConcurrently: Bool { get }
     func check(_ request: CheckRequest) throws -> Bool
     func listObjects(_ request: ListObjectsRequest) throws -> [String]
     /// Users as `type:id`, `type:*` or `type:id#relation`.
@@ -47,11 +50,18 @@ extension EngineTestBackend where Tuples == MemoryTupleStore {
     }
 }
 
+extension ModelTestSession {
+    public var answersConcurrently: Bool { false }
+}
+
 struct EngineTestSession<Tuples: TupleStore>: ModelTestSession {
     let engine: CheckEngine
     let model: CompiledModel
     let store: Tuples
     let id: String
+
+    /// Tuple stores are `Sendable` and read from snapshots; the engine and the compiled model are shared by threads.
+    var answersConcurrently: Bool { true }
 
     func check(_ request: CheckRequest) throws -> Bool {
         try store.read(store: id) { snapshot in try engine.check(request, model: model, snapshot: snapshot).allowed }

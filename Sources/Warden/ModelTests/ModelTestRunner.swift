@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import WardenEngine
 import WardenModel
 import WardenStore
@@ -70,11 +72,45 @@ public struct ModelTestRunner {
         return nil
     }
 
+    /// Answers `test`'s check assertions; a session that answers concurrently gets them in one contiguous share
+    /// per core (when there are enough to be worth a thread), and the shares' failures are joined in the file's
+    /// order, so the report is the same as one thread's.
     private func runChecks(
         _ test: StoreFile.Test, _ session: any ModelTestSession, _ result: inout ModelTestReport.TestResult,
         contextual: [RelationshipTuple] = []
     ) {
-        for check in test.checks {
+        let checks = test.checks
+        let lanes = session.answersConcurrently ? min(Self.cores, checks.count / Self.checksPerLane) : 1
+        guard lanes > 1 else {
+            Self.runChecks(checks[...], session, &result, contextual: contextual)
+            return
+        }
+        var shares = Array(repeating: ModelTestReport.TestResult(file: result.file, name: result.name), count: lanes)
+        shares.withUnsafeMutableBufferPointer { buffer in
+            // Each lane writes its own element only; the session said it answers from several threads at once.
+            nonisolated(unsafe) let shares = buffer
+            nonisolated(unsafe) let session = session
+            DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+                let range = checks.count * lane / lanes..<checks.count * (lane + 1) / lanes
+                Self.runChecks(checks[range], session, &shares[lane], contextual: contextual)
+            }
+        }
+        for share in shares {
+            result.checks.add(share.checks)
+            result.failures += share.failures
+        }
+    }
+
+    /// The machine's cores, as the process may use them.
+    private static let cores = ProcessInfo.processInfo.activeProcessorCount
+    /// Fewer checks than this per thread run on the calling thread alone.
+    private static let checksPerLane = 256
+
+    private static func runChecks(
+        _ checks: ArraySlice<StoreFile.CheckCase>, _ session: any ModelTestSession, _ result: inout ModelTestReport.TestResult,
+        contextual: [RelationshipTuple]
+    ) {
+        for check in checks {
             for (relation, expected) in check.assertions {
                 // Named only when it fails: thousands of passing checks build no label.
                 func label() -> String {
