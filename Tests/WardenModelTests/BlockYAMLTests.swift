@@ -33,6 +33,7 @@ struct BlockYAMLTests {
         let files = try Self.files()
         for url in files {
             let text = try String(contentsOf: url, encoding: .utf8)
+            #expect(BlockYAML.compose(text, sectionsInParallelFrom: 0) == BlockYAML.compose(text, sectionsInParallelFrom: .max), "\(url.path)")
             guard let fast = BlockYAML.compose(text) else { continue }
             taken += 1
             #expect(fast == Self.yams(text), "\(url.path)")
@@ -57,6 +58,7 @@ struct BlockYAMLTests {
         for text in cases {
             let fast = BlockYAML.compose(text)
             #expect(fast != nil, "\(text.debugDescription) declined")
+            #expect(BlockYAML.compose(text, sectionsInParallelFrom: 0) == fast, "\(text.debugDescription)")
             #expect(fast == Self.yams(text), "\(text.debugDescription)")
         }
     }
@@ -68,7 +70,10 @@ struct BlockYAMLTests {
             "a: >\n  folded\n", "a: |-\n  chomped\n", "a:\n", "a: b\na: c\n", "a:\tb\n", "a: é\n", "---\na: b\n",
             "a: b\n  c\n", "a: x: y\n", "? a\n: b\n", "a: b\r\n", "\"a\": b\n", "",
         ]
-        for text in cases { #expect(BlockYAML.compose(text) == nil, "\(text.debugDescription)") }
+        for text in cases + ["a: b\nc: d\na: e\n", "a: b\n- c\n", "a:\nb: c\n"] {
+            #expect(BlockYAML.compose(text) == nil, "\(text.debugDescription)")
+            #expect(BlockYAML.compose(text, sectionsInParallelFrom: 0) == nil, "\(text.debugDescription)")
+        }
     }
 
     @Test("mutations of real files: declined or identical to Yams, never a different tree")
@@ -91,6 +96,8 @@ struct BlockYAMLTests {
                     if bytes.isEmpty { break }
                 }
                 let text = String(decoding: bytes, as: UTF8.self)
+                // Top-level entries read concurrently: the same tree, or declined alike.
+                #expect(BlockYAML.compose(text, sectionsInParallelFrom: 0) == BlockYAML.compose(text, sectionsInParallelFrom: .max), "\(text.debugDescription)")
                 guard let fast = BlockYAML.compose(text) else { continue }
                 compared += 1
                 #expect(fast == Self.yams(text), "\(text.debugDescription)")

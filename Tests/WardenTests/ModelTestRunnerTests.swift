@@ -44,8 +44,9 @@ struct ModelTestRunnerTests {
         }
         #expect(shared.tests.first?.failures == expected)
         #expect(shared.text == alone.text)
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        #expect(threads.ids.withLock { $0.count } == min(cores, Self.checks / 256))
+        // One share per core at most (how many threads Dispatch lends at once depends on what else runs).
+        let lanes = min(ProcessInfo.processInfo.activeProcessorCount, Self.checks / 256)
+        #expect((1...max(lanes, 1)).contains(threads.ids.withLock { $0.count }))
     }
 
     /// The threads that asked a session something.

@@ -1,5 +1,3 @@
-import Dispatch
-import Foundation
 import WardenEngine
 import WardenModel
 import WardenStore
@@ -61,78 +59,63 @@ public struct ModelTestRunner {
         return results
     }
 
+    /// The first tuple the model refuses, in the file's order, as the error's words.
     private func invalidTuple(in tuples: [RelationshipTuple], model: CompiledModel) -> String? {
-        for tuple in tuples {
-            do {
-                try model.validator.validate(tuple)
+        let validator = model.validator
+        return tuples.mapOnCores { tuple -> String? in
+            do throws(InvalidTupleError) {
+                try validator.validate(tuple)
+                return nil
             } catch {
                 return error.description
             }
-        }
-        return nil
+        }.lazy.compactMap { $0 }.first
     }
 
     /// Answers `test`'s check assertions; a session that answers concurrently gets them in one contiguous share
-    /// per core (when there are enough to be worth a thread), and the shares' failures are joined in the file's
-    /// order, so the report is the same as one thread's.
+    /// per core (when there are enough to be worth a thread), and the failures are listed in the file's order, so
+    /// the report is the same as one thread's.
     private func runChecks(
         _ test: StoreFile.Test, _ session: any ModelTestSession, _ result: inout ModelTestReport.TestResult,
         contextual: [RelationshipTuple] = []
     ) {
-        let checks = test.checks
-        let lanes = session.answersConcurrently ? min(Self.cores, checks.count / Self.checksPerLane) : 1
-        guard lanes > 1 else {
-            Self.runChecks(checks[...], session, &result, contextual: contextual)
-            return
+        // Shared between threads only when the session says it answers concurrently.
+        nonisolated(unsafe) let session = session
+        let outcomes = test.checks.mapOnCores(minimumShare: session.answersConcurrently ? 256 : .max) { check in
+            Self.answer(check, session, contextual: contextual)
         }
-        var shares = Array(repeating: ModelTestReport.TestResult(file: result.file, name: result.name), count: lanes)
-        shares.withUnsafeMutableBufferPointer { buffer in
-            // Each lane writes its own element only; the session said it answers from several threads at once.
-            nonisolated(unsafe) let shares = buffer
-            nonisolated(unsafe) let session = session
-            DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-                let range = checks.count * lane / lanes..<checks.count * (lane + 1) / lanes
-                Self.runChecks(checks[range], session, &shares[lane], contextual: contextual)
+        for assertions in outcomes {
+            for (passed, failure) in assertions {
+                result.checks.add(passed)
+                if let failure { result.failures.append(failure) }
             }
-        }
-        for share in shares {
-            result.checks.add(share.checks)
-            result.failures += share.failures
         }
     }
 
-    /// The machine's cores, as the process may use them.
-    private static let cores = ProcessInfo.processInfo.activeProcessorCount
-    /// Fewer checks than this per thread run on the calling thread alone.
-    private static let checksPerLane = 256
-
-    private static func runChecks(
-        _ checks: ArraySlice<StoreFile.CheckCase>, _ session: any ModelTestSession, _ result: inout ModelTestReport.TestResult,
-        contextual: [RelationshipTuple]
-    ) {
-        for check in checks {
-            for (relation, expected) in check.assertions {
-                // Named only when it fails: thousands of passing checks build no label.
-                func label() -> String {
-                    var label = "Check(user=\(check.user),relation=\(relation),object=\(check.object)"
-                    if let context = check.context { label += ", context=\(context.compact)" }
-                    if !contextual.isEmpty { label += ", as contextual tuples" }
-                    return label + ")"
-                }
-                let got: String
-                do {
-                    let request = CheckRequest(
-                        user: try UserRef(parsing: check.user), relation: relation,
-                        object: try ObjectRef(parsing: check.object), context: check.context,
-                        contextualTuples: contextual)
-                    got = String(try session.check(request))
-                } catch {
-                    got = "error: \(error)"
-                }
-                let passed = got == String(expected)
-                result.checks.add(passed)
-                if !passed { result.failures.append("\(label()): expected=\(expected), got=\(got)") }
+    /// Whether each of a check's assertions passed, with `fga`'s line for one that failed.
+    private static func answer(
+        _ check: StoreFile.CheckCase, _ session: any ModelTestSession, contextual: [RelationshipTuple]
+    ) -> [(passed: Bool, failure: String?)] {
+        check.assertions.map { relation, expected in
+            // Named only when it fails: thousands of passing checks build no label.
+            func label() -> String {
+                var label = "Check(user=\(check.user),relation=\(relation),object=\(check.object)"
+                if let context = check.context { label += ", context=\(context.compact)" }
+                if !contextual.isEmpty { label += ", as contextual tuples" }
+                return label + ")"
             }
+            let got: String
+            do {
+                let request = CheckRequest(
+                    user: try UserRef(parsing: check.user), relation: relation,
+                    object: try ObjectRef(parsing: check.object), context: check.context,
+                    contextualTuples: contextual)
+                got = String(try session.check(request))
+            } catch {
+                got = "error: \(error)"
+            }
+            let passed = got == String(expected)
+            return (passed, passed ? nil : "\(label()): expected=\(expected), got=\(got)")
         }
     }
 

@@ -140,7 +140,7 @@ public struct StoreFile: Sendable {
     private static func inlineTuples(_ value: JSONValue?) throws -> [RelationshipTuple] {
         guard let value, value != .null else { return [] }
         guard case .array(let entries) = value else { throw Diagnostic(kind: .invalidJSON, message: "'tuples' must be a list") }
-        return try entries.map(TupleFile.tuple(from:))
+        return try entries.mapOnCores(TupleFile.tuple(from:))
     }
 
     private static func members(_ value: JSONValue?) -> [(String, JSONValue)] {
@@ -173,7 +173,7 @@ public struct StoreFile: Sendable {
         var name = "test \(index + 1)"
         if case .string(let text)? = value["name"] { name = text }
         let tuples = try inlineTuples(value["tuples"])
-        let checks = try list(value["check"]).map { entry in
+        let checks = try list(value["check"]).mapOnCores { entry in
             CheckCase(
                 user: try string(entry["user"], "user"), object: try string(entry["object"], "object"),
                 context: context(entry["context"]),

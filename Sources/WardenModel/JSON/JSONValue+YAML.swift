@@ -16,10 +16,8 @@ extension JSONValue {
         case .scalar(let text, let plain, _, _):
             self = plain ? Self.plainScalar(text) : .string(text)
         case .sequence(let elements, _, _):
-            var values: [JSONValue] = []
-            values.reserveCapacity(elements.count)
-            for element in elements { values.append(try JSONValue(yaml: element)) }
-            self = .array(values)
+            // A store file's thousands of tuples and checks: converted on the machine's cores.
+            self = .array(try elements.mapOnCores { element throws(Diagnostic) in try JSONValue(yaml: element) })
         case .mapping(let pairs, _, _):
             var members: [(String, JSONValue)] = []
             members.reserveCapacity(pairs.count)

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A purpose-built reader for the block-style YAML that large store and tuple files are written in: nested
 /// block mappings and sequences (`- user: …` entries included), plain and simply quoted scalars, `|` literal
 /// blocks (the model text) and comments; ASCII only.
@@ -11,11 +13,16 @@ public enum BlockYAML {
     /// Thrown inside the reader when the text leaves the subset.
     struct Unsupported: Error {}
 
-    /// The tree, or nil when `text` is not in the subset (or is empty).
-    public static func compose(_ text: String) -> YAMLTree? {
+    /// The tree, or nil when `text` is not in the subset (or is empty). A document of at least
+    /// `sectionsInParallelFrom` bytes whose top level is a mapping has its top-level entries (a store file's
+    /// `tuples` and `tests`) read on the machine's cores at once; the tree is the same.
+    public static func compose(_ text: String, sectionsInParallelFrom threshold: Int = 128 << 10) -> YAMLTree? {
         var copy = text
         return copy.withUTF8 { bytes in
             var reader = Reader(bytes)
+            if bytes.count >= threshold, let sections = reader.topLevelSections(), sections.count > 1 {
+                return try? reader.mapping(sections: sections)
+            }
             return try? reader.document()
         }
     }
@@ -74,6 +81,59 @@ public enum BlockYAML {
             skipBlank()
             guard position == lines.count else { throw Unsupported() }
             return tree
+        }
+
+        /// For a document whose first line with content starts a top-level mapping entry: the line ranges of its
+        /// entries (each from its key's line to the next key at indentation 0). Nil otherwise.
+        func topLevelSections() -> [Range<Int>]? {
+            guard usable else { return nil }
+            var starts: [Int] = []
+            for (index, line) in lines.enumerated() where !line.isBlank && line.indent == 0 {
+                if starts.isEmpty {
+                    if bytes[line.start] == UInt8(ascii: "%") || startsWith(line, "---") || startsWith(line, "...") { return nil }
+                    guard keyColon(line) != nil else { return nil }
+                    starts.append(index)
+                } else if keyColon(line) != nil {
+                    starts.append(index)
+                }
+            }
+            guard !starts.isEmpty else { return nil }
+            return starts.indices.map { starts[$0]..<(starts.indices.contains($0 + 1) ? starts[$0 + 1] : lines.count) }
+        }
+
+        /// The top-level mapping, its entries (`sections`) read concurrently, each by a reader of its own lines:
+        /// every entry's reading stops at its last line, where the whole document's would meet the next key at
+        /// indentation 0, so the pairs are the ones ``document()`` reads. A key repeated across entries declines.
+        func mapping(sections: [Range<Int>]) throws -> YAMLTree {
+            let first = lines[sections[0].lowerBound]
+            var results = [Result<[YAMLTree.Pair], any Error>](repeating: .failure(Unsupported()), count: sections.count)
+            results.withUnsafeMutableBufferPointer { buffer in
+                // Each iteration writes its own element; the readers share only the immutable text.
+                nonisolated(unsafe) let results = buffer
+                nonisolated(unsafe) let reader = self
+                DispatchQueue.concurrentPerform(iterations: sections.count) { index in
+                    var section = reader
+                    section.lines = Array(reader.lines[sections[index]])
+                    section.position = 0
+                    results[index] = Result {
+                        guard case .mapping(let pairs, _, _) = try section.mapping(indent: 0), section.position == section.lines.count else {
+                            throw Unsupported()
+                        }
+                        return pairs
+                    }
+                }
+            }
+            var pairs: [YAMLTree.Pair] = []
+            var hashedKeys: Set<ByteString>?
+            for result in results {
+                for pair in try result.get() {
+                    guard case .scalar(let name, _, _, _) = pair.key, !Self.repeats(name, in: pairs, hashed: &hashedKeys) else {
+                        throw Unsupported()
+                    }
+                    pairs.append(pair)
+                }
+            }
+            return .mapping(pairs, line: first.number, column: 1)
         }
 
         func startsWith(_ line: Line, _ literal: String) -> Bool {
