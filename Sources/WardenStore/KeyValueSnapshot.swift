@@ -213,7 +213,7 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
         }
         guard !groups.isEmpty else { return NestedGroupReach(holdsAny: holdsAny, hops: nil) }
         var nearest: Int?
-        var key = family.downPrefix(object.utf8, room: groups.map(\.count).max()! + 1)
+        var key = family.downPrefix(object.utf8, room: groups.reduce(0) { max($0, $1.count) } + 1)
         let base = key.count
         for group in groups {
             key.removeSubrange(base...)

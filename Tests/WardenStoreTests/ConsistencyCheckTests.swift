@@ -138,4 +138,36 @@ struct ConsistencyCheckTests {
         #expect(try store.checkConsistency().problems.isEmpty)
         #expect(try store.read(store: id) { try $0.nestedHops(type: "group", relation: "member", from: "ab", to: "g10") } == 4)
     }
+
+    @Test("the closure of a large random nesting (cycles included) is the same computed on one core or shared between cores")
+    func closureSharedBetweenCores() throws {
+        var random = SeededGenerator(seed: 77)
+        let store = MemoryTupleStore()
+        let id = try store.createStore(name: "groups").id
+        // 30 chains of 20 groups, and 40 links between random groups (some closing cycles).
+        var edges: Set<String> = []
+        for chain in 0..<30 {
+            for level in 0..<19 { edges.insert("group:c\(chain)-\(level)#member@group:c\(chain)-\(level + 1)#member") }
+        }
+        func anyGroup() -> String { "c\(Int.random(in: 0..<30, using: &random))-\(Int.random(in: 0..<20, using: &random))" }
+        while edges.count < 30 * 19 + 40 { edges.insert("group:\(anyGroup())#member@group:\(anyGroup())#member") }
+        let tuples = try edges.sorted().map { text in
+            let parts = text.split(separator: "@")
+            let object = parts[0].split(separator: "#")
+            return RelationshipTuple(try TupleKey(object: String(object[0]), relation: String(object[1]), user: String(parts[1])))
+        }
+        try store.write(WriteBatch(writes: tuples), store: id)
+        let (alone, shared) = try store.readTables { tables in
+            let number = try TupleTables.storeRecord(id: id, in: tables).number
+            let family = try NestedGroupIndex.families(store: number, in: tables)[0]
+            return (
+                try NestedGroupIndex.closure(of: family, in: tables, sharedFrom: .max),
+                try NestedGroupIndex.closure(of: family, in: tables, sharedFrom: 1)
+            )
+        }
+        #expect(alone.count > 2 * 30 * 190)
+        #expect(alone.map(\.key) == shared.map(\.key))
+        #expect(alone.map(\.value) == shared.map(\.value))
+        #expect(try store.checkConsistency().problems.isEmpty)
+    }
 }

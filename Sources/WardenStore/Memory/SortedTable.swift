@@ -27,18 +27,15 @@ struct SortedTable: Sendable {
     func withValue<Result>(
         _ key: [UInt8], _ body: (UnsafeRawBufferPointer?) throws(StoreError) -> Result
     ) throws(StoreError) -> Result {
-        let outcome: Swift.Result<Result, StoreError> = bytes.withUnsafeBytes { blob in
-            slots.withUnsafeBufferPointer { slots in
-                do throws(StoreError) {
-                    let (index, found) = Self.search(key, blob, slots)
-                    guard found else { return .success(try body(nil)) }
-                    return .success(try body(Self.value(slots[index], blob)))
-                } catch {
-                    return .failure(error)
-                }
+        // Typed throws straight through: a `Result` of the caller's type would be generic metadata made at run
+        // time on every lookup (the nested-group index looks up many per check).
+        try bytes.withUnsafeBufferPointer { buffer throws(StoreError) in
+            try slots.withUnsafeBufferPointer { slots throws(StoreError) in
+                let blob = UnsafeRawBufferPointer(buffer)
+                let (index, found) = Self.search(key, blob, slots)
+                return try body(found ? Self.value(slots[index], blob) : nil)
             }
         }
-        return try outcome.get()
     }
 
     /// Calls `body` with each entry whose key starts with `prefix`, from `start` (or the first), in key order,

@@ -1,3 +1,6 @@
+import Foundation
+import WardenModel
+
 /// The nested-group index (Zanzibar's Leopard): for every relation whose tuples nest usersets of itself
 /// (`group:a#member@group:b#member`: b's members are a's), the transitive closure of the nesting with the fewest
 /// hops from each group to each group nested in it, kept in the ``Table/groups`` table in the same write
@@ -257,11 +260,21 @@ public enum NestedGroupIndex {
         try writer.putAll(try closure(of: family, in: writer), in: .groups)
     }
 
+    /// One share's entries of ``closure(of:in:)``: down and height entries in the groups' order, up edges unsorted.
+    struct ClosurePart: Sendable {
+        var down: [KeyValueEntry] = []
+        var up: [(descendant: Int, ancestor: Int, hops: UInt8)] = []
+        var heights: [KeyValueEntry] = []
+    }
+
     /// Every index entry the family's tuples call for, computed from scratch: one breadth-first search from each
     /// group that holds another. What `warden index rebuild` writes and `warden doctor` compares with. In key
     /// order (groups are numbered in their ids' byte order, so sorting numbers sorts keys), which a backend
     /// stores without sorting and LMDB appends page after page.
-    static func closure(of family: NestingFamily, in reader: some OrderedKeyValueReader) throws(StoreError) -> [KeyValueEntry] {
+    /// From `sharedFrom` groups holding others on, the searches are shared between the machine's cores.
+    static func closure(
+        of family: NestingFamily, in reader: some OrderedKeyValueReader, sharedFrom: Int = 256
+    ) throws(StoreError) -> [KeyValueEntry] {
         var ids: [[UInt8]] = []
         var number: [[UInt8]: Int] = [:]
         func node(_ id: [UInt8]) -> Int {
@@ -279,37 +292,47 @@ public enum NestedGroupIndex {
         ids = order.map { ids[$0] }
         var children = [[Int]](repeating: [], count: ids.count)
         for (parent, child) in links { children[rank[parent]].append(rank[child]) }
-        var down: [KeyValueEntry] = []
-        var up: [(descendant: Int, ancestor: Int, hops: UInt8)] = []
-        var heights: [KeyValueEntry] = []
-        var distance = [Int](repeating: -1, count: ids.count)
-        for start in ids.indices where !children[start].isEmpty {
-            var counts = HopCounts()
-            var reached: [Int] = [start]
-            distance[start] = 0
-            var head = 0
-            while head < reached.count {
-                let current = reached[head]
-                head += 1
-                for child in children[current] where distance[child] < 0 {
-                    distance[child] = distance[current] + 1
-                    reached.append(child)
+        // One breadth-first search per group that holds another, the groups shared between the machine's cores
+        // (each share with its own distances), the shares' entries joined in the groups' order.
+        let starts = ids.indices.filter { !children[$0].isEmpty }
+        let pieces = starts.count >= sharedFrom ? ProcessInfo.processInfo.activeProcessorCount : 1
+        let ranges = (0..<pieces).map { starts.count * $0 / pieces..<starts.count * ($0 + 1) / pieces }
+        let parts = ranges.mapOnCores(minimumShare: 1) { [ids, children] range in
+            var part = ClosurePart()
+            var distance = [Int](repeating: -1, count: ids.count)
+            for start in starts[range] {
+                var counts = HopCounts()
+                var reached: [Int] = [start]
+                distance[start] = 0
+                var head = 0
+                while head < reached.count {
+                    let current = reached[head]
+                    head += 1
+                    for child in children[current] where distance[child] < 0 {
+                        distance[child] = distance[current] + 1
+                        reached.append(child)
+                    }
                 }
+                for group in reached.dropFirst().sorted() {
+                    let hops = UInt8(min(distance[group], saturatedHops))
+                    counts.add(Int(hops), 1)
+                    part.down.append(KeyValueEntry(key: family.downKey(ids[start], ids[group]), value: [hops]))
+                    part.up.append((group, start, hops))
+                }
+                for group in reached { distance[group] = -1 }
+                if !counts.isEmpty { part.heights.append(KeyValueEntry(key: family.heightKey(ids[start]), value: counts.encoded)) }
             }
-            for group in reached.dropFirst().sorted() {
-                let hops = UInt8(min(distance[group], saturatedHops))
-                counts.add(Int(hops), 1)
-                down.append(KeyValueEntry(key: family.downKey(ids[start], ids[group]), value: [hops]))
-                up.append((group, start, hops))
-            }
-            for group in reached { distance[group] = -1 }
-            if !counts.isEmpty { heights.append(KeyValueEntry(key: family.heightKey(ids[start]), value: counts.encoded)) }
+            return part
         }
+        var up = parts.flatMap(\.up)
         up.sort { ($0.descendant, $0.ancestor) < ($1.descendant, $1.ancestor) }
-        var entries = down
-        entries.reserveCapacity(down.count + up.count + heights.count + 1)
-        entries.append(contentsOf: up.lazy.map { KeyValueEntry(key: family.upKey(ids[$0.descendant], ids[$0.ancestor]), value: [$0.hops]) })
-        entries.append(contentsOf: heights)
+        var entries: [KeyValueEntry] = []
+        entries.reserveCapacity(parts.reduce(0) { $0 + $1.down.count + $1.heights.count } + up.count + 1)
+        for part in parts { entries += part.down }
+        for (descendant, ancestor, hops) in up {
+            entries.append(KeyValueEntry(key: family.upKey(ids[descendant], ids[ancestor]), value: [hops]))
+        }
+        for part in parts { entries += part.heights }
         let expiring = try expiringEdgeCount(of: family, in: reader)
         if expiring > 0 { entries.append(KeyValueEntry(key: family.tagPrefix(expiringTag), value: TupleTables.bytes(UInt64(expiring)))) }
         return entries
