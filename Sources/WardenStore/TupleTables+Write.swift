@@ -28,14 +28,12 @@ extension TupleTables {
             }
             deleteKeys.append(forward)
         }
-        for tuple in batch.writes where complete {
-            guard let forward = try KeyLayout.forwardKey(store: store, tuple.key, numbering: &numbering),
-                let condition = KeyLayout.encodeValue(tuple, names: names)
-            else {
-                complete = false
-                break
+        if complete {
+            switch encode(batch.writes, store: store, names: names) {
+            case .encoded(let keys): encoded = keys
+            case .missingName: complete = false
+            case .failed(let error): throw error
             }
-            encoded.append((forward, condition))
         }
         guard complete else {
             var missing: [String] = []
@@ -52,18 +50,66 @@ extension TupleTables {
             }
             return PreparedWrites(batch: batch, store: store, names: names, missing: missing, deleteKeys: [], encoded: [], byForward: [], reverse: [])
         }
-        // Key order, and batch order among equal keys (so a repetition is found where it first occurs).
-        let byForward = encoded.indices.sorted { left, right in
-            let (a, b) = (encoded[left].forward, encoded[right].forward)
-            let order = a.compareBytes(b)
-            return order < 0 || (order == 0 && left < right)
-        }
+        // Key order, and batch order among equal keys (so a repetition is found where it first occurs); the
+        // reverse keys sorted on the other core meanwhile, for a large batch.
+        let (byForward, reversed) = bothAtOnce(when: encoded.count >= Self.sharedFrom, { [encoded] in
+            encoded.indices.sorted { left, right in
+                let (a, b) = (encoded[left].forward, encoded[right].forward)
+                let order = a.compareBytes(b)
+                return order < 0 || (order == 0 && left < right)
+            }
+        }, { [encoded] in
+            Result { () throws(StoreError) in
+                try encoded.indices.map { index throws(StoreError) in
+                    (key: try KeyLayout.reverseKey(forward: encoded[index].forward), index: index)
+                }.sorted { $0.key.compareBytes($1.key) < 0 }
+            }
+        })
         try rejectDuplicates(in: batch, deleteKeys: deleteKeys, writeKeys: encoded.map(\.forward), writeOrder: byForward)
-        let reverse = try encoded.indices.map { index throws(StoreError) in
-            (key: try KeyLayout.reverseKey(forward: encoded[index].forward), index: index)
-        }.sorted { $0.key.compareBytes($1.key) < 0 }
+        let reverse = try reversed.get()
         return PreparedWrites(
             batch: batch, store: store, names: names, missing: [], deleteKeys: deleteKeys, encoded: encoded, byForward: byForward, reverse: reverse)
+    }
+
+    /// From this many writes on, a batch's keys are encoded and sorted on the machine's cores.
+    static let sharedFrom = 2_048
+
+    /// How encoding a batch's writes ended: every key, or stopped at the first name the store lacks, or at the
+    /// first error (a key too long), whichever comes first in the batch.
+    enum Encoding: Sendable {
+        case encoded([(forward: [UInt8], condition: [UInt8])])
+        case missingName
+        case failed(StoreError)
+    }
+
+    /// The writes' forward keys and values, in batch order; a large batch in shares on the machine's cores, each
+    /// with its own recent names, ending as one pass would (the first share that did not finish decides).
+    static func encode(_ writes: [RelationshipTuple], store: UInt32, names: Names) -> Encoding {
+        let pieces = writes.count >= sharedFrom ? 4 * ProcessInfo.processInfo.activeProcessorCount : 1
+        let ranges = (0..<pieces).map { writes.count * $0 / pieces..<writes.count * ($0 + 1) / pieces }
+        let parts = ranges.mapOnCores(minimumShare: 1) { range -> Encoding in
+            var numbering = RecentNames(names)
+            var keys: [(forward: [UInt8], condition: [UInt8])] = []
+            keys.reserveCapacity(range.count)
+            do throws(StoreError) {
+                for tuple in writes[range] {
+                    guard let forward = try KeyLayout.forwardKey(store: store, tuple.key, numbering: &numbering),
+                        let condition = KeyLayout.encodeValue(tuple, names: names)
+                    else { return .missingName }
+                    keys.append((forward, condition))
+                }
+            } catch {
+                return .failed(error)
+            }
+            return .encoded(keys)
+        }
+        var all: [(forward: [UInt8], condition: [UInt8])] = []
+        all.reserveCapacity(writes.count)
+        for part in parts {
+            guard case .encoded(let keys) = part else { return part }
+            all += keys
+        }
+        return .encoded(all)
     }
 
     /// Applies a prepared batch (see ``prepare(_:store:names:)``) inside one write transaction, interning the names

@@ -44,9 +44,8 @@ struct ModelTestRunnerTests {
         }
         #expect(shared.tests.first?.failures == expected)
         #expect(shared.text == alone.text)
-        // One share per core at most (how many threads Dispatch lends at once depends on what else runs).
-        let lanes = min(ProcessInfo.processInfo.activeProcessorCount, Self.checks / 256)
-        #expect((1...max(lanes, 1)).contains(threads.ids.withLock { $0.count }))
+        // Never more threads than shares (how many Dispatch lends at once depends on what else runs).
+        #expect((1...(Self.checks / 256)).contains(threads.ids.withLock { $0.count }))
     }
 
     /// The threads that asked a session something.

@@ -72,9 +72,9 @@ public struct ModelTestRunner {
         }.lazy.compactMap { $0 }.first
     }
 
-    /// Answers `test`'s check assertions; a session that answers concurrently gets them in one contiguous share
-    /// per core (when there are enough to be worth a thread), and the failures are listed in the file's order, so
-    /// the report is the same as one thread's.
+    /// Answers `test`'s check assertions; a session that answers concurrently gets them shared between the cores
+    /// (``Swift/Array/mapOnCores(minimumShare:_:)``, when there are enough to be worth a thread), and the failures
+    /// are listed in the file's order, so the report is the same as one thread's.
     private func runChecks(
         _ test: StoreFile.Test, _ session: any ModelTestSession, _ result: inout ModelTestReport.TestResult,
         contextual: [RelationshipTuple] = []

@@ -80,6 +80,7 @@ public struct StoreFile: Sendable {
                 throw Failure(file: path, message: unknown.message, line: unknown.line, column: unknown.column)
             }
             document = try JSONValue(yaml: node)
+            releaseInBackground(node)
         } catch let problem as SafeYAML.Problem {
             throw Failure(file: path, message: problem.message, line: problem.line > 0 ? problem.line : nil, column: problem.column)
         } catch let failure as Failure {
@@ -134,6 +135,7 @@ public struct StoreFile: Sendable {
         }
         var name: String?
         if case .string(let text)? = document["name"] { name = text }
+        releaseInBackground(document)
         return StoreFile(path: path, name: name, model: model, tuples: tuples, tests: tests)
     }
 

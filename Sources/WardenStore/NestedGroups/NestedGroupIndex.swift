@@ -295,7 +295,7 @@ public enum NestedGroupIndex {
         // One breadth-first search per group that holds another, the groups shared between the machine's cores
         // (each share with its own distances), the shares' entries joined in the groups' order.
         let starts = ids.indices.filter { !children[$0].isEmpty }
-        let pieces = starts.count >= sharedFrom ? ProcessInfo.processInfo.activeProcessorCount : 1
+        let pieces = starts.count >= sharedFrom ? min(starts.count, 4 * ProcessInfo.processInfo.activeProcessorCount) : 1
         let ranges = (0..<pieces).map { starts.count * $0 / pieces..<starts.count * ($0 + 1) / pieces }
         let parts = ranges.mapOnCores(minimumShare: 1) { [ids, children] range in
             var part = ClosurePart()
