@@ -38,15 +38,32 @@ extension TupleTables {
         guard complete else {
             var missing: [String] = []
             var seen: Set<ByteString> = []
-            for name in batch.deletes.lazy.flatMap(KeyLayout.names(of:)) + batch.writes.lazy.flatMap(KeyLayout.names(of:))
-            where names.number(name) == nil {
-                // A batch names a handful of types and relations: scanned, then hashed once there are many.
+            var known = RecentNames(names)
+            // A batch names a handful of types and relations, each thousands of times: a name already found
+            // missing is skipped before any lookup (the missing scanned while few, then hashed), and the store's
+            // names are looked up through the last few found.
+            func note(_ name: String) {
                 if missing.count < 16 {
-                    if !missing.contains(where: { $0.bytesEqual(name) }) { missing.append(name) }
+                    guard !missing.contains(where: { $0.bytesEqual(name) }) else { return }
                 } else {
                     if seen.isEmpty { seen = Set(missing.map(ByteString.init)) }
-                    if seen.insert(ByteString(name)).inserted { missing.append(name) }
+                    guard !seen.contains(ByteString(name)) else { return }
                 }
+                guard known.number(name) == nil else { return }
+                missing.append(name)
+                if !seen.isEmpty { seen.insert(ByteString(name)) }
+            }
+            func note(_ key: TupleKey) {
+                let user = KeyLayout.userFields(key.user)
+                note(key.object.type)
+                note(key.relation)
+                note(user.type)
+                note(user.relation)
+            }
+            for key in batch.deletes { note(key) }
+            for tuple in batch.writes {
+                note(tuple.key)
+                if let condition = tuple.condition { note(condition.name) }
             }
             return PreparedWrites(batch: batch, store: store, names: names, missing: missing, deleteKeys: [], encoded: [], byForward: [], reverse: [])
         }
