@@ -39,8 +39,13 @@ struct SortedTableTests {
                 let key = Self.key(&random)
                 #expect(table.delete(key) == (expected.removeValue(forKey: key) != nil))
             default:
-                let entries = (0..<Int.random(in: 0...80, using: &random)).map { _ in
+                var entries = (0..<Int.random(in: 0...80, using: &random)).map { _ in
                     KeyValueEntry(key: Self.key(&random), value: Self.value(&random))
+                }
+                if Bool.random(using: &random) {
+                    // Strictly ascending, as the nested-group closure comes: merged without sorting.
+                    var seen = Set<[UInt8]>()
+                    entries = entries.filter { seen.insert($0.key).inserted }.sorted { SortedTable.compare($0.key, $1.key) < 0 }
                 }
                 table.putAll(entries)
                 for entry in entries { expected[entry.key] = entry.value }

@@ -77,7 +77,7 @@ struct SortedTable: Sendable {
         // Sorted, the last of equal keys kept (as one put after another would leave it); entries already in
         // strictly ascending order (the nested-group index's closure) are taken as they come.
         let ascending = entries.indices.dropFirst().allSatisfy { Self.compare(entries[$0 - 1].key, entries[$0].key) < 0 }
-        let sorted = ascending ? Array(entries.indices) : entries.indices.sorted { left, right in
+        let sorted = ascending ? [] : entries.indices.sorted { left, right in
             let order = Self.compare(entries[left].key, entries[right].key)
             return order < 0 || (order == 0 && left < right)
         }
@@ -85,26 +85,26 @@ struct SortedTable: Sendable {
         merged.reserveCapacity(slots.count + entries.count)
         bytes.reserveCapacity(bytes.count + entries.reduce(0) { $0 + $1.key.count + $1.value.count })
         var old = 0
-        var position = 0
-        while position < sorted.count {
-            let entry = entries[sorted[position]]
-            if position + 1 < sorted.count, entries[sorted[position + 1]].key == entry.key {
-                position += 1
-                continue
+        entries.withUnsafeBufferPointer { entries in
+            for position in entries.indices {
+                let index = ascending ? position : sorted[position]
+                // Strictly ascending entries repeat no key; otherwise the last of equal keys is the one kept.
+                if !ascending, position + 1 < entries.count, Self.compare(entries[sorted[position + 1]].key, entries[index].key) == 0 {
+                    continue
+                }
+                var order = 1
+                while old < slots.count {
+                    order = compare(slotAt: old, with: entries[index].key)
+                    guard order < 0 else { break }
+                    merged.append(slots[old])
+                    old += 1
+                }
+                if old < slots.count, order == 0 {
+                    garbage += slots[old].size
+                    old += 1
+                }
+                merged.append(append(entries[index].key, entries[index].value))
             }
-            var order = 1
-            while old < slots.count {
-                order = compare(slotAt: old, with: entry.key)
-                guard order < 0 else { break }
-                merged.append(slots[old])
-                old += 1
-            }
-            if old < slots.count, order == 0 {
-                garbage += slots[old].size
-                old += 1
-            }
-            merged.append(append(entry.key, entry.value))
-            position += 1
         }
         merged.append(contentsOf: slots[old...])
         slots = merged
