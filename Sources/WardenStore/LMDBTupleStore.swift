@@ -154,15 +154,14 @@ public struct LMDBTableReader: OrderedKeyValueReader, KeyValueWriter {
         _ key: some ContiguousBytes, in table: Table, _ body: (UnsafeRawBufferPointer?) throws(StoreError) -> Result
     ) throws(StoreError) -> Result {
         guard let database = databases[table] else { return try body(nil) }
-        let outcome: Swift.Result<Result, StoreError>
+        // The value read first, then passed on: no `Result` of the caller's type to carry the body's error out.
+        let value: UnsafeRawBufferPointer?
         do {
-            outcome = try transaction.withValue(key, in: database) { buffer in
-                do throws(StoreError) { return .success(try body(buffer)) } catch { return .failure(error) }
-            }
+            value = try transaction.value(key, in: database)
         } catch {
             throw StoreError(error)
         }
-        return try outcome.get()
+        return try body(value)
     }
 
     public func scan(

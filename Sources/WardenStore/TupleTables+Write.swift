@@ -69,7 +69,7 @@ extension TupleTables {
         }
         // Key order, and batch order among equal keys (so a repetition is found where it first occurs); the
         // reverse keys sorted on the other core meanwhile, for a large batch.
-        let (byForward, reversed) = bothAtOnce(when: encoded.count >= Self.sharedFrom, { [encoded] in
+        let (byForward, reversed) = bothAtOnce(when: encoded.count >= 2 * Self.writesPerShare, { [encoded] in
             encoded.indices.sorted { left, right in
                 let (a, b) = (encoded[left].forward, encoded[right].forward)
                 let order = a.compareBytes(b)
@@ -88,8 +88,9 @@ extension TupleTables {
             batch: batch, store: store, names: names, missing: [], deleteKeys: deleteKeys, encoded: encoded, byForward: byForward, reverse: reverse)
     }
 
-    /// From this many writes on, a batch's keys are encoded and sorted on the machine's cores.
-    static let sharedFrom = 2_048
+    /// The fewest writes a thread encodes on its own: a batch of two shares or more is encoded, and sorted, on the
+    /// machine's cores.
+    static let writesPerShare = 512
 
     /// How encoding a batch's writes ended: every key, or stopped at the first name the store lacks, or at the
     /// first error (a key too long), whichever comes first in the batch.
@@ -102,14 +103,12 @@ extension TupleTables {
     /// The writes' forward keys and values, in batch order; a large batch in shares on the machine's cores, each
     /// with its own recent names, ending as one pass would (the first share that did not finish decides).
     static func encode(_ writes: [RelationshipTuple], store: UInt32, names: Names) -> Encoding {
-        let pieces = writes.count >= sharedFrom ? 4 * ProcessInfo.processInfo.activeProcessorCount : 1
-        let ranges = (0..<pieces).map { writes.count * $0 / pieces..<writes.count * ($0 + 1) / pieces }
-        let parts = ranges.mapOnCores(minimumShare: 1) { range -> Encoding in
+        let parts = writes.mapSharesOnCores(minimumShare: writesPerShare) { share -> Encoding in
             var numbering = RecentNames(names)
             var keys: [(forward: [UInt8], condition: [UInt8])] = []
-            keys.reserveCapacity(range.count)
+            keys.reserveCapacity(share.count)
             do throws(StoreError) {
-                for tuple in writes[range] {
+                for tuple in share {
                     guard let forward = try KeyLayout.forwardKey(store: store, tuple.key, numbering: &numbering),
                         let condition = KeyLayout.encodeValue(tuple, names: names)
                     else { return .missingName }

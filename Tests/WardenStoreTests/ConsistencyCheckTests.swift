@@ -161,8 +161,8 @@ struct ConsistencyCheckTests {
             let number = try TupleTables.storeRecord(id: id, in: tables).number
             let family = try NestedGroupIndex.families(store: number, in: tables)[0]
             return (
-                try NestedGroupIndex.closure(of: family, in: tables, sharedFrom: .max),
-                try NestedGroupIndex.closure(of: family, in: tables, sharedFrom: 1)
+                try NestedGroupIndex.closure(of: family, in: tables, minimumShare: .max),
+                try NestedGroupIndex.closure(of: family, in: tables, minimumShare: 1)
             )
         }
         #expect(alone.count > 2 * 30 * 190)

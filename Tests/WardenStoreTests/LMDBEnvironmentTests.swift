@@ -7,18 +7,11 @@ import WardenTestSupport
 @Suite("LMDB environment")
 final class LMDBEnvironmentTests {
     /// The directories this test made, removed with the suite instance (one per test).
-    private var directories: [TemporaryDirectory] = []
-
-    /// A path inside a fresh temporary directory, for the environment to create.
-    func temporaryDirectory() throws -> String {
-        let directory = try TemporaryDirectory("warden-lmdb")
-        directories.append(directory)
-        return directory.path + "/data"
-    }
+    private let directories = TemporaryDirectories("warden-lmdb")
 
     @Test("put, get, overwrite, delete")
     func basics() throws {
-        let environment = try LMDBEnvironment(path: try temporaryDirectory())
+        let environment = try LMDBEnvironment(path: try directories.dataPath())
         let database = try environment.database(named: "test")
         try environment.write { transaction in
             try transaction.put(Array("a".utf8), Array("1".utf8), in: database)
@@ -39,7 +32,7 @@ final class LMDBEnvironmentTests {
     @Test("a failed write leaves nothing behind")
     func atomicWrite() throws {
         struct Stop: Error {}
-        let environment = try LMDBEnvironment(path: try temporaryDirectory())
+        let environment = try LMDBEnvironment(path: try directories.dataPath())
         let database = try environment.database(named: "test")
         #expect(throws: Stop.self) {
             try environment.write { transaction in
@@ -52,7 +45,7 @@ final class LMDBEnvironmentTests {
 
     @Test("prefix scans return keys in order, resume from a start key, and stop at the prefix's end")
     func scans() throws {
-        let environment = try LMDBEnvironment(path: try temporaryDirectory())
+        let environment = try LMDBEnvironment(path: try directories.dataPath())
         let database = try environment.database(named: "test")
         try environment.write { transaction in
             for key in ["a/1", "a/2", "a/3", "ab", "b/1"] {
@@ -79,7 +72,7 @@ final class LMDBEnvironmentTests {
     func mapGrowth() throws {
         var configuration = LMDBEnvironment.Configuration()
         configuration.mapSize = 256 << 10
-        let environment = try LMDBEnvironment(path: try temporaryDirectory(), configuration: configuration)
+        let environment = try LMDBEnvironment(path: try directories.dataPath(), configuration: configuration)
         let database = try environment.database(named: "test")
         let value = [UInt8](repeating: 7, count: 1024)
         try environment.write { transaction in
@@ -93,7 +86,7 @@ final class LMDBEnvironmentTests {
 
     @Test("committed data survives reopening")
     func reopen() throws {
-        let path = try temporaryDirectory()
+        let path = try directories.dataPath()
         do {
             let environment = try LMDBEnvironment(path: path)
             let database = try environment.database(named: "test")
@@ -106,7 +99,7 @@ final class LMDBEnvironmentTests {
 
     @Test("a file that is not an LMDB environment is a typed error")
     func corruptFile() throws {
-        let path = try temporaryDirectory()
+        let path = try directories.dataPath()
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         try Data(repeating: 0xAB, count: 16384).write(to: URL(fileURLWithPath: path + "/data.mdb"))
         let error = #expect(throws: LMDBError.self) { _ = try LMDBEnvironment(path: path) }
@@ -115,7 +108,7 @@ final class LMDBEnvironmentTests {
 
     @Test("a reader's snapshot does not see a later commit")
     func snapshotIsolation() throws {
-        let environment = try LMDBEnvironment(path: try temporaryDirectory())
+        let environment = try LMDBEnvironment(path: try directories.dataPath())
         let database = try environment.database(named: "test")
         try environment.write { try $0.put(Array("k".utf8), Array("old".utf8), in: database) }
         let seen = try environment.read { transaction in

@@ -8,17 +8,12 @@ import WardenTestSupport
 /// under them, and environments closed while threads still hold their transactions.
 @Suite("LMDB: each thread's own read transaction")
 final class ThreadReadTransactionTests {
-    private var directories: [TemporaryDirectory] = []
-
-    func temporaryDirectory() throws -> String {
-        let directory = try TemporaryDirectory("warden-thread-reads")
-        directories.append(directory)
-        return directory.path + "/data"
-    }
+    /// The directories this test made, removed with the suite instance (one per test).
+    private let directories = TemporaryDirectories("warden-thread-reads")
 
     @Test("a read nested in a read, and a write inside a read, see what they should")
     func nested() throws {
-        let environment = try LMDBEnvironment(path: try temporaryDirectory())
+        let environment = try LMDBEnvironment(path: try directories.dataPath())
         let database = try environment.database(named: "test")
         try environment.write { try $0.put(Array("a".utf8), Array("1".utf8), in: database) }
         let seen = try environment.read { outer in
@@ -37,7 +32,7 @@ final class ThreadReadTransactionTests {
     func readsDuringGrowth() throws {
         var configuration = LMDBEnvironment.Configuration()
         configuration.mapSize = 256 << 10
-        let environment = try LMDBEnvironment(path: try temporaryDirectory(), configuration: configuration)
+        let environment = try LMDBEnvironment(path: try directories.dataPath(), configuration: configuration)
         let database = try environment.database(named: "test")
         try environment.write { try $0.put(Array("fixed".utf8), Array("value".utf8), in: database) }
         let value = [UInt8](repeating: 7, count: 1024)
@@ -76,7 +71,7 @@ final class ThreadReadTransactionTests {
 
     @Test("environments opened, read from several threads and closed 300 times: no reader slot is leaked")
     func closingWithThreadTransactions() throws {
-        let path = try temporaryDirectory()
+        let path = try directories.dataPath()
         do {
             let environment = try LMDBEnvironment(path: path)
             let database = try environment.database(named: "test")

@@ -17,3 +17,21 @@ public final class TemporaryDirectory: Sendable {
         try? FileManager.default.removeItem(atPath: path)
     }
 }
+
+/// The temporary directories one test suite instance makes (Swift Testing makes an instance per test), removed
+/// with it.
+public final class TemporaryDirectories {
+    private let label: String
+    private var made: [TemporaryDirectory] = []
+
+    public init(_ label: String) {
+        self.label = label
+    }
+
+    /// A path inside a fresh temporary directory, for an environment or store to create.
+    public func dataPath() throws -> String {
+        let directory = try TemporaryDirectory(label)
+        made.append(directory)
+        return directory.path + "/data"
+    }
+}

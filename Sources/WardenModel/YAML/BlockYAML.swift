@@ -1,5 +1,3 @@
-import Dispatch
-
 /// A purpose-built reader for the block-style YAML that large store and tuple files are written in: nested
 /// block mappings and sequences (`- user: …` entries included), plain and simply quoted scalars, `|` literal
 /// blocks (the model text) and comments; ASCII only.
@@ -106,21 +104,17 @@ public enum BlockYAML {
         /// indentation 0, so the pairs are the ones ``document()`` reads. A key repeated across entries declines.
         func mapping(sections: [Range<Int>]) throws -> YAMLTree {
             let first = lines[sections[0].lowerBound]
-            var results = [Result<[YAMLTree.Pair], any Error>](repeating: .failure(Unsupported()), count: sections.count)
-            results.withUnsafeMutableBufferPointer { buffer in
-                // Each iteration writes its own element; the readers share only the immutable text.
-                nonisolated(unsafe) let results = buffer
-                nonisolated(unsafe) let reader = self
-                DispatchQueue.concurrentPerform(iterations: sections.count) { index in
-                    var section = reader
-                    section.lines = Array(reader.lines[sections[index]])
-                    section.position = 0
-                    results[index] = Result {
-                        guard case .mapping(let pairs, _, _) = try section.mapping(indent: 0), section.position == section.lines.count else {
-                            throw Unsupported()
-                        }
-                        return pairs
+            // The readers share only the immutable text.
+            nonisolated(unsafe) let reader = self
+            let results = sections.mapOnCores(minimumShare: 1) { lines in
+                var section = reader
+                section.lines = Array(reader.lines[lines])
+                section.position = 0
+                return Result { () throws -> [YAMLTree.Pair] in
+                    guard case .mapping(let pairs, _, _) = try section.mapping(indent: 0), section.position == section.lines.count else {
+                        throw Unsupported()
                     }
+                    return pairs
                 }
             }
             var pairs: [YAMLTree.Pair] = []

@@ -40,14 +40,19 @@ public struct LMDBTransaction {
     public func withValue<Result>(
         _ key: some ContiguousBytes, in database: LMDBDatabase, _ body: (UnsafeRawBufferPointer?) -> Result
     ) throws(LMDBError) -> Result {
+        body(try value(key, in: database))
+    }
+
+    /// The bytes stored under `key`, or nil; they stay valid until this transaction ends (LMDB's map, not a copy).
+    public func value(_ key: some ContiguousBytes, in database: LMDBDatabase) throws(LMDBError) -> UnsafeRawBufferPointer? {
         var value = MDB_val()
         let result = key.withUnsafeBytes { keyBytes in
             var keyValue = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
             return mdb_get(handle, database.handle, &keyValue, &value)
         }
-        if result == MDB_NOTFOUND { return body(nil) }
+        if result == MDB_NOTFOUND { return nil }
         try LMDBError.check(result, "mdb_get")
-        return body(UnsafeRawBufferPointer(start: value.mv_data, count: value.mv_size))
+        return UnsafeRawBufferPointer(start: value.mv_data, count: value.mv_size)
     }
 
     /// Stores `value` under `key`.

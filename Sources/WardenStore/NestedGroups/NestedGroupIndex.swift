@@ -1,4 +1,3 @@
-import Foundation
 import WardenModel
 
 /// The nested-group index (Zanzibar's Leopard): for every relation whose tuples nest usersets of itself
@@ -271,9 +270,9 @@ public enum NestedGroupIndex {
     /// group that holds another. What `warden index rebuild` writes and `warden doctor` compares with. In key
     /// order (groups are numbered in their ids' byte order, so sorting numbers sorts keys), which a backend
     /// stores without sorting and LMDB appends page after page.
-    /// From `sharedFrom` groups holding others on, the searches are shared between the machine's cores.
+    /// The searches are shared between the machine's cores, at least `minimumShare` groups each.
     static func closure(
-        of family: NestingFamily, in reader: some OrderedKeyValueReader, sharedFrom: Int = 256
+        of family: NestingFamily, in reader: some OrderedKeyValueReader, minimumShare: Int = 32
     ) throws(StoreError) -> [KeyValueEntry] {
         var ids: [[UInt8]] = []
         var number: [[UInt8]: Int] = [:]
@@ -295,12 +294,10 @@ public enum NestedGroupIndex {
         // One breadth-first search per group that holds another, the groups shared between the machine's cores
         // (each share with its own distances), the shares' entries joined in the groups' order.
         let starts = ids.indices.filter { !children[$0].isEmpty }
-        let pieces = starts.count >= sharedFrom ? min(starts.count, 4 * ProcessInfo.processInfo.activeProcessorCount) : 1
-        let ranges = (0..<pieces).map { starts.count * $0 / pieces..<starts.count * ($0 + 1) / pieces }
-        let parts = ranges.mapOnCores(minimumShare: 1) { [ids, children] range in
+        let parts = starts.mapSharesOnCores(minimumShare: minimumShare) { [ids, children] share in
             var part = ClosurePart()
             var distance = [Int](repeating: -1, count: ids.count)
-            for start in starts[range] {
+            for start in share {
                 var counts = HopCounts()
                 var reached: [Int] = [start]
                 distance[start] = 0
