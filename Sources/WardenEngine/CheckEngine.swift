@@ -95,8 +95,12 @@ public struct CheckEngine: Sendable {
             // Direct tuples only: one or two point reads answer it, with no walk to allocate and nothing worth
             // caching (a cache lookup costs what the read does).
             if !explain, answersWithoutWalk(terminal: relation.isTerminal, problem) {
-                let lookup = DirectTuples(snapshot: snapshot, model: model, conditions: conditions, context: request.context)
-                return CheckResult(allowed: try lookup.terminalAnswer(relation, problem).allowed)
+                let outcome = try DirectTuples.terminalAnswer(
+                    relation, problem, snapshot: snapshot, model: model, conditions: conditions, context: request.context)
+                return CheckResult(allowed: outcome.allowed)
+            }
+            if !explain, let twoHop = relation.twoHop, configuration.maximumDepth > 1, case .object = problem.user {
+                return try twoHopCheck(twoHop, problem, model: model, snapshot: snapshot, storeID: storeID, request.context, deadline: deadline)
             }
             // An explanation shows the whole path, so it does not stop at answers cached by earlier requests.
             let walk = makeWalk(snapshot, model, request.context, storeID: explain ? nil : storeID, explain: explain, deadline: deadline)
@@ -152,6 +156,30 @@ public struct CheckEngine: Sendable {
                 return .failure(error)
             }
         }
+    }
+
+    /// A check of a ``TwoHopRelation``: through the cross-request cache as the walk's would go (looked up, then
+    /// stored), answered by ``DirectTuples/twoHopAnswer(_:_:deadline:)``.
+    private func twoHopCheck<Snapshot: TupleSnapshot>(
+        _ twoHop: TwoHopRelation, _ problem: Subproblem, model: CompiledModel, snapshot: Snapshot, storeID: String?,
+        _ context: JSONValue?, deadline: ContinuousClock.Instant?
+    ) throws(CheckError) -> CheckResult {
+        let scope: CheckCache.Scope? =
+            if let storeID, context == nil, cache != nil {
+                CheckCache.Scope(store: storeID, model: model.cacheID, version: snapshot.revision.rawValue)
+            } else {
+                nil
+            }
+        if let scope, let cached = cache?.outcome(for: problem, in: scope, now: snapshot.expiryNow) {
+            return CheckResult(allowed: cached.allowed)
+        }
+        let lookup = DirectTuples(snapshot: snapshot, model: model, conditions: conditions, context: context)
+        let (outcome, depth) = try lookup.twoHopAnswer(twoHop, problem, deadline: deadline)
+        if let scope {
+            // A snapshot that cannot say when its tuples expire caches nothing.
+            cache?.store(outcome, for: problem, in: scope, until: (try? snapshot.expiryHorizon()) ?? 0)
+        }
+        return CheckResult(allowed: outcome.allowed, depth: depth)
     }
 
     /// Whether a check of `problem` is answered by its direct tuples' point reads alone (no walk, no cache entry).

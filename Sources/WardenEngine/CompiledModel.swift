@@ -38,11 +38,21 @@ public final class CompiledModel: Sendable {
         var directEdges: [ByteString: [RelationRef]] = [:]
         var computedEdges: [RelationRef: [RelationRef]] = [:]
         var tupleToUsersetEdges: [RelationRef: [(child: RelationRef, tupleset: String)]] = [:]
+        var definitions: [RelationRef: RelationDefinition] = [:]
+        for type in model.typeDefinitions {
+            for relation in type.relations {
+                let key = RelationRef(type: type.name, relation: relation.name)
+                if definitions[key] == nil { definitions[key] = relation }
+            }
+        }
         var relations: [RelationRef: CompiledRelation] = [:]
         for type in model.typeDefinitions {
             for relation in type.relations {
                 let key = RelationRef(type: type.name, relation: relation.name)
-                if relations[key] == nil { relations[key] = CompiledRelation(relation, on: type) }
+                if relations[key] == nil {
+                    relations[key] = CompiledRelation(
+                        relation, on: type, twoHop: TwoHopRelation(relation, on: type.name, definitions: definitions))
+                }
             }
         }
         var types = NameTable<Int>()
@@ -165,9 +175,13 @@ public final class CompiledModel: Sendable {
     /// Whether a stored tuple still counts under this model: some type restriction of its relation admits its
     /// user, with the same condition (OpenFGA ignores tuples a newer model no longer allows).
     func admits(_ tuple: RelationshipTuple, in relation: CompiledRelation) -> Bool {
+        admits(tuple.key.user, condition: tuple.condition?.name, in: relation)
+    }
+
+    /// ``admits(_:in:)`` for a tuple given by its user and its condition's name.
+    func admits(_ user: UserRef, condition: String?, in relation: CompiledRelation) -> Bool {
         relation.directTypes.contains { restriction in
-            TupleValidator.restriction(restriction, accepts: tuple.key.user)
-                && Self.sameName(restriction.condition, tuple.condition?.name)
+            TupleValidator.restriction(restriction, accepts: user) && Self.sameName(restriction.condition, condition)
         }
     }
 
@@ -218,9 +232,12 @@ final class CompiledRelation: Sendable {
     /// Direct types and its own userset, none conditioned (`define member: [user, group#member]`): the store's
     /// nested-group index can answer it.
     let nestsOwnGroups: Bool
+    /// `computed from tupleset` over direct tuples on both hops: answered without a walk.
+    let twoHop: TwoHopRelation?
 
-    init(_ definition: RelationDefinition, on type: TypeDefinition) {
+    init(_ definition: RelationDefinition, on type: TypeDefinition, twoHop: TwoHopRelation? = nil) {
         name = definition.name
+        self.twoHop = twoHop
         fastPath = RecursiveFastPath(definition, on: type)
         rewrite = definition.rewrite
         directTypes = definition.directlyRelatedUserTypes

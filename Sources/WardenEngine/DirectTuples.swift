@@ -22,17 +22,24 @@ struct DirectTuples<Snapshot: TupleSnapshot> {
         return TupleKey(object: problem.object, relation: problem.relation, user: .wildcard(type: user.type))
     }
 
-    /// The tuple stored under `key` when it exists and `relation`'s type restrictions still admit it (a newer
-    /// model may no longer allow what an older one wrote); its condition is not evaluated yet.
-    func admitted(_ key: TupleKey, in relation: CompiledRelation) throws(CheckError) -> RelationshipTuple? {
-        let tuple: RelationshipTuple?
+    /// Whether a tuple is stored under `key` and `relation`'s type restrictions still admit it (a newer model may
+    /// no longer allow what an older one wrote): nil when not, else its condition (not evaluated yet; nil for none).
+    func admitted(_ key: TupleKey, in relation: CompiledRelation) throws(CheckError) -> TupleCondition?? {
+        try Self.admitted(key, in: relation, snapshot: snapshot, model: model)
+    }
+
+    static func admitted(
+        _ key: TupleKey, in relation: CompiledRelation, snapshot: Snapshot, model: CompiledModel
+    ) throws(CheckError) -> TupleCondition?? {
+        let read: PointRead
         do throws(StoreError) {
-            tuple = try snapshot.tuple(key)
+            read = try snapshot.pointRead(key)
         } catch {
             throw CheckError(error)
         }
-        guard let tuple, model.admits(tuple, in: relation) else { return nil }
-        return tuple
+        guard case .present(let condition) = read, model.admits(key.user, condition: condition?.name, in: relation)
+        else { return nil }
+        return .some(condition)
     }
 
     /// Whether a tuple counts for the request: it has no condition, or its condition holds for the context.
@@ -43,14 +50,31 @@ struct DirectTuples<Snapshot: TupleSnapshot> {
         return try conditions.evaluate(definition, tuple: tuple, requestContext: context)
     }
 
+    /// ``conditionHolds(_:)`` for the tuple `key` with `condition`: the tuple is built only when it has one.
+    func conditionHolds(_ condition: TupleCondition?, of key: TupleKey) throws(CheckError) -> Bool {
+        guard let condition else { return true }
+        return try conditionHolds(RelationshipTuple(key, condition: condition))
+    }
+
     /// The answer for a relation of direct tuples only: the exact tuple or the wildcard, with OpenFGA's union
     /// rules (a condition error counts only when the other branch does not grant).
     func terminalAnswer(_ relation: CompiledRelation, _ problem: Subproblem) throws(CheckError) -> Outcome {
+        try Self.terminalAnswer(relation, problem, snapshot: snapshot, model: model, conditions: conditions, context: context)
+    }
+
+    /// ``terminalAnswer(_:_:)`` over a snapshot and model the caller lends: no lookup value is made (whose copy of
+    /// the snapshot counted references per check) unless a tuple has a condition to evaluate.
+    static func terminalAnswer(
+        _ relation: CompiledRelation, _ problem: Subproblem, snapshot: Snapshot, model: CompiledModel,
+        conditions: any ConditionEvaluating, context: JSONValue?
+    ) throws(CheckError) -> Outcome {
         try SetOperations.union(count: 2) { branch throws(CheckError) in
-            guard let key = Self.key(branch: branch, relation, problem), let tuple = try admitted(key, in: relation),
-                try conditionHolds(tuple)
+            guard let key = key(branch: branch, relation, problem),
+                let condition = try admitted(key, in: relation, snapshot: snapshot, model: model)
             else { return .no }
-            return .yes
+            guard let condition else { return .yes }
+            let lookup = DirectTuples(snapshot: snapshot, model: model, conditions: conditions, context: context)
+            return try lookup.conditionHolds(RelationshipTuple(key, condition: condition)) ? .yes : .no
         }
     }
 }

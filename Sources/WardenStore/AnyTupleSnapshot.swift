@@ -16,6 +16,10 @@ public struct AnyTupleSnapshot: TupleSnapshot {
         try base.tuple(key)
     }
 
+    public func pointRead(_ key: TupleKey) throws(StoreError) -> PointRead {
+        try base.pointRead(key)
+    }
+
     public func tuples(object: ObjectRef, relation: String, userType: String?, userRelation: String?) throws(StoreError)
         -> [RelationshipTuple]
     {

@@ -38,6 +38,11 @@ public struct ContextualSnapshot<Base: TupleSnapshot>: TupleSnapshot {
         return try base.tuple(key)
     }
 
+    public func pointRead(_ key: TupleKey) throws(StoreError) -> PointRead {
+        if let contextual = byKey[key] { return .present(condition: contextual.condition) }
+        return try base.pointRead(key)
+    }
+
     public func tuples(object: ObjectRef, relation: String, userType: String?, userRelation: String?) throws(StoreError)
         -> [RelationshipTuple]
     {

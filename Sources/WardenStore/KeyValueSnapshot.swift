@@ -12,7 +12,8 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
     let nestedGroups: Bool
     let expiringNesting: [[UInt8]]
     let expires: Bool
-    /// The instant (milliseconds since 1970) that decides which tuples have expired: they are shown nowhere.
+    /// The instant (milliseconds since 1970) that decides which tuples have expired: they are shown nowhere. 0 in
+    /// a store where no tuple expires (no instant would change anything).
     public let now: UInt64
     public var expiryNow: UInt64 { now }
     public let revision: Revision
@@ -40,6 +41,17 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
         return found ?? nil
     }
 
+    /// The forward key's value read where it lies: only a condition, when the tuple has one, is decoded.
+    public func pointRead(_ key: TupleKey) throws(StoreError) -> PointRead {
+        let found = try KeyLayout.withForwardKey(store: store, key, names: names) { forward throws(StoreError) in
+            try reader.withValue(bytes: forward, in: .forward) { value throws(StoreError) -> PointRead in
+                guard let value, !KeyLayout.expired(value, at: now) else { return .absent }
+                return .present(condition: try KeyLayout.storedCondition(value, names: names))
+            }
+        }
+        return found ?? .absent
+    }
+
     public func tuples(
         object: ObjectRef, relation: String, userType: String?, userRelation: String?
     ) throws(StoreError) -> [RelationshipTuple] {
@@ -59,15 +71,18 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
         guard prefix.append(name: object.type, in: names) else { return }
         try prefix.append(field: object.id)
         guard prefix.append(name: relation, in: names) else { return }
+        // The prefix holds the object and the relation: only the user is read from each key.
+        let userStart = prefix.bytes.count
         if let userType {
             guard prefix.append(name: userType, in: names) else { return }
             if let userRelation, !prefix.append(name: userRelation, in: names) { return }
         }
         try reader.visit(prefix: prefix.bytes, from: nil, in: .forward) { key, value throws(StoreError) in
             if KeyLayout.expired(value, at: now) { return true }
-            let tupleKey = try KeyLayout.decode(key, in: .forward, names: names)
-            if let userRelation, userType == nil, KeyLayout.userFields(tupleKey.user).relation != userRelation { return true }
-            return try body(try KeyLayout.tuple(tupleKey, value: value, names: names))
+            var decoder = KeyDecoder(key, skipping: userStart)
+            let user = try KeyLayout.decodeUser(&decoder, names: names)
+            if let userRelation, userType == nil, KeyLayout.userFields(user).relation != userRelation { return true }
+            return try body(try KeyLayout.tuple(TupleKey(object: object, relation: relation, user: user), value: value, names: names))
         }
     }
 

@@ -76,6 +76,7 @@ public final class SnapshotFactory: @unchecked Sendable {
             if let index { known.replace(index, with: (version, facts), keepingUses: true) } else { known.add(store, (version, facts)) }
             return facts
         }
-        return KeyValueSnapshot(reader: reader, facts: facts, now: clock.nowMilliseconds)
+        // With no expiring tuple in the store, no instant changes what the snapshot shows: the clock is not read.
+        return KeyValueSnapshot(reader: reader, facts: facts, now: facts.expires ? clock.nowMilliseconds : 0)
     }
 }

@@ -111,6 +111,10 @@ public protocol TupleSnapshot {
     /// The tuple with exactly this key, or nil. Example: `document:1#viewer@user:anne`.
     func tuple(_ key: TupleKey) throws(StoreError) -> RelationshipTuple?
 
+    /// Whether the tuple with exactly this key exists, and its condition: what a check needs of a point read,
+    /// without building the tuple from the key the caller already holds.
+    func pointRead(_ key: TupleKey) throws(StoreError) -> PointRead
+
     /// Tuples on (`object`, `relation`) through the forward index, in key order.
     /// - Parameters:
     ///   - userType: only users of this type (nil: any).
@@ -181,6 +185,14 @@ public protocol TupleSnapshot {
     func nearestNestedGroup(user: ObjectRef, type: String, relation: String, from object: String) throws(StoreError) -> NestedGroupReach
 }
 
+/// What ``TupleSnapshot/pointRead(_:)`` found.
+public enum PointRead: Equatable, Sendable {
+    /// No tuple has the key (or it has expired).
+    case absent
+    /// The tuple exists, with its condition (nil: none).
+    case present(condition: TupleCondition?)
+}
+
 /// Which way ``TupleSnapshot/nestedGroups(_:type:relation:of:)`` follows the nesting.
 public enum NestingDirection: Sendable {
     /// To the groups nested in a group (`group:b` for `group:a#member@group:b#member`, from a).
@@ -206,6 +218,12 @@ public struct NestedGroupReach: Equatable, Sendable {
 }
 
 extension TupleSnapshot {
+    /// From ``tuple(_:)``.
+    public func pointRead(_ key: TupleKey) throws(StoreError) -> PointRead {
+        guard let tuple = try tuple(key) else { return .absent }
+        return .present(condition: tuple.condition)
+    }
+
     /// A snapshot without the index.
     public func hasNestedGroupIndex() throws(StoreError) -> Bool { false }
 

@@ -76,7 +76,7 @@ let benchmarks: @Sendable () -> Void = {
         .wallClock: .init(relative: [.p90: 100.0]), .mallocCountTotal: .init(absolute: [.p90: 0]),
     ]
     let configuration = Benchmark.Configuration(
-        metrics: [.wallClock, .mallocCountTotal], timeUnits: .nanoseconds, maxDuration: .seconds(3), thresholds: thresholds)
+        metrics: [.wallClock, .mallocCountTotal], timeUnits: .nanoseconds, maxDuration: .seconds(3), maxIterations: 1_000_000, thresholds: thresholds)
 
     func run(_ engine: CheckEngine, _ requests: [CheckRequest], _ benchmark: Benchmark) throws {
         for iteration in benchmark.scaledIterations {

@@ -88,32 +88,16 @@ enum KeyLayout {
             return try outcome.get()
         }
         let outcome: Swift.Result<Result, StoreError>? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { buffer in
-            var count = 0
-            func put(_ byte: UInt8) {
-                buffer[count] = byte
-                count += 1
-            }
-            /// False when the field holds a 0 byte (no stored key does).
-            func put(field: String) -> Bool {
-                for byte in field.utf8 {
-                    if byte == 0 { return false }
-                    put(byte)
-                }
-                put(0)
-                return true
-            }
-            put(UInt8(truncatingIfNeeded: store >> 24))
-            put(UInt8(truncatingIfNeeded: store >> 16))
-            put(UInt8(truncatingIfNeeded: store >> 8))
-            put(UInt8(truncatingIfNeeded: store))
-            NameCode.write(type, put)
-            guard put(field: key.object.id) else { return nil }
-            NameCode.write(relation, put)
-            NameCode.write(userType, put)
-            NameCode.write(userRelation, put)
-            guard put(field: user.id) else { return nil }
+            var writer = StackKeyWriter(buffer.baseAddress!)
+            writer.put(store: store)
+            NameCode.write(type) { writer.put($0) }
+            guard writer.put(field: key.object.id) else { return nil }
+            NameCode.write(relation) { writer.put($0) }
+            NameCode.write(userType) { writer.put($0) }
+            NameCode.write(userRelation) { writer.put($0) }
+            guard writer.put(field: user.id) else { return nil }
             do throws(StoreError) {
-                return .success(try body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<count])))
+                return .success(try body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: writer.count)))
             } catch {
                 return .failure(error)
             }
@@ -161,27 +145,26 @@ enum KeyLayout {
         let objectType = try names.name(try decoder.nameNumber())
         let objectID = try decoder.field()
         let relation = try names.name(try decoder.nameNumber())
+        return TupleKey(object: ObjectRef(type: objectType, id: objectID), relation: relation, user: try decodeUser(&decoder, names: names))
+    }
+
+    /// Reads a user, `#user type ‖ #user relation ‖ user id` (the end of a forward key, the start of a reverse one).
+    static func decodeUser(_ decoder: inout KeyDecoder, names: Names) throws(StoreError) -> UserRef {
         let userType = try names.name(try decoder.nameNumber())
         let userRelation = try names.name(try decoder.nameNumber())
         let userID = try decoder.field()
-        return TupleKey(
-            object: ObjectRef(type: objectType, id: objectID), relation: relation,
-            user: user(type: userType, relation: userRelation, id: userID))
+        return user(type: userType, relation: userRelation, id: userID)
     }
 
     /// Reads a whole forward or reverse key (with its store number).
     static func decode(_ buffer: UnsafeRawBufferPointer, in table: Table, names: Names) throws(StoreError) -> TupleKey {
         var decoder = KeyDecoder(buffer, skipping: 4)
         guard table == .reverse else { return try decodeForward(&decoder, names: names) }
-        let userType = try names.name(try decoder.nameNumber())
-        let userRelation = try names.name(try decoder.nameNumber())
-        let userID = try decoder.field()
+        let user = try decodeUser(&decoder, names: names)
         let objectType = try names.name(try decoder.nameNumber())
         let relation = try names.name(try decoder.nameNumber())
         let objectID = try decoder.field()
-        return TupleKey(
-            object: ObjectRef(type: objectType, id: objectID), relation: relation,
-            user: user(type: userType, relation: userRelation, id: userID))
+        return TupleKey(object: ObjectRef(type: objectType, id: objectID), relation: relation, user: user)
     }
 
     /// A condition as stored: empty for none, else `#name ‖ compact JSON context` (nothing after the name for no
@@ -233,9 +216,13 @@ enum KeyLayout {
 
     /// The tuple a key and its stored value make.
     static func tuple(_ key: TupleKey, value: UnsafeRawBufferPointer, names: Names) throws(StoreError) -> RelationshipTuple {
-        guard let expiry = expiry(of: value) else { return RelationshipTuple(key, condition: try decodeCondition(value, names: names)) }
-        let condition = try decodeCondition(UnsafeRawBufferPointer(rebasing: value[9...]), names: names)
-        return RelationshipTuple(key, condition: condition, expiresAtMilliseconds: expiry)
+        RelationshipTuple(key, condition: try storedCondition(value, names: names), expiresAtMilliseconds: expiry(of: value))
+    }
+
+    /// The condition of a stored value (after its expiry, when it has one).
+    static func storedCondition(_ value: UnsafeRawBufferPointer, names: Names) throws(StoreError) -> TupleCondition? {
+        guard expiry(of: value) != nil else { return try decodeCondition(value, names: names) }
+        return try decodeCondition(UnsafeRawBufferPointer(rebasing: value[9...]), names: names)
     }
 
     /// A condition from its name and stored context (empty for none).
@@ -261,4 +248,49 @@ enum KeyLayout {
     }
 
     static func prefix(store: UInt32) -> [UInt8] { KeyEncoder(store: store).bytes }
+}
+
+/// Writes a key into a stack buffer the caller sized for it (``KeyLayout/withForwardKey(store:_:names:_:)``): a
+/// value with mutating methods, so no captured variable is checked for exclusive access at run time.
+private struct StackKeyWriter {
+    let base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+
+    init(_ base: UnsafeMutablePointer<UInt8>) { self.base = base }
+
+    mutating func put(_ byte: UInt8) {
+        base[count] = byte
+        count += 1
+    }
+
+    mutating func put(store: UInt32) {
+        put(UInt8(truncatingIfNeeded: store >> 24))
+        put(UInt8(truncatingIfNeeded: store >> 16))
+        put(UInt8(truncatingIfNeeded: store >> 8))
+        put(UInt8(truncatingIfNeeded: store))
+    }
+
+    /// The field's bytes and its terminating 0, copied in one go from the string's own storage; false when the
+    /// field holds a 0 byte (no stored key does).
+    mutating func put(field: String) -> Bool {
+        let target = base + count
+        let copied = field.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+            guard !bytes.contains(0) else { return nil }
+            if let source = bytes.baseAddress { target.initialize(from: source, count: bytes.count) }
+            return bytes.count
+        }
+        switch copied {
+        case .some(.some(let length)):
+            count += length
+        case .some(.none):
+            return false
+        case .none:
+            for byte in field.utf8 {
+                if byte == 0 { return false }
+                put(byte)
+            }
+        }
+        put(0)
+        return true
+    }
 }
