@@ -128,10 +128,18 @@ struct ThreadModels {
         guard matches else { return nil }
         let entry = recent.use(index) { shared in
             var own = shared
-            own.model = CompiledModel(shared.model.model, id: shared.model.id)
+            own.model = Self.ownCopy(of: shared.model)
             return own
         }
         return (entry.model, entry.revision)
+    }
+
+    /// `model` compiled again from a copy of its definition that shares no storage with it (read back from its
+    /// JSON): compiled from the same definition, the copy's relations held the same rewrite and restriction
+    /// buffers, whose reference counts both cores still wrote on every check.
+    static func ownCopy(of model: CompiledModel) -> CompiledModel {
+        let definition = (try? ModelJSON.decode(text: ModelJSON.encodeText(model.model))) ?? model.model
+        return CompiledModel(definition, id: String(decoding: Array(model.id.utf8), as: UTF8.self))
     }
 
     mutating func remember(store: String, latest: Bool, version: UInt64, model: CompiledModel, revision: UInt64) {

@@ -56,6 +56,14 @@ extension Warden {
         return try engine.check(request, model: model, snapshot: snapshot, storeID: store, explain: explain, deadline: deadline)
     }
 
+    /// The model a request runs on: this thread's own copy when its checks made one at the current data version
+    /// (see ``ThreadModels``), else the one all threads share.
+    private func threadModel(store: String, id: String?) throws -> CompiledModel {
+        let version = currentVersion
+        if let known = models.onThisThread(store: store, modelID: id, version: version) { return known.model }
+        return try model(store: store, id: id, version: version).model
+    }
+
     /// Answers many checks on one snapshot.
     public func batchCheck(
         _ requests: [CheckRequest], store: String, modelID: String? = nil, deadline: ContinuousClock.Instant? = nil
@@ -71,7 +79,7 @@ extension Warden {
     public func listObjects(
         _ request: ListObjectsRequest, store: String, modelID: String? = nil, deadline: ContinuousClock.Instant? = nil
     ) throws -> ListObjectsResult {
-        let model = try self.model(store: store, id: modelID)
+        let model = try threadModel(store: store, id: modelID)
         func run(_ snapshot: some TupleSnapshot) throws -> ListObjectsResult {
             try engine.listObjects(request, model: model, snapshot: snapshot, deadline: deadline)
         }
@@ -80,7 +88,7 @@ extension Warden {
 
     /// ListUsers on the store's newest (or the given) model.
     public func listUsers(_ request: ListUsersRequest, store: String, modelID: String? = nil) throws -> [UserRef] {
-        let model = try self.model(store: store, id: modelID)
+        let model = try threadModel(store: store, id: modelID)
         func run(_ snapshot: some TupleSnapshot) throws -> [UserRef] { try engine.listUsers(request, model: model, snapshot: snapshot) }
         return try reading(store, run, run)
     }

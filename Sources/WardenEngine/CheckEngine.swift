@@ -96,7 +96,8 @@ public struct CheckEngine: Sendable {
             // caching (a cache lookup costs what the read does).
             if !explain, answersWithoutWalk(terminal: relation.isTerminal, problem) {
                 let outcome = try DirectTuples.terminalAnswer(
-                    relation, problem, snapshot: snapshot, model: model, conditions: conditions, context: request.context)
+                    relation, problem, snapshot: snapshot, model: model,
+                    conditions: ConditionScope(evaluator: conditions, context: request.context))
                 return CheckResult(allowed: outcome.allowed)
             }
             if !explain, let twoHop = relation.twoHop, configuration.maximumDepth > 1, case .object = problem.user {
@@ -133,6 +134,8 @@ public struct CheckEngine: Sendable {
 
     /// Answers many checks on one snapshot, sharing one memo table among those with the same context and
     /// contextual tuples. Each entry gets its own result, duplicates included.
+    @_specialize(where Snapshot == KeyValueSnapshot<LMDBTableReader>)
+    @_specialize(where Snapshot == KeyValueSnapshot<MemoryTables>)
     public func batchCheck<Snapshot: TupleSnapshot>(
         _ requests: [CheckRequest], model: CompiledModel, snapshot: Snapshot, storeID: String? = nil,
         deadline: ContinuousClock.Instant? = nil

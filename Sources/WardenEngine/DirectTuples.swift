@@ -9,10 +9,13 @@ import WardenStore
 struct DirectTuples<Snapshot: TupleSnapshot> {
     let snapshot: Snapshot
     let model: CompiledModel
-    // Unretained: a lookup lives inside one engine call, whose caller holds the engine and so its evaluator; one
-    // evaluator serves every thread, and a reference count on it per check would be written by every core.
-    unowned(unsafe) let conditions: any ConditionEvaluating
-    let context: JSONValue?
+    let conditions: ConditionScope
+
+    init(snapshot: Snapshot, model: CompiledModel, conditions: any ConditionEvaluating, context: JSONValue?) {
+        self.snapshot = snapshot
+        self.model = model
+        self.conditions = ConditionScope(evaluator: conditions, context: context)
+    }
 
     /// The key of a point-read branch of `problem` under `relation`: 0 is the exact tuple, 1 the wildcard of the
     /// user's type (nil when the relation admits no such wildcard, or the user is a userset).
@@ -45,36 +48,44 @@ struct DirectTuples<Snapshot: TupleSnapshot> {
     /// Whether a tuple counts for the request: it has no condition, or its condition holds for the context.
     /// - Throws: ``CheckError`` when the condition cannot be evaluated (a parameter missing from the context).
     func conditionHolds(_ tuple: RelationshipTuple) throws(CheckError) -> Bool {
-        guard let condition = tuple.condition else { return true }
-        guard let definition = model.condition(named: condition.name) else { return false }
-        return try conditions.evaluate(definition, tuple: tuple, requestContext: context)
-    }
-
-    /// ``conditionHolds(_:)`` for the tuple `key` with `condition`: the tuple is built only when it has one.
-    func conditionHolds(_ condition: TupleCondition?, of key: TupleKey) throws(CheckError) -> Bool {
-        guard let condition else { return true }
-        return try conditionHolds(RelationshipTuple(key, condition: condition))
+        try conditions.holds(tuple, model: model)
     }
 
     /// The answer for a relation of direct tuples only: the exact tuple or the wildcard, with OpenFGA's union
     /// rules (a condition error counts only when the other branch does not grant).
     func terminalAnswer(_ relation: CompiledRelation, _ problem: Subproblem) throws(CheckError) -> Outcome {
-        try Self.terminalAnswer(relation, problem, snapshot: snapshot, model: model, conditions: conditions, context: context)
+        try Self.terminalAnswer(relation, problem, snapshot: snapshot, model: model, conditions: conditions)
     }
 
     /// ``terminalAnswer(_:_:)`` over a snapshot and model the caller lends: no lookup value is made (whose copy of
     /// the snapshot counted references per check) unless a tuple has a condition to evaluate.
     static func terminalAnswer(
         _ relation: CompiledRelation, _ problem: Subproblem, snapshot: Snapshot, model: CompiledModel,
-        conditions: any ConditionEvaluating, context: JSONValue?
+        conditions: ConditionScope
     ) throws(CheckError) -> Outcome {
         try SetOperations.union(count: 2) { branch throws(CheckError) in
             guard let key = key(branch: branch, relation, problem),
                 let condition = try admitted(key, in: relation, snapshot: snapshot, model: model)
             else { return .no }
             guard let condition else { return .yes }
-            let lookup = DirectTuples(snapshot: snapshot, model: model, conditions: conditions, context: context)
-            return try lookup.conditionHolds(RelationshipTuple(key, condition: condition)) ? .yes : .no
+            let tuple = RelationshipTuple(key, condition: condition)
+            return try conditions.holds(tuple, model: model) ? .yes : .no
         }
+    }
+}
+
+/// A request's condition evaluator and context, handed along without counting a reference on the evaluator: one
+/// evaluator serves every thread, and a count per tuple would be written by every core. Lives inside one engine call,
+/// whose caller holds the engine and so its evaluator.
+struct ConditionScope {
+    unowned(unsafe) let evaluator: any ConditionEvaluating
+    let context: JSONValue?
+
+    /// Whether a tuple counts: it has no condition (the evaluator is not touched), or its condition holds.
+    /// - Throws: ``CheckError`` when the condition cannot be evaluated (a parameter missing from the context).
+    func holds(_ tuple: RelationshipTuple, model: CompiledModel) throws(CheckError) -> Bool {
+        guard let condition = tuple.condition else { return true }
+        guard let definition = model.condition(named: condition.name) else { return false }
+        return try evaluator.evaluate(definition, tuple: tuple, requestContext: context)
     }
 }

@@ -42,6 +42,8 @@ public struct ListObjectsResult: Hashable, Sendable {
     }
 }
 
+// ListObjects, ListUsers and batches are specialized for the embedded backends' snapshots: unspecialized, their walks'
+// generic types were looked up in the runtime's metadata caches on every request, a write to memory both cores share.
 extension CheckEngine {
     /// Lists the objects of `request.objectType` on which the user has the relation.
     ///
@@ -50,6 +52,8 @@ extension CheckEngine {
     /// intersections, exclusions and conditions are decided exactly as Check decides them.
     /// - Parameter deadline: stop (incomplete, with a continuation) once this instant passes.
     /// - Throws: ``CheckError`` as ``check(_:model:snapshot:storeID:explain:)`` does.
+    @_specialize(where Snapshot == KeyValueSnapshot<LMDBTableReader>)
+    @_specialize(where Snapshot == KeyValueSnapshot<MemoryTables>)
     public func listObjects<Snapshot: TupleSnapshot>(
         _ request: ListObjectsRequest, model: CompiledModel, snapshot: Snapshot,
         deadline: ContinuousClock.Instant? = nil

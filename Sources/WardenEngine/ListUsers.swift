@@ -40,6 +40,8 @@ extension CheckEngine {
     /// sub-expression. A user reached only through a typed wildcard is reported as the wildcard, not by name.
     /// - Throws: ``CheckError`` for a malformed request, a bad contextual tuple, a condition missing parameters,
     ///   or depth exceeded.
+    @_specialize(where Snapshot == KeyValueSnapshot<LMDBTableReader>)
+    @_specialize(where Snapshot == KeyValueSnapshot<MemoryTables>)
     public func listUsers<Snapshot: TupleSnapshot>(
         _ request: ListUsersRequest, model: CompiledModel, snapshot: Snapshot
     ) throws(CheckError) -> [UserRef] {

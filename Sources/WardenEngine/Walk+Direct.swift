@@ -31,8 +31,11 @@ extension Walk {
 
     /// One stored tuple by key: yes when it exists, the model still admits it, and its condition holds.
     private func tuple(_ key: TupleKey, _ relation: CompiledRelation, rule: String) throws(CheckError) -> Outcome {
-        guard let condition = try lookup.admitted(key, in: relation) else { return .no }
-        guard explanation != nil else { return try lookup.conditionHolds(condition, of: key) ? .yes : .no }
+        guard let condition = try DirectTuples.admitted(key, in: relation, snapshot: snapshot, model: model) else { return .no }
+        guard let condition else {
+            explanation?.leaf(key.description, rule, .yes)
+            return .yes
+        }
         let tuple = RelationshipTuple(key, condition: condition)
         guard try conditionHolds(tuple) else { return .no }
         explanation?.leaf(tuple.description, rule, .yes)

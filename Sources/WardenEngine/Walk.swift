@@ -16,10 +16,12 @@ enum MemoEntry {
 /// The walk is synchronous and depth-first, so the memo's in-progress entries are exactly the ancestors on the
 /// current path: meeting one again is a cycle, answered "no" for this path only.
 final class Walk<Snapshot: TupleSnapshot> {
-    /// The snapshot, model, conditions and context, with the point reads every walk starts from.
-    let lookup: DirectTuples<Snapshot>
-    var snapshot: Snapshot { lookup.snapshot }
-    var model: CompiledModel { lookup.model }
+    // The snapshot held as itself, not inside a `DirectTuples<Snapshot>`: a stored field of a generic type made the
+    // walk's deinit (never specialized) look that type up in the runtime's metadata cache, once per request.
+    let snapshot: Snapshot
+    let model: CompiledModel
+    /// The evaluator (unretained) and the request's condition context.
+    let conditions: ConditionScope
     let maximumDepth: Int
     let cache: CheckCache?
     let cacheScope: CheckCache.Scope?
@@ -44,7 +46,9 @@ final class Walk<Snapshot: TupleSnapshot> {
         snapshot: Snapshot, model: CompiledModel, conditions: any ConditionEvaluating, context: JSONValue?,
         maximumDepth: Int, cache: CheckCache?, cacheScope: CheckCache.Scope?, explain: Bool = false
     ) {
-        self.lookup = DirectTuples(snapshot: snapshot, model: model, conditions: conditions, context: context)
+        self.snapshot = snapshot
+        self.model = model
+        self.conditions = ConditionScope(evaluator: conditions, context: context)
         self.maximumDepth = maximumDepth
         self.cache = cache
         self.cacheScope = cacheScope
@@ -176,7 +180,7 @@ final class Walk<Snapshot: TupleSnapshot> {
 
     /// Whether a conditioned tuple counts: no condition, or its condition holds for the request's context.
     func conditionHolds(_ tuple: RelationshipTuple) throws(CheckError) -> Bool {
-        let holds = try lookup.conditionHolds(tuple)
+        let holds = try conditions.holds(tuple, model: model)
         if !holds, let condition = tuple.condition {
             explanation?.leaf(tuple.description, "condition '\(condition.name)' not met", .no)
         }

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
-import Warden
+@testable import Warden
 import WardenEngine
 import WardenModel
 import WardenStore
@@ -74,5 +74,45 @@ struct ThreadModelsTests {
         }
         let expected = (0..<10).flatMap { _ in (0..<12).map { store in (0..<12).map { $0 == store } } }
         #expect(answers == expected)
+    }
+
+    @Test("a thread's own copy of a model is the same definition, for every model of the repository and the differential sample")
+    func ownCopyIsTheSameModel() throws {
+        let root = Fixtures.repositoryRoot
+        let differential = root.appendingPathComponent("Tests/Fixtures/differential")
+        var paths = try FileManager.default.contentsOfDirectory(atPath: differential.path)
+            .filter { $0.hasSuffix(".fga.yaml") }.map { differential.appendingPathComponent($0).path }
+        paths += try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("models").path)
+            .map { root.appendingPathComponent("models/\($0)/model.fga.yaml").path }
+            .filter { FileManager.default.fileExists(atPath: $0) }
+        #expect(paths.count > 100)
+        for path in paths {
+            let shared = CompiledModel(try StoreFile.load(path: path).model, id: "01JMODEL")
+            let own = ThreadModels.ownCopy(of: shared)
+            #expect(ModelJSON.encodeText(own.model) == ModelJSON.encodeText(shared.model), "\(path)")
+            #expect(own.id == shared.id)
+        }
+    }
+
+    @Test("ListObjects and ListUsers on a thread that made its own copy answer by the store's newest model")
+    func listsFollowTheStore() throws {
+        let data = try TemporaryDirectory()
+        let warden = try Warden(dataDirectory: data.path)
+        let store = try warden.createStore(name: "s").id
+        // A wildcard tuple written under a model that admits it, then a newest model that does not.
+        _ = try warden.writeModel(try DSLParser.parseModel(Self.open), store: store)
+        try warden.write(WriteBatch(writes: [try RelationshipTuple(TupleKey(object: "doc:1", relation: "viewer", user: "user:*"))]), store: store)
+        _ = try warden.writeModel(try DSLParser.parseModel(Self.strict), store: store)
+        let anne = CheckRequest(user: .object(ObjectRef(type: "user", id: "anne")), relation: "viewer", object: ObjectRef(type: "doc", id: "1"))
+        let list = ListObjectsRequest(user: .object(ObjectRef(type: "user", id: "anne")), relation: "viewer", objectType: "doc")
+        let users = ListUsersRequest(object: ObjectRef(type: "doc", id: "1"), relation: "viewer", filters: [.init(type: "user")])
+        // Enough checks for the thread to compile its own copy of the model.
+        for _ in 0..<(RecentStores<Int>.ownCopyAfter * 2) { #expect(try warden.check(anne, store: store).allowed == false) }
+        #expect(try warden.listObjects(list, store: store).objects == [])
+        #expect(try warden.listUsers(users, store: store) == [])
+        _ = try warden.writeModel(try DSLParser.parseModel(Self.open), store: store)
+        for _ in 0..<(RecentStores<Int>.ownCopyAfter * 2) { #expect(try warden.check(anne, store: store).allowed) }
+        #expect(try warden.listObjects(list, store: store).objects == ["doc:1"])
+        #expect(try warden.listUsers(users, store: store) == [.wildcard(type: "user")])
     }
 }
