@@ -100,8 +100,11 @@ public struct CheckEngine: Sendable {
                     conditions: ConditionScope(evaluator: conditions, context: request.context))
                 return CheckResult(allowed: outcome.allowed)
             }
-            if !explain, let twoHop = relation.twoHop, configuration.maximumDepth > 1, case .object = problem.user {
-                return try twoHopCheck(twoHop, problem, model: model, snapshot: snapshot, storeID: storeID, request.context, deadline: deadline)
+            if !explain, let shortcut = shortcut(for: relation, problem),
+                let answered = try answerWithoutWalk(shortcut, relation, problem, model: model, snapshot: snapshot, storeID: storeID,
+                    request.context, deadline: deadline)
+            {
+                return answered
             }
             // An explanation shows the whole path, so it does not stop at answers cached by earlier requests.
             let walk = makeWalk(snapshot, model, request.context, storeID: explain ? nil : storeID, explain: explain, deadline: deadline)
@@ -161,12 +164,31 @@ public struct CheckEngine: Sendable {
         }
     }
 
-    /// A check of a ``TwoHopRelation``: through the cross-request cache as the walk's would go (looked up, then
-    /// stored), answered by ``DirectTuples/twoHopAnswer(_:_:deadline:)``.
-    private func twoHopCheck<Snapshot: TupleSnapshot>(
-        _ twoHop: TwoHopRelation, _ problem: Subproblem, model: CompiledModel, snapshot: Snapshot, storeID: String?,
-        _ context: JSONValue?, deadline: ContinuousClock.Instant?
-    ) throws(CheckError) -> CheckResult {
+    /// The shapes a check is answered in without a walk, when asked of a plain user at the top of a request.
+    private enum Shortcut {
+        /// ``TwoHopRelation``: its parents, then a direct relation on each.
+        case twoHop(TwoHopRelation)
+        /// A relation nesting its own groups, whose recursive fast path the store's nested-group index answers.
+        case nestedGroups(ObjectRef)
+    }
+
+    private func shortcut(for relation: CompiledRelation, _ problem: Subproblem) -> Shortcut? {
+        guard case .object(let user) = problem.user else { return nil }
+        if let twoHop = relation.twoHop, configuration.maximumDepth > 1 { return .twoHop(twoHop) }
+        if relation.nestsOwnGroups, configuration.useNestedGroupIndex, configuration.maximumDepth > 0,
+            relation.fastPath?.seeds[ByteString(user.type)] != nil
+        {
+            return .nestedGroups(user)
+        }
+        return nil
+    }
+
+    /// A check answered by a ``Shortcut``, through the cross-request cache as the walk's would go (looked up, then
+    /// stored); nil when the shortcut cannot decide (the walk then does).
+    private func answerWithoutWalk<Snapshot: TupleSnapshot>(
+        _ shortcut: Shortcut, _ relation: CompiledRelation, _ problem: Subproblem, model: CompiledModel, snapshot: Snapshot,
+        storeID: String?, _ context: JSONValue?, deadline: ContinuousClock.Instant?
+    ) throws(CheckError) -> CheckResult? {
         let scope: CheckCache.Scope? =
             if let storeID, context == nil, cache != nil {
                 CheckCache.Scope(store: storeID, model: model.cacheID, version: snapshot.revision.rawValue)
@@ -176,8 +198,18 @@ public struct CheckEngine: Sendable {
         if let scope, let cached = cache?.outcome(for: problem, in: scope, now: snapshot.expiryNow) {
             return CheckResult(allowed: cached.allowed)
         }
-        let lookup = DirectTuples(snapshot: snapshot, model: model, conditions: conditions, context: context)
-        let (outcome, depth) = try lookup.twoHopAnswer(twoHop, problem, deadline: deadline)
+        let outcome: Outcome
+        var depth = 0
+        switch shortcut {
+        case .twoHop(let twoHop):
+            let lookup = DirectTuples(snapshot: snapshot, model: model, conditions: conditions, context: context)
+            (outcome, depth) = try lookup.twoHopAnswer(twoHop, problem, deadline: deadline)
+        case .nestedGroups(let user):
+            guard let found = try DirectTuples.nestedGroupAnswer(
+                relation, problem, user, maximumDepth: configuration.maximumDepth, snapshot: snapshot, model: model)
+            else { return nil }
+            outcome = found
+        }
         if let scope {
             // A snapshot that cannot say when its tuples expire caches nothing.
             cache?.store(outcome, for: problem, in: scope, until: (try? snapshot.expiryHorizon()) ?? 0)

@@ -44,7 +44,9 @@ extension Walk {
             }.allowed
         }
         if try isSeed(problem.object) { return .yes }
-        if relation.nestsOwnGroups, useNestedGroupIndex, let outcome = try indexedNesting(relation, problem, user, depth: depth) {
+        if relation.nestsOwnGroups, useNestedGroupIndex,
+            let outcome = try DirectTuples.indexedNesting(problem, user, depth: depth, maximumDepth: maximumDepth, snapshot: snapshot)
+        {
             return outcome
         }
         guard try hasSeed(user, of: problem.object.type, in: seeds) else { return .no }
@@ -69,43 +71,6 @@ extension Walk {
             level = next
             round += 1
         }
-    }
-
-    /// The search's answer from the store's nested-group index (``TupleSnapshot/nestedHops(type:relation:from:to:)``),
-    /// depth error included: the user's own groups, each looked up in the object's closure. A seed `h` hops down is
-    /// found in the search's round `h - 1`, so it errs when `depth + h - 1` reaches the limit. With no seed reached,
-    /// the search ends one round after its last non-empty level, which lies `height` or `height + 1` levels down
-    /// (1 for a group that holds only itself); where those two would answer differently, nil: the search decides. Nil too when the store keeps no index.
-    private func indexedNesting(
-        _ relation: CompiledRelation, _ problem: Subproblem, _ user: ObjectRef, depth: Int
-    ) throws(CheckError) -> Outcome? {
-        let type = problem.object.type
-        let name = problem.relation
-        // The relation admits the user's type with no condition (it nests its own groups, so none is conditioned):
-        // the user's unconditioned tuples are exactly the seeds.
-        guard try read({ () throws(StoreError) in try snapshot.hasNestedGroupIndex() }) else { return nil }
-        let reach = try read { () throws(StoreError) in
-            try snapshot.nearestNestedGroup(user: user, type: type, relation: name, from: problem.object.id)
-        }
-        guard reach.exact else { return nil }
-        // As the search's first test: no tuple of the user's at all is "no" at once.
-        guard reach.holdsAny else { return .no }
-        if let nearest = reach.hops {
-            guard nearest < NestedGroupIndex.saturatedHops else { return nil }
-            if nearest <= 1 || depth + nearest - 1 < maximumDepth { return .yes }
-            throw CheckError.resolutionTooComplex()
-        }
-        let height = try read { () throws(StoreError) in try snapshot.nestingHeight(type: type, relation: name, of: problem.object.id) }
-        guard height > 0 else {
-            // Nothing nested in it but perhaps itself: a group holding itself makes one more (empty) round.
-            let itself = TupleKey(object: problem.object, relation: name, user: .userset(problem.object, relation: name))
-            guard let loop = try read({ () throws(StoreError) in try snapshot.tuple(itself) }), loop.condition == nil else { return .no }
-            if depth + 2 >= maximumDepth { throw CheckError.resolutionTooComplex() }
-            return .no
-        }
-        guard height < NestedGroupIndex.saturatedHops else { return nil }
-        if depth + height + 1 >= maximumDepth { throw CheckError.resolutionTooComplex() }
-        return depth + height + 2 < maximumDepth ? .no : nil
     }
 
     /// The objects one level up from `object`: its parents through the tupleset, or the objects of the usersets it

@@ -209,38 +209,40 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
         }
         var holdsAny = false
         var expiring = false
-        var groups: [[UInt8]] = []
-        // Collected first: a backend may not read while it scans.
-        try reader.scan(prefix: prefix, from: nil, in: .reverse) { key, value in
+        let family = family(type: type, relation: relation)
+        // Expiring nesting is not in the index, and an expiring membership counts only until its instant: walk.
+        let indexed = family.map { !expiringNesting.contains($0.names) } ?? false
+        var nearest: Int?
+        var key = family?.downPrefix(object.utf8, room: 32) ?? []
+        let base = key.count
+        // Each group the user is in looked up in the object's closure as the scan reaches it (every backend allows
+        // point reads inside a scan: LMDB and the in-memory tables read one snapshot, PostgreSQL hands over a page
+        // it has already fetched), until one lies a single hop down.
+        var failure: StoreError?
+        try reader.scan(prefix: prefix, from: nil, in: .reverse) { found, value in
             if KeyLayout.expired(value, at: now) { return true }
             holdsAny = true
-            if value.isEmpty {
-                groups.append(Array(key[prefix.count..<(key.count - 1)]))
-            } else if KeyLayout.expiry(of: value) != nil {
-                expiring = true
+            if !value.isEmpty {
+                if KeyLayout.expiry(of: value) != nil { expiring = true }
+                return true
+            }
+            guard indexed, nearest != 1 else { return true }
+            key.removeSubrange(base...)
+            key.append(contentsOf: found[prefix.count..<(found.count - 1)])
+            key.append(0)
+            do throws(StoreError) {
+                let hops = try reader.withValue(key, in: .groups) { $0?.first.map(Int.init) }
+                if let hops, hops < nearest ?? .max { nearest = hops }
+            } catch {
+                failure = error
+                return false
             }
             return true
         }
-        guard let family = family(type: type, relation: relation) else { return NestedGroupReach(holdsAny: holdsAny, hops: nil) }
-        // Expiring nesting is not in the index, and an expiring membership counts only until its instant: walk.
-        if expiring || expiringNesting.contains(family.names) {
-            return NestedGroupReach(holdsAny: holdsAny, hops: nil, exact: false)
-        }
-        guard !groups.isEmpty else { return NestedGroupReach(holdsAny: holdsAny, hops: nil) }
-        var nearest: Int?
-        var key = family.downPrefix(object.utf8, room: groups.reduce(0) { max($0, $1.count) } + 1)
-        let base = key.count
-        for group in groups {
-            key.removeSubrange(base...)
-            key.append(contentsOf: group)
-            key.append(0)
-            let hops = try reader.withValue(key, in: .groups) { $0?.first.map(Int.init) }
-            if let hops, hops < nearest ?? .max {
-                nearest = hops
-                if hops == 1 { break }
-            }
-        }
-        return NestedGroupReach(holdsAny: true, hops: nearest)
+        if let failure { throw failure }
+        guard family != nil else { return NestedGroupReach(holdsAny: holdsAny, hops: nil) }
+        if expiring || !indexed { return NestedGroupReach(holdsAny: holdsAny, hops: nil, exact: false) }
+        return NestedGroupReach(holdsAny: holdsAny, hops: nearest)
     }
 
     public func nestedHops(type: String, relation: String, from ancestor: String, to descendant: String) throws(StoreError) -> Int? {
