@@ -189,12 +189,7 @@ public struct CheckEngine: Sendable {
         _ shortcut: Shortcut, _ relation: CompiledRelation, _ problem: Subproblem, model: CompiledModel, snapshot: Snapshot,
         storeID: String?, _ context: JSONValue?, deadline: ContinuousClock.Instant?
     ) throws(CheckError) -> CheckResult? {
-        let scope: CheckCache.Scope? =
-            if let storeID, context == nil, cache != nil {
-                CheckCache.Scope(store: storeID, model: model.cacheID, version: snapshot.revision.rawValue)
-            } else {
-                nil
-            }
+        let scope = cacheScope(storeID: storeID, context, model, snapshot)
         if let scope, let cached = cache?.outcome(for: problem, in: scope, now: snapshot.expiryNow) {
             return CheckResult(allowed: cached.allowed)
         }
@@ -227,16 +222,20 @@ public struct CheckEngine: Sendable {
         var contextualTuples: [RelationshipTuple]
     }
 
+    /// Where a request's answers go in the cross-request cache: nowhere without a cache, a store id, or when the
+    /// request carries a context (its answers hold for that context only).
+    private func cacheScope(
+        storeID: String?, _ context: JSONValue?, _ model: CompiledModel, _ snapshot: some TupleSnapshot
+    ) -> CheckCache.Scope? {
+        guard let storeID, context == nil, cache != nil else { return nil }
+        return CheckCache.Scope(store: storeID, model: model.cacheID, version: snapshot.revision.rawValue)
+    }
+
     func makeWalk<Snapshot: TupleSnapshot>(
         _ snapshot: Snapshot, _ model: CompiledModel, _ context: JSONValue?, storeID: String?, explain: Bool,
         deadline: ContinuousClock.Instant? = nil
     ) -> Walk<Snapshot> {
-        let scope: CheckCache.Scope? =
-            if let storeID, context == nil, cache != nil {
-                CheckCache.Scope(store: storeID, model: model.cacheID, version: snapshot.revision.rawValue)
-            } else {
-                nil
-            }
+        let scope = cacheScope(storeID: storeID, context, model, snapshot)
         let walk = Walk(
             snapshot: snapshot, model: model, conditions: conditions, context: context,
             maximumDepth: configuration.maximumDepth, cache: scope == nil ? nil : cache, cacheScope: scope,

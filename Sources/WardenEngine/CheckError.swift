@@ -37,6 +37,16 @@ public struct CheckError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String { message }
 
     /// The error for a walk past the maximum depth, in OpenFGA's words.
+    /// The request's deadline passed before an answer.
+    static func deadlineExceeded() -> CheckError {
+        CheckError(.deadlineExceeded, "the check did not finish before its deadline")
+    }
+
+    /// `body`'s value, a store failure becoming a ``CheckError``.
+    static func reading<Value>(_ body: () throws(StoreError) -> Value) throws(CheckError) -> Value {
+        do throws(StoreError) { return try body() } catch { throw CheckError(error) }
+    }
+
     public static func resolutionTooComplex() -> CheckError {
         CheckError(
             .resolutionTooComplex,

@@ -10,15 +10,12 @@ extension DirectTuples {
     static func indexedNesting(
         _ problem: Subproblem, _ user: ObjectRef, depth: Int, maximumDepth: Int, snapshot: Snapshot
     ) throws(CheckError) -> Outcome? {
-        func read<Value>(_ body: () throws(StoreError) -> Value) throws(CheckError) -> Value {
-            do throws(StoreError) { return try body() } catch { throw CheckError(error) }
-        }
         let type = problem.object.type
         let name = problem.relation
         // The relation admits the user's type with no condition (it nests its own groups, so none is conditioned):
         // the user's unconditioned tuples are exactly the seeds.
-        guard try read({ () throws(StoreError) in try snapshot.hasNestedGroupIndex() }) else { return nil }
-        let reach = try read { () throws(StoreError) in
+        guard try CheckError.reading({ () throws(StoreError) in try snapshot.hasNestedGroupIndex() }) else { return nil }
+        let reach = try CheckError.reading { () throws(StoreError) in
             try snapshot.nearestNestedGroup(user: user, type: type, relation: name, from: problem.object.id)
         }
         guard reach.exact else { return nil }
@@ -29,11 +26,11 @@ extension DirectTuples {
             if nearest <= 1 || depth + nearest - 1 < maximumDepth { return .yes }
             throw CheckError.resolutionTooComplex()
         }
-        let height = try read { () throws(StoreError) in try snapshot.nestingHeight(type: type, relation: name, of: problem.object.id) }
+        let height = try CheckError.reading { () throws(StoreError) in try snapshot.nestingHeight(type: type, relation: name, of: problem.object.id) }
         guard height > 0 else {
             // Nothing nested in it but perhaps itself: a group holding itself makes one more (empty) round.
             let itself = TupleKey(object: problem.object, relation: name, user: .userset(problem.object, relation: name))
-            guard let loop = try read({ () throws(StoreError) in try snapshot.tuple(itself) }), loop.condition == nil else { return .no }
+            guard let loop = try CheckError.reading({ () throws(StoreError) in try snapshot.tuple(itself) }), loop.condition == nil else { return .no }
             if depth + 2 >= maximumDepth { throw CheckError.resolutionTooComplex() }
             return .no
         }

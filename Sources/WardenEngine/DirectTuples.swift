@@ -34,12 +34,7 @@ struct DirectTuples<Snapshot: TupleSnapshot> {
     static func admitted(
         _ key: TupleKey, in relation: CompiledRelation, snapshot: Snapshot, model: CompiledModel
     ) throws(CheckError) -> TupleCondition?? {
-        let read: PointRead
-        do throws(StoreError) {
-            read = try snapshot.pointRead(key)
-        } catch {
-            throw CheckError(error)
-        }
+        let read = try CheckError.reading { () throws(StoreError) in try snapshot.pointRead(key) }
         guard case .present(let condition) = read, model.admits(key.user, condition: condition?.name, in: relation)
         else { return nil }
         return .some(condition)

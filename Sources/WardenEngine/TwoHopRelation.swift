@@ -67,7 +67,7 @@ extension DirectTuples {
                 do throws(CheckError) {
                     visited += 1
                     if visited & 63 == 0, let deadline, ContinuousClock.now >= deadline {
-                        throw CheckError(.deadlineExceeded, "the check did not finish before its deadline")
+                        throw CheckError.deadlineExceeded()
                     }
                     depth = 1
                     granted = try terminalAnswer(computed, Subproblem(object: parent, relation: twoHop.computed, user: problem.user)).allowed

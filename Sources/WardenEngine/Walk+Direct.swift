@@ -90,10 +90,6 @@ extension Walk {
     }
 
     func read<Result>(_ body: () throws(StoreError) -> Result) throws(CheckError) -> Result {
-        do throws(StoreError) {
-            return try body()
-        } catch {
-            throw CheckError(error)
-        }
+        try CheckError.reading(body)
     }
 }

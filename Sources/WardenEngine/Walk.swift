@@ -122,7 +122,7 @@ final class Walk<Snapshot: TupleSnapshot> {
     func tick() throws(CheckError) {
         resolved &+= 1
         if resolved & 63 == 0, let deadline, ContinuousClock.now >= deadline {
-            throw CheckError(.deadlineExceeded, "the check did not finish before its deadline")
+            throw CheckError.deadlineExceeded()
         }
     }
 
