@@ -118,7 +118,7 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
 
     /// The reverse index's prefix for `user`'s tuples of `relation` on objects of `objectType`; nil when one of
     /// the names was never interned in this store (then there is no such tuple).
-    private func reversePrefix(user: UserRef, objectType: String, relation: String) throws(StoreError) -> [UInt8]? {
+    func reversePrefix(user: UserRef, objectType: String, relation: String) throws(StoreError) -> [UInt8]? {
         let fields = KeyLayout.userFields(user)
         var prefix = KeyEncoder(store: store)
         guard prefix.append(name: fields.type, in: names), prefix.append(name: fields.relation, in: names) else { return nil }
@@ -197,87 +197,6 @@ public struct KeyValueSnapshot<Reader: OrderedKeyValueReader>: TupleSnapshot {
     public func endOfChanges() throws(StoreError) -> ContinuationToken? {
         guard revision.rawValue > 0 else { return nil }
         return ContinuationCodec.token(table: .changes, key: KeyLayout.changeKey(store: store, revision: revision.rawValue, sequence: .max))
-    }
-
-    public func hasNestedGroupIndex() throws(StoreError) -> Bool { nestedGroups }
-
-    public func nearestNestedGroup(
-        user: ObjectRef, type: String, relation: String, from object: String
-    ) throws(StoreError) -> NestedGroupReach {
-        guard let prefix = try reversePrefix(user: .object(user), objectType: type, relation: relation) else {
-            return NestedGroupReach(holdsAny: false, hops: nil)
-        }
-        var holdsAny = false
-        var expiring = false
-        let family = family(type: type, relation: relation)
-        // Expiring nesting is not in the index, and an expiring membership counts only until its instant: walk.
-        let indexed = family.map { !expiringNesting.contains($0.names) } ?? false
-        var nearest: Int?
-        var key = family?.downPrefix(object.utf8, room: 32) ?? []
-        let base = key.count
-        // Each group the user is in looked up in the object's closure as the scan reaches it (every backend allows
-        // point reads inside a scan: LMDB and the in-memory tables read one snapshot, PostgreSQL hands over a page
-        // it has already fetched), until one lies a single hop down.
-        var failure: StoreError?
-        try reader.scan(prefix: prefix, from: nil, in: .reverse) { found, value in
-            if KeyLayout.expired(value, at: now) { return true }
-            holdsAny = true
-            if !value.isEmpty {
-                if KeyLayout.expiry(of: value) != nil { expiring = true }
-                return true
-            }
-            guard indexed, nearest != 1 else { return true }
-            key.removeSubrange(base...)
-            key.append(contentsOf: found[prefix.count..<(found.count - 1)])
-            key.append(0)
-            do throws(StoreError) {
-                let hops = try reader.withValue(key, in: .groups) { $0?.first.map(Int.init) }
-                if let hops, hops < nearest ?? .max { nearest = hops }
-            } catch {
-                failure = error
-                return false
-            }
-            return true
-        }
-        if let failure { throw failure }
-        guard family != nil else { return NestedGroupReach(holdsAny: holdsAny, hops: nil) }
-        if expiring || !indexed { return NestedGroupReach(holdsAny: holdsAny, hops: nil, exact: false) }
-        return NestedGroupReach(holdsAny: holdsAny, hops: nearest)
-    }
-
-    public func nestedHops(type: String, relation: String, from ancestor: String, to descendant: String) throws(StoreError) -> Int? {
-        guard let family = family(type: type, relation: relation) else { return nil }
-        return try NestedGroupIndex.hops(family, from: Array(ancestor.utf8), to: Array(descendant.utf8), in: reader)
-    }
-
-    public func nestingHeight(type: String, relation: String, of group: String) throws(StoreError) -> Int {
-        guard let family = family(type: type, relation: relation) else { return 0 }
-        return try NestedGroupIndex.height(family, of: Array(group.utf8), in: reader)
-    }
-
-    public func nestedGroups(_ direction: NestingDirection, type: String, relation: String, of group: String) throws(StoreError) -> [String]? {
-        guard nestedGroups else { return nil }
-        guard let family = family(type: type, relation: relation) else { return [] }
-        guard !expiringNesting.contains(family.names) else { return nil }
-        let id = Array(group.utf8)
-        let prefix = direction == .down ? family.downPrefix(id) : family.upPrefix(id)
-        var groups: [String] = []
-        try reader.scan(prefix: prefix, from: nil, in: .groups) { key, _ in
-            groups.append(String(decoding: key[prefix.count..<(key.count - 1)], as: UTF8.self))
-            return true
-        }
-        return groups
-    }
-
-    /// The nesting family of `type#relation`; nil when a name was never interned (then nothing nests).
-    private func family(type: String, relation: String) -> NestingFamily? {
-        guard let typeNumber = names.number(type), let relationNumber = names.number(relation) else { return nil }
-        var codes: [UInt8] = []
-        codes.reserveCapacity(8)
-        NameCode.append(typeNumber, to: &codes)
-        let typeWidth = codes.count
-        NameCode.append(relationNumber, to: &codes)
-        return NestingFamily(store: store, names: codes, typeWidth: typeWidth)
     }
 
     public func changes(objectType: String?, after token: ContinuationToken?, limit: Int) throws(StoreError) -> ChangePage {

@@ -178,6 +178,20 @@ public struct LMDBTableReader: OrderedKeyValueReader, KeyValueWriter {
         }
     }
 
+    /// Seeks to the prefix where it lies: no copy.
+    public func scan(
+        bytes prefix: UnsafeRawBufferPointer, in table: Table, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Bool
+    ) throws(StoreError) {
+        guard let database = databases[table] else { return }
+        do {
+            try transaction.scan(prefix: prefix, seek: prefix, in: database, body)
+        } catch let error as LMDBError {
+            throw StoreError(error)
+        } catch {
+            throw StoreError(.storage, "scan failed: \(error)")
+        }
+    }
+
     /// The table's database; a table a read-only environment lacks cannot be written (nothing writes there).
     private func writable(_ table: Table) throws(StoreError) -> LMDBDatabase {
         guard let database = databases[table] else {
@@ -189,6 +203,14 @@ public struct LMDBTableReader: OrderedKeyValueReader, KeyValueWriter {
     public func put(_ key: [UInt8], _ value: [UInt8], in table: Table) throws(StoreError) {
         let database = try writable(table)
         do { try transaction.put(key, value, in: database) } catch { throw StoreError(error) }
+    }
+
+    /// Each entry put where it lies in the packed buffer: no copy.
+    public func putAll(_ entries: PackedEntries, in table: Table) throws(StoreError) {
+        let database = try writable(table)
+        try entries.forEach { key, value throws(StoreError) in
+            do throws(LMDBError) { try transaction.put(key, value, in: database) } catch { throw StoreError(error) }
+        }
     }
 
     public func delete(_ key: [UInt8], in table: Table) throws(StoreError) -> Bool {

@@ -281,4 +281,38 @@ struct NestedGroupIndexTests {
         #expect(Self.answer(fixture, "user:bob", "member", "group:g0", index: true, depth: 25) == .depthError)
         #expect(Self.answer(fixture, "user:bob", "member", "group:g30", index: true, depth: 25) == .no)
     }
+
+    @Test("ids as long as a stored key allows: read from keys built on the stack, the same answers with the index and without", arguments: [false, true])
+    func longestIDs(lmdb: Bool) throws {
+        // A membership's forward key holds both ids: 200 and 280 bytes make it 490 of the 511 a key may have.
+        func group(_ letter: Character) -> String { "group:" + String(repeating: letter, count: 200) }
+        let user = "user:" + String(repeating: "u", count: 280)
+        let directory = try TemporaryDirectory()
+        let store: any TupleStore = lmdb ? try LMDBTupleStore(path: directory.path) : MemoryTupleStore()
+        let fixture = try EngineFixture(
+            model: Self.model,
+            tuples: ["\(group("a"))#member@\(group("b"))#member", "\(group("b"))#member@\(group("c"))#member", "\(group("c"))#member@\(user)"],
+            store: store, keeping: directory)
+        for (object, expected) in [(Character("a"), Answer.yes), ("b", .yes), ("c", .yes), ("d", .no)] {
+            #expect(Self.answer(fixture, user, "member", group(object), index: true, depth: 25) == expected)
+            #expect(Self.answer(fixture, user, "member", group(object), index: false, depth: 25) == expected)
+        }
+        #expect(Self.answer(fixture, user, "member", group("a"), index: true, depth: 1) == .depthError)
+        #expect(Self.answer(fixture, user, "member", group("a"), index: false, depth: 1) == .depthError)
+        let reach = try fixture.read {
+            try $0.nearestNestedGroup(user: try ObjectRef(parsing: user), type: "group", relation: "member", from: String(repeating: "a", count: 200))
+        }
+        #expect(reach == NestedGroupReach(holdsAny: true, hops: 2))
+        #expect(try fixture.read { try $0.nestingHeight(type: "group", relation: "member", of: String(repeating: "a", count: 200)) } == 2)
+        // No stored key holds a NUL: such a group has nothing nested in it, such an object reaches no group, and
+        // such a user is refused as a write of it would be.
+        #expect(try fixture.read { try $0.nestingHeight(type: "group", relation: "member", of: "a\u{0}b") } == 0)
+        let fromNul = try fixture.read {
+            try $0.nearestNestedGroup(user: try ObjectRef(parsing: user), type: "group", relation: "member", from: "a\u{0}b")
+        }
+        #expect(fromNul == NestedGroupReach(holdsAny: true, hops: nil))
+        #expect(throws: StoreError.self) {
+            try fixture.read { try $0.nearestNestedGroup(user: ObjectRef(type: "user", id: "u\u{0}v"), type: "group", relation: "member", from: "a") }
+        }
+    }
 }

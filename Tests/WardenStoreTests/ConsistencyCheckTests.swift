@@ -129,7 +129,7 @@ struct ConsistencyCheckTests {
             let number = try TupleTables.storeRecord(id: id, in: tables).number
             let families = try NestedGroupIndex.families(store: number, in: tables)
             #expect(families.count == 1)
-            return try NestedGroupIndex.closure(of: families[0], in: tables)
+            return try NestedGroupIndex.closure(of: families[0], in: tables).entries
         }
         #expect(entries.count > 20)
         for index in entries.indices.dropFirst() {
@@ -161,8 +161,8 @@ struct ConsistencyCheckTests {
             let number = try TupleTables.storeRecord(id: id, in: tables).number
             let family = try NestedGroupIndex.families(store: number, in: tables)[0]
             return (
-                try NestedGroupIndex.closure(of: family, in: tables, minimumShare: .max),
-                try NestedGroupIndex.closure(of: family, in: tables, minimumShare: 1)
+                try NestedGroupIndex.closure(of: family, in: tables, minimumShare: .max).entries,
+                try NestedGroupIndex.closure(of: family, in: tables, minimumShare: 1).entries
             )
         }
         #expect(alone.count > 2 * 30 * 190)

@@ -123,7 +123,7 @@ enum ConsistencyCheck {
         guard try NestedGroupIndex.isOn(store: number, in: reader) else { return }
         var expected: [[UInt8]: [UInt8]] = [:]
         for family in try NestedGroupIndex.families(store: number, in: reader) {
-            for entry in try NestedGroupIndex.closure(of: family, in: reader) { expected[entry.key] = entry.value }
+            for entry in try NestedGroupIndex.closure(of: family, in: reader).entries { expected[entry.key] = entry.value }
         }
         var (wrong, extra) = (0, 0)
         try reader.scan(prefix: KeyLayout.prefix(store: number), from: nil, in: .groups) { key, value in

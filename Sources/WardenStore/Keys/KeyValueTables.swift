@@ -53,6 +53,11 @@ public protocol OrderedKeyValueReader {
         prefix: [UInt8], from start: [UInt8]?, in table: Table,
         _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Bool
     ) throws(StoreError)
+    /// ``scan(prefix:from:in:_:)`` from the prefix itself, the prefix in borrowed memory (built on the stack); by
+    /// default copied into an array.
+    func scan(
+        bytes prefix: UnsafeRawBufferPointer, in table: Table, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Bool
+    ) throws(StoreError)
 }
 
 /// Write access inside one atomic transaction: what a backend adds to ``OrderedKeyValueReader`` for writes.
@@ -69,6 +74,8 @@ public protocol KeyValueWriter: OrderedKeyValueReader {
     func insertAll(_ entries: [KeyValueEntry], in table: Table) throws(StoreError) -> [[UInt8]?]
     /// ``put(_:_:in:)`` for many entries with distinct keys.
     func putAll(_ entries: [KeyValueEntry], in table: Table) throws(StoreError)
+    /// The same for entries packed in one buffer.
+    func putAll(_ entries: PackedEntries, in table: Table) throws(StoreError)
 }
 
 /// A key and its value, for the batch operations of ``KeyValueWriter``.
@@ -96,6 +103,11 @@ extension KeyValueWriter {
         for entry in entries { try put(entry.key, entry.value, in: table) }
     }
 
+    /// By default one ``put(_:_:in:)`` per entry.
+    public func putAll(_ entries: PackedEntries, in table: Table) throws(StoreError) {
+        try entries.forEach { key, value throws(StoreError) in try put(Array(key), Array(value), in: table) }
+    }
+
     /// By default a read, then a write when the key is absent.
     public func insert(_ key: [UInt8], _ value: [UInt8], in table: Table) throws(StoreError) -> [UInt8]? {
         if let existing = try get(key, in: table) { return existing }
@@ -110,6 +122,13 @@ extension OrderedKeyValueReader {
         bytes key: UnsafeRawBufferPointer, in table: Table, _ body: (UnsafeRawBufferPointer?) throws(StoreError) -> Result
     ) throws(StoreError) -> Result {
         try withValue(Array(key), in: table, body)
+    }
+
+    /// ``scan(prefix:from:in:_:)`` for a prefix in borrowed memory; backends that can seek to it in place override it.
+    public func scan(
+        bytes prefix: UnsafeRawBufferPointer, in table: Table, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Bool
+    ) throws(StoreError) {
+        try scan(prefix: Array(prefix), from: nil, in: table, body)
     }
 
     /// ``scan(prefix:from:in:_:)`` with a body that may throw: the first error stops the scan and is rethrown.

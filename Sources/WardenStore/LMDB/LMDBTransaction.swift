@@ -109,16 +109,24 @@ public struct LMDBTransaction {
         prefix: [UInt8], from start: [UInt8]? = nil, in database: LMDBDatabase,
         _ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Bool
     ) throws {
+        try prefix.withUnsafeBytes { prefix in
+            try (start ?? []).withUnsafeBytes { start in
+                try scan(prefix: prefix, seek: start.isEmpty ? prefix : start, in: database, body)
+            }
+        }
+    }
+
+    /// ``scan(prefix:from:in:_:)`` with the prefix and the first key to seek in borrowed memory.
+    public func scan(
+        prefix: UnsafeRawBufferPointer, seek: UnsafeRawBufferPointer, in database: LMDBDatabase,
+        _ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Bool
+    ) throws {
         var cursor: OpaquePointer?
         try LMDBError.check(mdb_cursor_open(handle, database.handle, &cursor), "mdb_cursor_open")
         defer { mdb_cursor_close(cursor) }
-        let seek = start ?? prefix
-        var key = MDB_val()
+        var key = MDB_val(mv_size: seek.count, mv_data: UnsafeMutableRawPointer(mutating: seek.baseAddress))
         var value = MDB_val()
-        var result = seek.withUnsafeBytes { seekBytes in
-            key = MDB_val(mv_size: seekBytes.count, mv_data: UnsafeMutableRawPointer(mutating: seekBytes.baseAddress))
-            return mdb_cursor_get(cursor, &key, &value, seek.isEmpty ? MDB_FIRST : MDB_SET_RANGE)
-        }
+        var result = mdb_cursor_get(cursor, &key, &value, seek.isEmpty ? MDB_FIRST : MDB_SET_RANGE)
         // Keys must come in strictly increasing order: a damaged page that breaks the order would otherwise end
         // the scan early (or repeat keys) and an export would silently miss tuples. Comparing with the previous
         // key is safe: LMDB keeps returned keys valid until the next update, and a scan makes none.
@@ -127,14 +135,15 @@ public struct LMDBTransaction {
         while result == MDB_SUCCESS {
             let keyBytes = UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size)
             if first {
-                let ordered = seek.withUnsafeBytes { ByteOrder.compare($0, keyBytes) <= 0 }
-                guard ordered else { throw Self.outOfOrder(database) }
+                guard ByteOrder.compare(seek, keyBytes) <= 0 else { throw Self.outOfOrder(database) }
                 first = false
             } else if ByteOrder.compare(previous, keyBytes) >= 0 {
                 throw Self.outOfOrder(database)
             }
             previous = keyBytes
-            guard keyBytes.starts(with: prefix) else { return }
+            guard keyBytes.count >= prefix.count,
+                ByteOrder.compare(prefix, UnsafeRawBufferPointer(rebasing: keyBytes[..<prefix.count])) == 0
+            else { return }
             guard try body(keyBytes, UnsafeRawBufferPointer(start: value.mv_data, count: value.mv_size)) else { return }
             result = mdb_cursor_get(cursor, &key, &value, MDB_NEXT)
         }

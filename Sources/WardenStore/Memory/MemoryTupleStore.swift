@@ -54,6 +54,20 @@ public struct MemoryTables: OrderedKeyValueReader, Sendable {
         tables[table.rawValue].scan(prefix: prefix, from: start, body)
     }
 
+    /// Looks the key up where it lies: no copy.
+    public func withValue<Result>(
+        bytes key: UnsafeRawBufferPointer, in table: Table, _ body: (UnsafeRawBufferPointer?) throws(StoreError) -> Result
+    ) throws(StoreError) -> Result {
+        try tables[table.rawValue].withValue(bytes: key, body)
+    }
+
+    /// Seeks to the prefix where it lies: no copy.
+    public func scan(
+        bytes prefix: UnsafeRawBufferPointer, in table: Table, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Bool
+    ) throws(StoreError) {
+        tables[table.rawValue].scan(bytes: prefix, seek: prefix, body)
+    }
+
     /// Mutable access for one batch; the store publishes `tables` only when the batch succeeds.
     public final class Writer: OrderedKeyValueReader, KeyValueWriter {
         var tables: MemoryTables
@@ -83,6 +97,11 @@ public struct MemoryTables: OrderedKeyValueReader, Sendable {
 
         /// Many entries merged in one pass (one insertion each would move the table's tail every time).
         public func putAll(_ entries: [KeyValueEntry], in table: Table) throws(StoreError) {
+            tables.tables[table.rawValue].putAll(entries)
+        }
+
+        /// Packed entries kept packed where they can be (``SortedTable/putAll(_:)-(PackedEntries)``).
+        public func putAll(_ entries: PackedEntries, in table: Table) throws(StoreError) {
             tables.tables[table.rawValue].putAll(entries)
         }
 

@@ -27,6 +27,13 @@ struct SortedTable: Sendable {
     func withValue<Result>(
         _ key: [UInt8], _ body: (UnsafeRawBufferPointer?) throws(StoreError) -> Result
     ) throws(StoreError) -> Result {
+        try key.withUnsafeBufferPointer { key throws(StoreError) in try withValue(bytes: UnsafeRawBufferPointer(key), body) }
+    }
+
+    /// ``withValue(_:_:)`` for a key in borrowed memory.
+    func withValue<Result>(
+        bytes key: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer?) throws(StoreError) -> Result
+    ) throws(StoreError) -> Result {
         // Typed throws straight through: a `Result` of the caller's type would be generic metadata made at run
         // time on every lookup (the nested-group index looks up many per check).
         try bytes.withUnsafeBufferPointer { buffer throws(StoreError) in
@@ -41,13 +48,24 @@ struct SortedTable: Sendable {
     /// Calls `body` with each entry whose key starts with `prefix`, from `start` (or the first), in key order,
     /// until it returns false.
     func scan(prefix: [UInt8], from start: [UInt8]?, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Bool) {
+        prefix.withUnsafeBytes { prefix in
+            (start ?? []).withUnsafeBytes { start in
+                scan(bytes: prefix, seek: start.isEmpty ? prefix : start, body)
+            }
+        }
+    }
+
+    /// ``scan(prefix:from:_:)`` with the prefix and the first key to seek in borrowed memory.
+    func scan(
+        bytes prefix: UnsafeRawBufferPointer, seek: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Bool
+    ) {
         bytes.withUnsafeBytes { blob in
             slots.withUnsafeBufferPointer { slots in
-                var index = Self.search(start ?? prefix, blob, slots).index
+                var index = Self.search(seek, blob, slots).index
                 while index < slots.count {
                     let slot = slots[index]
                     let key = Self.key(slot, blob)
-                    guard key.count >= prefix.count, prefix.withUnsafeBytes({ Self.compare(UnsafeRawBufferPointer(rebasing: key[..<prefix.count]), $0) == 0 })
+                    guard key.count >= prefix.count, Self.compare(UnsafeRawBufferPointer(rebasing: key[..<prefix.count]), prefix) == 0
                     else { return }
                     guard body(key, Self.value(slot, blob)) else { return }
                     index += 1
@@ -111,6 +129,24 @@ struct SortedTable: Sendable {
         compactIfWasteful()
     }
 
+    /// ``putAll(_:)`` for packed entries: taken as they lie (one copy of their bytes) when they are strictly
+    /// ascending and all after the table's last key, as the nested-group index's closure is in a table without
+    /// the family; otherwise merged entry by entry.
+    mutating func putAll(_ packed: PackedEntries) {
+        guard !packed.isEmpty else { return }
+        let afterLast = slots.last.map { last in
+            bytes.withUnsafeBytes { blob in
+                packed.bytes.withUnsafeBytes { packedBlob in
+                    Self.compare(Self.key(last, blob), Self.key(packed.slots[0], packedBlob)) < 0
+                }
+            }
+        } ?? true
+        guard afterLast, packed.isStrictlyAscending else { return putAll(packed.entries) }
+        let shift = bytes.count
+        bytes.append(contentsOf: packed.bytes)
+        slots.append(contentsOf: packed.slots.lazy.map { Slot(offset: $0.offset + shift, keyCount: $0.keyCount, valueCount: $0.valueCount) })
+    }
+
     mutating func delete(_ key: [UInt8]) -> Bool {
         let (index, found) = position(of: key)
         guard found else { return false }
@@ -145,7 +181,7 @@ struct SortedTable: Sendable {
     }
 
     private func position(of key: [UInt8]) -> (index: Int, found: Bool) {
-        bytes.withUnsafeBytes { blob in slots.withUnsafeBufferPointer { Self.search(key, blob, $0) } }
+        bytes.withUnsafeBytes { blob in key.withUnsafeBytes { key in slots.withUnsafeBufferPointer { Self.search(key, blob, $0) } } }
     }
 
     private func compare(slotAt index: Int, with key: [UInt8]) -> Int {
@@ -154,21 +190,19 @@ struct SortedTable: Sendable {
 
     /// The first slot whose key is not below `key`, and whether its key is `key`.
     private static func search(
-        _ key: [UInt8], _ blob: UnsafeRawBufferPointer, _ slots: UnsafeBufferPointer<Slot>
+        _ key: UnsafeRawBufferPointer, _ blob: UnsafeRawBufferPointer, _ slots: UnsafeBufferPointer<Slot>
     ) -> (index: Int, found: Bool) {
-        key.withUnsafeBytes { key in
-            var low = 0
-            var high = slots.count
-            while low < high {
-                let middle = (low + high) / 2
-                if compare(Self.key(slots[middle], blob), key) < 0 { low = middle + 1 } else { high = middle }
-            }
-            return (low, low < slots.count && compare(Self.key(slots[low], blob), key) == 0)
+        var low = 0
+        var high = slots.count
+        while low < high {
+            let middle = (low + high) / 2
+            if compare(Self.key(slots[middle], blob), key) < 0 { low = middle + 1 } else { high = middle }
         }
+        return (low, low < slots.count && compare(Self.key(slots[low], blob), key) == 0)
     }
 
     @inline(__always)
-    private static func key(_ slot: Slot, _ blob: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+    static func key(_ slot: Slot, _ blob: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: blob[slot.offset..<(slot.offset + Int(slot.keyCount))])
     }
 

@@ -69,14 +69,13 @@ public enum NestedGroupIndex {
         }
     }
 
-    /// The most hops from `group` to any group nested in it (0 when none is).
-    static func height(_ family: NestingFamily, of group: [UInt8], in reader: some OrderedKeyValueReader) throws(StoreError) -> Int {
-        try reader.withValue(family.heightKey(group), in: .groups) { value throws(StoreError) in
-            guard let value else { return 0 }
-            guard value.count >= 5, value.count % 5 == 0 else { throw StoreError(.corrupted, "a nested-group height record is damaged") }
-            // Pairs in hop order: the last one's hop count is the greatest.
-            return Int(value[value.count - 5])
-        }
+    /// The height a group's stored ``HopCounts`` record says (0 for no record): the most hops from the group to
+    /// any group nested in it.
+    static func height(stored value: UnsafeRawBufferPointer?) throws(StoreError) -> Int {
+        guard let value else { return 0 }
+        guard value.count >= 5, value.count % 5 == 0 else { throw StoreError(.corrupted, "a nested-group height record is damaged") }
+        // Pairs in hop order: the last one's hop count is the greatest.
+        return Int(value[value.count - 5])
     }
 
     private static func heights(_ family: NestingFamily, of group: [UInt8], in reader: some OrderedKeyValueReader) throws(StoreError) -> HopCounts {
@@ -259,11 +258,12 @@ public enum NestedGroupIndex {
         try writer.putAll(try closure(of: family, in: writer), in: .groups)
     }
 
-    /// One share's entries of ``closure(of:in:)``: down and height entries in the groups' order, up edges unsorted.
+    /// One share's entries of ``closure(of:in:)``: down and height entries in the groups' order, and the up edges
+    /// found (descendant, ancestor, hops) in the order the searches found them (ancestors ascending).
     struct ClosurePart: Sendable {
-        var down: [KeyValueEntry] = []
+        var down = PackedEntries()
         var up: [(descendant: Int, ancestor: Int, hops: UInt8)] = []
-        var heights: [KeyValueEntry] = []
+        var heights = PackedEntries()
     }
 
     /// Every index entry the family's tuples call for, computed from scratch: one breadth-first search from each
@@ -273,65 +273,46 @@ public enum NestedGroupIndex {
     /// The searches are shared between the machine's cores, at least `minimumShare` groups each.
     static func closure(
         of family: NestingFamily, in reader: some OrderedKeyValueReader, minimumShare: Int = 32
-    ) throws(StoreError) -> [KeyValueEntry] {
-        var ids: [[UInt8]] = []
-        var number: [[UInt8]: Int] = [:]
-        func node(_ id: [UInt8]) -> Int {
-            if let known = number[id] { return known }
-            number[id] = ids.count
-            ids.append(id)
-            return ids.count - 1
-        }
-        var links: [(parent: Int, child: Int)] = []
-        try edges(of: family, in: reader) { parent, child in links.append((node(parent), node(child))) }
-        // Renumbered in byte order of the ids (a shorter id before a longer one it begins: keys end ids with 0).
-        let order = ids.indices.sorted { SortedTable.compare(ids[$0], ids[$1]) < 0 }
-        var rank = [Int](repeating: 0, count: ids.count)
-        for (position, node) in order.enumerated() { rank[node] = position }
-        ids = order.map { ids[$0] }
-        var children = [[Int]](repeating: [], count: ids.count)
-        for (parent, child) in links { children[rank[parent]].append(rank[child]) }
+    ) throws(StoreError) -> PackedEntries {
+        let graph = try ClosureGraph(family, in: reader)
         // One breadth-first search per group that holds another, the groups shared between the machine's cores
         // (each share with its own distances), the shares' entries joined in the groups' order.
-        let starts = ids.indices.filter { !children[$0].isEmpty }
-        let parts = starts.mapSharesOnCores(minimumShare: minimumShare) { [ids, children] share in
-            var part = ClosurePart()
-            var distance = [Int](repeating: -1, count: ids.count)
-            for start in share {
-                var counts = HopCounts()
-                var reached: [Int] = [start]
-                distance[start] = 0
-                var head = 0
-                while head < reached.count {
-                    let current = reached[head]
-                    head += 1
-                    for child in children[current] where distance[child] < 0 {
-                        distance[child] = distance[current] + 1
-                        reached.append(child)
-                    }
-                }
-                for group in reached.dropFirst().sorted() {
-                    let hops = UInt8(min(distance[group], saturatedHops))
-                    counts.add(Int(hops), 1)
-                    part.down.append(KeyValueEntry(key: family.downKey(ids[start], ids[group]), value: [hops]))
-                    part.up.append((group, start, hops))
-                }
-                for group in reached { distance[group] = -1 }
-                if !counts.isEmpty { part.heights.append(KeyValueEntry(key: family.heightKey(ids[start]), value: counts.encoded)) }
+        let starts = graph.groups.filter(graph.holdsAny)
+        let parts = starts.mapSharesOnCores(minimumShare: minimumShare) { share in graph.searches(from: share, family) }
+        var entries = PackedEntries()
+        let upCount = parts.reduce(0) { $0 + $1.up.count }
+        entries.reserveCapacity(
+            entries: parts.reduce(0) { $0 + $1.down.count + $1.heights.count } + upCount + 1,
+            bytes: 2 * parts.reduce(0) { $0 + $1.down.bytes.count } + parts.reduce(0) { $0 + $1.heights.bytes.count } + 64)
+        for part in parts { entries.append(contentsOf: part.down) }
+        // Up keys ordered by descendant, then ancestor: a counting sort by descendant keeps the ancestors in the
+        // ascending order the searches found them in.
+        var bucketStart = [Int](repeating: 0, count: graph.count + 1)
+        for part in parts { for edge in part.up { bucketStart[edge.descendant + 1] += 1 } }
+        for index in graph.groups { bucketStart[index + 1] += bucketStart[index] }
+        var up = [(ancestor: Int, hops: UInt8)](repeating: (0, 0), count: upCount)
+        for part in parts {
+            for edge in part.up {
+                up[bucketStart[edge.descendant]] = (edge.ancestor, edge.hops)
+                bucketStart[edge.descendant] += 1
             }
-            return part
         }
-        var up = parts.flatMap(\.up)
-        up.sort { ($0.descendant, $0.ancestor) < ($1.descendant, $1.ancestor) }
-        var entries: [KeyValueEntry] = []
-        entries.reserveCapacity(parts.reduce(0) { $0 + $1.down.count + $1.heights.count } + up.count + 1)
-        for part in parts { entries += part.down }
-        for (descendant, ancestor, hops) in up {
-            entries.append(KeyValueEntry(key: family.upKey(ids[descendant], ids[ancestor]), value: [hops]))
+        var next = 0
+        graph.withIDs { id in
+            for descendant in graph.groups {
+                // After the fill, each bucket's start has moved to the next bucket's.
+                while next < bucketStart[descendant] {
+                    let (ancestor, hops) = up[next]
+                    entries.append(key: { family.appendUpKey(id(descendant), id(ancestor), to: &$0) }, value: CollectionOfOne(hops))
+                    next += 1
+                }
+            }
         }
-        for part in parts { entries += part.heights }
+        for part in parts { entries.append(contentsOf: part.heights) }
         let expiring = try expiringEdgeCount(of: family, in: reader)
-        if expiring > 0 { entries.append(KeyValueEntry(key: family.tagPrefix(expiringTag), value: TupleTables.bytes(UInt64(expiring)))) }
+        if expiring > 0 {
+            entries.append(key: { $0 += family.tagPrefix(expiringTag) }, value: TupleTables.bytes(UInt64(expiring)))
+        }
         return entries
     }
 
@@ -347,7 +328,7 @@ public enum NestedGroupIndex {
     }
 
     /// Calls `body` with each unconditioned edge of the family (parent, child), from the reverse index.
-    private static func edges(
+    static func edges(
         of family: NestingFamily, in reader: some OrderedKeyValueReader, _ body: ([UInt8], [UInt8]) -> Void
     ) throws(StoreError) {
         let prefix = family.usersetsPrefix

@@ -110,30 +110,62 @@ struct NestingFamily: Hashable {
     }
 
     private func pairKey(_ tag: UInt8, _ first: [UInt8], _ second: [UInt8]) -> [UInt8] {
-        var key = tagged(tag, first, extra: second.count + 1)
+        var key = start(capacity: 1 + names.count + first.count + second.count + 2)
+        appendTagged(tag, first, to: &key)
         key.append(contentsOf: second)
         key.append(0)
         return key
     }
 
+    /// Appends ``downKey(_:_:)`` to `bytes` (a key written into a shared buffer, ``PackedEntries``).
+    func appendDownKey(_ ancestor: some Collection<UInt8>, _ descendant: some Collection<UInt8>, to bytes: inout [UInt8]) {
+        appendStore(to: &bytes)
+        appendTagged(NestedGroupIndex.downTag, ancestor, to: &bytes)
+        bytes.append(contentsOf: descendant)
+        bytes.append(0)
+    }
+
+    /// Appends ``upKey(_:_:)`` to `bytes`.
+    func appendUpKey(_ descendant: some Collection<UInt8>, _ ancestor: some Collection<UInt8>, to bytes: inout [UInt8]) {
+        appendStore(to: &bytes)
+        appendTagged(NestedGroupIndex.upTag, descendant, to: &bytes)
+        bytes.append(contentsOf: ancestor)
+        bytes.append(0)
+    }
+
+    /// Appends ``heightKey(_:)`` to `bytes`.
+    func appendHeightKey(_ group: some Collection<UInt8>, to bytes: inout [UInt8]) {
+        appendStore(to: &bytes)
+        appendTagged(NestedGroupIndex.heightTag, group, to: &bytes)
+    }
+
     /// `store ‖ tag ‖ #T ‖ #R ‖ group ‖ 0`, with `extra` bytes of room.
     private func tagged(_ tag: UInt8, _ group: some Collection<UInt8>, extra: Int) -> [UInt8] {
         var key = start(capacity: 1 + names.count + group.count + 1 + extra)
+        appendTagged(tag, group, to: &key)
+        return key
+    }
+
+    /// `tag ‖ #T ‖ #R ‖ group ‖ 0`, after the store number.
+    private func appendTagged(_ tag: UInt8, _ group: some Collection<UInt8>, to key: inout [UInt8]) {
         key.append(tag)
         key.append(contentsOf: names)
         key.append(contentsOf: group)
         key.append(0)
-        return key
     }
 
     /// The store number, in an array with room for `capacity` more bytes.
     private func start(capacity: Int) -> [UInt8] {
         var key: [UInt8] = []
         key.reserveCapacity(4 + capacity)
+        appendStore(to: &key)
+        return key
+    }
+
+    private func appendStore(to key: inout [UInt8]) {
         key.append(UInt8(truncatingIfNeeded: store >> 24))
         key.append(UInt8(truncatingIfNeeded: store >> 16))
         key.append(UInt8(truncatingIfNeeded: store >> 8))
         key.append(UInt8(truncatingIfNeeded: store))
-        return key
     }
 }
