@@ -2,8 +2,9 @@ import Testing
 @testable import WardenStore
 import WardenTestSupport
 
-/// The memory store's packed table against a dictionary: random puts, bulk puts, overwrites and deletes (enough to
-/// make it compact its buffer many times), then every lookup and prefix scan compared.
+/// The memory store's packed table against a dictionary: random puts, bulk puts (as entries and packed, in any
+/// order, ascending, and past every stored key), overwrites and deletes (enough to make it compact its buffer many
+/// times), then every lookup and prefix scan compared.
 @Suite("Memory store: packed sorted table")
 struct SortedTableTests {
     /// Short keys over a small alphabet, so prefixes, overwrites and keys that prefix others are common.
@@ -47,7 +48,16 @@ struct SortedTableTests {
                     var seen = Set<[UInt8]>()
                     entries = entries.filter { seen.insert($0.key).inserted }.sorted { SortedTable.compare($0.key, $1.key) < 0 }
                 }
-                table.putAll(entries)
+                if Bool.random(using: &random) {
+                    // Past every key stored (some of the time), a packed batch is taken as it lies.
+                    if Bool.random(using: &random) { entries = entries.map { KeyValueEntry(key: [9] + $0.key, value: $0.value) } }
+                    var packed = PackedEntries()
+                    for entry in entries { packed.append(key: { $0 += entry.key }, value: entry.value) }
+                    #expect(packed.entries.map(\.key) == entries.map(\.key))
+                    table.putAll(packed)
+                } else {
+                    table.putAll(entries)
+                }
                 for entry in entries { expected[entry.key] = entry.value }
             }
         }
