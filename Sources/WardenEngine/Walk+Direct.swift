@@ -9,8 +9,7 @@ extension Walk {
     func direct(
         _ relation: CompiledRelation, _ problem: Subproblem, depth: Int, excludingUserset: RelationRef? = nil
     ) throws(CheckError) -> Outcome {
-        let usersets = excludingUserset.map { excluded in relation.usersetRestrictions.filter { $0 != excluded } }
-            ?? relation.usersetRestrictions
+        let usersets = relation.usersetRestrictions
         return try SetOperations.union(count: 2 + usersets.count) { branch throws(CheckError) in
             switch branch {
             case 0, 1:
@@ -18,6 +17,8 @@ extension Walk {
                 return try tuple(key, relation, rule: branch == 0 ? "tuple" : "wildcard tuple")
             default:
                 let userset = usersets[branch - 2]
+                // The excluded restriction is a branch that grants nothing (no filtered copy of the list).
+                if userset == excludingUserset { return .no }
                 let tuples = try read { () throws(StoreError) in
                     try snapshot.tuples(object: problem.object, relation: problem.relation, userType: userset.type, userRelation: userset.relation)
                 }

@@ -57,6 +57,11 @@ extension KeyValueSnapshot {
                         return true
                     }
                     guard lookups, nearest != 1 else { return true }
+                    // A key under the prefix ends with an object id and its 0 byte.
+                    guard found.count > prefixCount else {
+                        failure = StoreError(.corrupted, "a reverse-index key ends inside its prefix")
+                        return false
+                    }
                     let group = UnsafeRawBufferPointer(rebasing: found[prefixCount..<(found.count - 1)])
                     // Every backend refuses a key longer than LMDB's, so any stored group fits.
                     guard base + group.count + 1 <= downRoom else {

@@ -1,4 +1,5 @@
 import Testing
+import WardenModel
 import WardenScopes
 import WardenTestSupport
 

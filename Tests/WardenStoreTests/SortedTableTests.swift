@@ -1,5 +1,6 @@
 import Testing
 @testable import WardenStore
+import WardenModel
 import WardenTestSupport
 
 /// The memory store's packed table against a dictionary: random puts, bulk puts (as entries and packed, in any

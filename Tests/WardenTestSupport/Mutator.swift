@@ -1,3 +1,4 @@
+import WardenModel
 /// A seeded mutation fuzzer for text parsers: each input is a seed from a corpus, changed by a few random edits
 /// (byte flips, deletions, duplications, splices with another seed, and insertions of bytes and tokens parsers
 /// find hard: quotes, brackets, anchors, huge numbers, control and invisible characters). Deterministic from its
