@@ -26,6 +26,7 @@ public struct ModelTestRunner {
             do {
                 let file = try StoreFile.load(path: path)
                 report.tests += try run(file)
+                releaseInBackground(file)
             } catch let failure as StoreFile.Failure {
                 report.fileErrors.append(failure.description)
             } catch {
@@ -55,8 +56,17 @@ public struct ModelTestRunner {
             runListObjects(test, session, &result)
             runListUsers(test, session, &result)
             results.append(result)
+            // The test's store (its tables, the nested-group closure) is freed while the next test or the report
+            // runs; nothing uses the session after this.
+            releaseInBackground(Finished(session: session, tuples: tuples))
         }
         return results
+    }
+
+    /// A test's session and tuples, handed to another thread only to be freed.
+    private struct Finished: @unchecked Sendable {
+        let session: any ModelTestSession
+        let tuples: [RelationshipTuple]
     }
 
     /// The first tuple the model refuses, in the file's order, as the error's words.
