@@ -240,18 +240,34 @@ struct NestedGroupIndexTests {
         #expect(try fixture.check("user:anne", "member", "group:a", contextual: ["group:a#member@group:c#member", "group:c#member@group:b#member"]).allowed)
     }
 
-    @Test("off, the store keeps no index and checks walk; rebuilt, it is back and consistent")
-    func offAndRebuild() throws {
-        let store = MemoryTupleStore()
+    @Test("off, the store keeps no index and checks walk; rebuilt, it is back and consistent, beside a store whose index sorts after it", arguments: [false, true])
+    func offAndRebuild(lmdb: Bool) throws {
+        let directory = try TemporaryDirectory()
+        if lmdb {
+            try Self.offAndRebuild(try LMDBTupleStore(path: directory.path), directory)
+        } else {
+            try Self.offAndRebuild(MemoryTupleStore(), directory)
+        }
+    }
+
+    static func offAndRebuild(_ store: some KeyValueTupleStore, _ directory: TemporaryDirectory) throws {
         let fixture = try EngineFixture(
-            model: Self.model, tuples: ["group:a#member@group:b#member", "group:b#member@user:anne"], store: store)
-        try store.setNestedGroupIndex(on: false, store: fixture.storeID)
-        #expect(try store.nestedGroupIndex(store: fixture.storeID) == false)
+            model: Self.model, tuples: ["group:a#member@group:b#member", "group:b#member@user:anne"], store: store, keeping: directory)
+        // A second store, numbered after the first: its index keys sort after the first store's. Rebuilding the
+        // first store's index writes keys before them (a backend cannot just append); rebuilding the second's, after.
+        let later = try store.createStore(name: "later").id
+        try store.write(WriteBatch(writes: [try EngineFixture.tuple("group:x#member@group:y#member"), try EngineFixture.tuple("group:y#member@group:z#member")]), store: later)
+        for id in [fixture.storeID, later] {
+            try store.setNestedGroupIndex(on: false, store: id)
+            #expect(try store.nestedGroupIndex(store: id) == false)
+        }
         #expect(try !fixture.read { try $0.hasNestedGroupIndex() })
         #expect(try fixture.check("user:anne", "member", "group:a").allowed)
         try fixture.write(["group:b#member@group:c#member"])
+        try store.setNestedGroupIndex(on: true, store: later)
         try store.setNestedGroupIndex(on: true, store: fixture.storeID)
         #expect(try fixture.read { try $0.nestedHops(type: "group", relation: "member", from: "a", to: "c") } == 2)
+        #expect(try store.read(store: later) { try $0.nestedHops(type: "group", relation: "member", from: "x", to: "z") } == 2)
         #expect(try store.checkConsistency().problems.isEmpty)
     }
 
