@@ -60,8 +60,11 @@ let benchmarks: @Sendable () -> Void = {
                 object: ObjectRef(type: "group", id: "c\(chain)-\(length - 1 - levels)"))
         }
     }
+    // The checks answered from the index are checked against Benchmarks/Thresholds (`make bench-check`), as
+    // CheckBenchmarks' are: not one allocation more, p90 time at most double the recorded figure.
     let configuration = Benchmark.Configuration(
-        metrics: [.wallClock, .mallocCountTotal], timeUnits: .nanoseconds, maxDuration: .seconds(3))
+        metrics: [.wallClock, .mallocCountTotal], timeUnits: .nanoseconds, maxDuration: .seconds(3),
+        thresholds: [.wallClock: .init(relative: [.p90: 100.0]), .mallocCountTotal: .init(absolute: [.p90: 0])])
 
     for (levels, member) in [(5, true), (10, true), (25, true), (10, false)] {
         let batch = requests(levels: levels, member: member)
