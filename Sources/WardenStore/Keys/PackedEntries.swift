@@ -1,7 +1,7 @@
 /// Many keys and values in one byte buffer, in the order they were added: a bulk write of computed entries (the
 /// nested-group index's closure, tens of thousands of short keys with one-byte values) as a few allocations
-/// instead of two arrays per entry. ``KeyValueWriter/putAll(_:in:)-(PackedEntries,_)`` hands it to a backend, which
-/// may store it without unpacking it (the in-memory tables keep the same layout).
+/// instead of two arrays per entry. A writer's `putAll` hands it to its backend, which may store it without
+/// unpacking it (the in-memory tables keep the same layout).
 public struct PackedEntries: Sendable {
     /// Keys and values, each value right after its key.
     private(set) var bytes: [UInt8] = []

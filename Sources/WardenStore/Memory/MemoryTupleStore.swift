@@ -100,7 +100,7 @@ public struct MemoryTables: OrderedKeyValueReader, Sendable {
             tables.tables[table.rawValue].putAll(entries)
         }
 
-        /// Packed entries kept packed where they can be (``SortedTable/putAll(_:)-(PackedEntries)``).
+        /// Packed entries kept packed where they can be (see `SortedTable.putAll`).
         public func putAll(_ entries: PackedEntries, in table: Table) throws(StoreError) {
             tables.tables[table.rawValue].putAll(entries)
         }
