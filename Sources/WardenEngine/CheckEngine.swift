@@ -197,8 +197,9 @@ public struct CheckEngine: Sendable {
         var depth = 0
         switch shortcut {
         case .twoHop(let twoHop):
-            let lookup = DirectTuples(snapshot: snapshot, model: model, conditions: conditions, context: context)
-            (outcome, depth) = try lookup.twoHopAnswer(twoHop, problem, deadline: deadline)
+            (outcome, depth) = try DirectTuples.twoHopAnswer(
+                twoHop, problem, snapshot: snapshot, model: model,
+                conditions: ConditionScope(evaluator: conditions, context: context), deadline: deadline)
         case .nestedGroups(let user):
             guard let found = try DirectTuples.nestedGroupAnswer(
                 relation, problem, user, maximumDepth: configuration.maximumDepth, snapshot: snapshot, model: model)

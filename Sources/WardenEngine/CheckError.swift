@@ -36,7 +36,6 @@ public struct CheckError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { message }
 
-    /// The error for a walk past the maximum depth, in OpenFGA's words.
     /// The request's deadline passed before an answer.
     static func deadlineExceeded() -> CheckError {
         CheckError(.deadlineExceeded, "the check did not finish before its deadline")
@@ -47,6 +46,7 @@ public struct CheckError: Error, Hashable, Sendable, CustomStringConvertible {
         do throws(StoreError) { return try body() } catch { throw CheckError(error) }
     }
 
+    /// The error for a walk past the maximum depth, in OpenFGA's words.
     public static func resolutionTooComplex() -> CheckError {
         CheckError(
             .resolutionTooComplex,

@@ -4,19 +4,11 @@ import WardenStore
 /// Point reads of a relation's direct tuples over one snapshot: the exact tuple and the user type's wildcard,
 /// each counted only when the model still admits it and its condition holds for the request's context.
 ///
-/// A value, so a check of a relation made of direct tuples alone (`define viewer: [user, user:*]`, the commonest
-/// question a service asks) answers through it without allocating a walk, a memo or a key string.
-struct DirectTuples<Snapshot: TupleSnapshot> {
-    let snapshot: Snapshot
-    let model: CompiledModel
-    let conditions: ConditionScope
-
-    init(snapshot: Snapshot, model: CompiledModel, conditions: any ConditionEvaluating, context: JSONValue?) {
-        self.snapshot = snapshot
-        self.model = model
-        self.conditions = ConditionScope(evaluator: conditions, context: context)
-    }
-
+/// Static functions over a snapshot and model the caller lends (no value holding a copy of the snapshot, whose
+/// reference counts a check would write), so a check of a relation made of direct tuples alone (`define viewer:
+/// [user, user:*]`, the commonest question a service asks) answers without allocating a walk, a memo or a key
+/// string.
+enum DirectTuples<Snapshot: TupleSnapshot> {
     /// The key of a point-read branch of `problem` under `relation`: 0 is the exact tuple, 1 the wildcard of the
     /// user's type (nil when the relation admits no such wildcard, or the user is a userset).
     static func key(branch: Int, _ relation: CompiledRelation, _ problem: Subproblem) -> TupleKey? {
@@ -27,10 +19,6 @@ struct DirectTuples<Snapshot: TupleSnapshot> {
 
     /// Whether a tuple is stored under `key` and `relation`'s type restrictions still admit it (a newer model may
     /// no longer allow what an older one wrote): nil when not, else its condition (not evaluated yet; nil for none).
-    func admitted(_ key: TupleKey, in relation: CompiledRelation) throws(CheckError) -> TupleCondition?? {
-        try Self.admitted(key, in: relation, snapshot: snapshot, model: model)
-    }
-
     static func admitted(
         _ key: TupleKey, in relation: CompiledRelation, snapshot: Snapshot, model: CompiledModel
     ) throws(CheckError) -> TupleCondition?? {
@@ -40,20 +28,9 @@ struct DirectTuples<Snapshot: TupleSnapshot> {
         return .some(condition)
     }
 
-    /// Whether a tuple counts for the request: it has no condition, or its condition holds for the context.
-    /// - Throws: ``CheckError`` when the condition cannot be evaluated (a parameter missing from the context).
-    func conditionHolds(_ tuple: RelationshipTuple) throws(CheckError) -> Bool {
-        try conditions.holds(tuple, model: model)
-    }
-
     /// The answer for a relation of direct tuples only: the exact tuple or the wildcard, with OpenFGA's union
-    /// rules (a condition error counts only when the other branch does not grant).
-    func terminalAnswer(_ relation: CompiledRelation, _ problem: Subproblem) throws(CheckError) -> Outcome {
-        try Self.terminalAnswer(relation, problem, snapshot: snapshot, model: model, conditions: conditions)
-    }
-
-    /// ``terminalAnswer(_:_:)`` over a snapshot and model the caller lends: no lookup value is made (whose copy of
-    /// the snapshot counted references per check) unless a tuple has a condition to evaluate.
+    /// rules (a condition error counts only when the other branch does not grant). A tuple is built only for a
+    /// condition to evaluate.
     static func terminalAnswer(
         _ relation: CompiledRelation, _ problem: Subproblem, snapshot: Snapshot, model: CompiledModel,
         conditions: ConditionScope

@@ -4,7 +4,7 @@ import WardenStore
 /// `computed from tupleset` where both hops are direct tuples (`define can_write: manager from warehouse`, with
 /// `define warehouse: [warehouse]` and `define manager: [user, client]`): the shape of the commonest inherited
 /// permission. A check of it reads the object's parents and one or two point reads per parent, so it is answered
-/// by ``DirectTuples/twoHopAnswer(_:_:deadline:)`` without a walk, a memo or a subproblem per parent.
+/// by ``DirectTuples/twoHopAnswer(_:_:snapshot:model:conditions:deadline:)`` without a walk, a memo or a subproblem per parent.
 ///
 /// Only when nothing on the way can recurse, be conditioned or stand for a userset: the tupleset relation holds
 /// unconditioned plain objects only, and on every parent type the computed relation is direct tuples of plain
@@ -51,8 +51,9 @@ extension DirectTuples {
     /// asked about, else 0): the parents in key order, each asked as a relation of direct tuples one level
     /// deeper, the first "yes" winning and an error counting only when no parent grants (OpenFGA's union).
     /// - Parameter deadline: looked at every 64 parents, as the walk looks every 64 subproblems.
-    func twoHopAnswer(
-        _ twoHop: TwoHopRelation, _ problem: Subproblem, deadline: ContinuousClock.Instant?
+    static func twoHopAnswer(
+        _ twoHop: TwoHopRelation, _ problem: Subproblem, snapshot: Snapshot, model: CompiledModel,
+        conditions: ConditionScope, deadline: ContinuousClock.Instant?
     ) throws(CheckError) -> (outcome: Outcome, depth: Int) {
         var depth = 0
         var visited = 0
@@ -70,7 +71,8 @@ extension DirectTuples {
                         throw CheckError.deadlineExceeded()
                     }
                     depth = 1
-                    granted = try terminalAnswer(computed, Subproblem(object: parent, relation: twoHop.computed, user: problem.user)).allowed
+                    let asked = Subproblem(object: parent, relation: twoHop.computed, user: problem.user)
+                    granted = try terminalAnswer(computed, asked, snapshot: snapshot, model: model, conditions: conditions).allowed
                 } catch {
                     if firstError == nil { firstError = error }
                 }

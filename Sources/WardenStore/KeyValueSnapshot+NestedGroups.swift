@@ -141,9 +141,7 @@ extension KeyValueSnapshot {
     private func family(type: String, relation: String) -> NestingFamily? {
         guard let typeNumber = names.number(type), let relationNumber = names.number(relation) else { return nil }
         let codes = Self.familyCodes(typeNumber, relationNumber)
-        var typeWidth = 0
-        NameCode.write(typeNumber) { _ in typeWidth += 1 }
-        return NestingFamily(store: store, names: codes, typeWidth: typeWidth)
+        return NestingFamily(store: store, names: codes, typeWidth: NameCode.width(first: codes[0]))
     }
 
     /// A family's `#T ‖ #R`, as ``NestingFamily/names`` and the expiring-nesting list hold it.

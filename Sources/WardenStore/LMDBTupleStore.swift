@@ -168,13 +168,11 @@ public struct LMDBTableReader: OrderedKeyValueReader, KeyValueWriter {
         prefix: [UInt8], from start: [UInt8]?, in table: Table,
         _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Bool
     ) throws(StoreError) {
-        guard let database = databases[table] else { return }
-        do {
-            try transaction.scan(prefix: prefix, from: start, in: database, body)
-        } catch let error as LMDBError {
-            throw StoreError(error)
-        } catch {
-            throw StoreError(.storage, "scan failed: \(error)")
+        try prefix.withUnsafeBufferPointer { prefix throws(StoreError) in
+            try (start ?? []).withUnsafeBufferPointer { start throws(StoreError) in
+                let prefix = UnsafeRawBufferPointer(prefix)
+                try scan(prefix: prefix, seek: start.isEmpty ? prefix : UnsafeRawBufferPointer(start), in: table, body)
+            }
         }
     }
 
@@ -182,9 +180,16 @@ public struct LMDBTableReader: OrderedKeyValueReader, KeyValueWriter {
     public func scan(
         bytes prefix: UnsafeRawBufferPointer, in table: Table, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Bool
     ) throws(StoreError) {
+        try scan(prefix: prefix, seek: prefix, in: table, body)
+    }
+
+    private func scan(
+        prefix: UnsafeRawBufferPointer, seek: UnsafeRawBufferPointer, in table: Table,
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Bool
+    ) throws(StoreError) {
         guard let database = databases[table] else { return }
         do {
-            try transaction.scan(prefix: prefix, seek: prefix, in: database, body)
+            try transaction.scan(prefix: prefix, seek: seek, in: database, body)
         } catch let error as LMDBError {
             throw StoreError(error)
         } catch {
