@@ -14,16 +14,22 @@ extension Warden {
         return try tuples.write(batch, store: store)
     }
 
+    /// Tuples an import commits together unless told otherwise: a file of up to a million tuples is one
+    /// transaction, its keys stored in order onto full pages (a store about half the size of one written in
+    /// batches of 25,000, whose keys land between those already stored), parsed once.
+    public static let importBatchSize = 1_000_000
+
     /// Imports tuples from `sources` into `store`. Every tuple of every source is validated against the store's
     /// newest model before the first batch commits, so a bad tuple anywhere writes nothing; then the tuples are
     /// written in batches of `batchSize`, each committed on its own, and `progress` is called with the summary so
-    /// far after each commit. With `.ignore`, tuples already present are skipped, so re-running an interrupted
-    /// import resumes it.
+    /// far after each commit. Sources holding at most one batch are parsed once (the tuples validated are the
+    /// ones written); larger ones are parsed again, batch by batch. With `.ignore`, tuples already present are
+    /// skipped, so re-running an interrupted import resumes it; a tuple twice in one batch refuses the batch.
     /// - Throws: ``ImportProblem`` (file, line, reason) for an invalid tuple, the source's own errors (a malformed
     ///   file, at its line), or ``StoreError`` from a batch (earlier batches stay).
     @discardableResult
     public func importTuples(
-        from sources: [any TupleSource], store: String, batchSize: Int = 25_000,
+        from sources: [any TupleSource], store: String, batchSize: Int = importBatchSize,
         onDuplicate: WriteBatch.OnDuplicate = .error, progress: (ImportSummary) -> Void = { _ in }
     ) throws -> ImportSummary {
         let model = try self.model(store: store, id: nil)
@@ -31,7 +37,10 @@ extension Warden {
         // Both passes are pipelined: one thread parses the sources while this one validates (first pass) or
         // writes (second pass).
         let chunkSize = 4_096
+        let size = batchSize
         nonisolated(unsafe) let files = sources
+        // The validated tuples, kept while they fit in one batch: then that batch is written without parsing again.
+        var kept: [RelationshipTuple]? = []
         try Pipeline.run(
             produce: { (emit: ([(source: Int, line: Int, tuple: RelationshipTuple)]) throws -> Void) in
                 var chunk: [(source: Int, line: Int, tuple: RelationshipTuple)] = []
@@ -68,10 +77,20 @@ extension Warden {
                     } catch {
                         throw ImportProblem(file: sources[source].name, line: line, reason: error.description)
                     }
+                    if let count = kept?.count { if count < size { kept?.append(tuple) } else { kept = nil } }
                 }
             })
-        let size = batchSize
-        let store = store
+        func commit(_ prepared: PreparedWrites) throws {
+            let outcome = try tuples.apply(prepared, store: store)
+            summary.read += prepared.writeCount
+            summary.written += outcome.written
+            progress(summary)
+        }
+        if let whole = kept {
+            kept = nil
+            if !whole.isEmpty { try commit(tuples.prepare(WriteBatch(writes: whole, onDuplicate: onDuplicate), store: store)) }
+            return summary
+        }
         let tupleStore = tuples
         try Pipeline.run(
             produce: { (emit: (PreparedWrites) throws -> Void) in
@@ -90,19 +109,14 @@ extension Warden {
                 }
                 if !batch.isEmpty { try flush() }
             },
-            consume: { prepared in
-                let outcome = try tuples.apply(prepared, store: store)
-                summary.read += prepared.writeCount
-                summary.written += outcome.written
-                progress(summary)
-            })
+            consume: commit)
         return summary
     }
 
     /// Imports tuples already in memory (see ``importTuples(from:store:batchSize:onDuplicate:progress:)``).
     @discardableResult
     public func importTuples(
-        _ tuples: [RelationshipTuple], store: String, batchSize: Int = 25_000, onDuplicate: WriteBatch.OnDuplicate = .error
+        _ tuples: [RelationshipTuple], store: String, batchSize: Int = importBatchSize, onDuplicate: WriteBatch.OnDuplicate = .error
     ) throws -> ImportSummary {
         try importTuples(from: [TupleArraySource(tuples)], store: store, batchSize: batchSize, onDuplicate: onDuplicate)
     }

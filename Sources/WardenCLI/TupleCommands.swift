@@ -158,7 +158,7 @@ struct TupleImportCommand: ParsableCommand {
         abstract: "Import tuple files (.yaml, .json, .jsonl, .csv) in validated batches, with a progress bar on a terminal.")
 
     @Argument(help: "Tuple files.") var files: [String]
-    @Option(help: "Tuples per committed batch (each commit is one disk sync).") var batchSize = 25_000
+    @Option(help: "Tuples per committed batch (each commit is one disk sync; a batch of sorted new keys fills its pages).") var batchSize = Warden.importBatchSize
     @Option(help: "error or ignore tuples that already exist.") var onDuplicate: WriteBatch.OnDuplicate = .error
     @Flag(help: "Print 'committed N' on stdout after each durable batch (for scripts that resume imports).")
     var logBatches = false

@@ -101,9 +101,10 @@ public struct PostgresTables: OrderedKeyValueReader, KeyValueWriter {
     /// keys; when one is, the copy is rolled back to a savepoint and the batch goes the statement way. That way, one
     /// statement per ``batchRows`` entries: the rows already there come back (the statement's snapshot predates its
     /// own inserts), the others are stored.
-    public func insertAll(_ entries: [KeyValueEntry], in table: Table) throws(StoreError) -> [[UInt8]?] {
+    public func insertAll(_ packed: PackedEntries, in table: Table) throws(StoreError) -> [(position: Int, value: [UInt8])] {
         let name = Self.name(of: table)
-        if try copied(entries, into: name) { return Array(repeating: nil, count: entries.count) }
+        let entries = packed.entries
+        if try copied(entries, into: name) { return [] }
         var existing: [[UInt8]: [UInt8]] = [:]
         for start in stride(from: 0, to: entries.count, by: Self.batchRows) {
             let chunk = entries[start..<min(start + Self.batchRows, entries.count)]
@@ -116,7 +117,13 @@ public struct PostgresTables: OrderedKeyValueReader, KeyValueWriter {
                 existing[columns[0]] = columns[1]
             }
         }
-        return existing.isEmpty ? Array(repeating: nil, count: entries.count) : entries.map { existing[$0.key] }
+        guard !existing.isEmpty else { return [] }
+        return entries.indices.compactMap { position in existing[entries[position].key].map { (position, $0) } }
+    }
+
+    /// As the entries' own ``putAll(_:in:)-([KeyValueEntry],_)``: copied, or upserted in statements.
+    public func putAll(_ packed: PackedEntries, in table: Table) throws(StoreError) {
+        try putAll(packed.entries, in: table)
     }
 
     /// Copied when no key is there yet (see ``insertAll(_:in:)``), else one upsert per ``batchRows`` entries.

@@ -18,6 +18,13 @@ public protocol KeyValueTupleStore: TupleStore where Snapshot == KeyValueSnapsho
     func readTables<Result>(_ body: (Reader) throws -> Result) throws -> Result
     /// Runs `body` in one transaction: all of its changes become visible together when it returns, none when it throws.
     func writeTables<Result>(_ body: (Writer) throws(StoreError) -> Result) throws(StoreError) -> Result
+    /// Makes room, before a transaction, for about `bytes` more, where running out midway would run the whole
+    /// transaction again (LMDB's map); by default nothing.
+    func reserve(bytes: Int) throws(StoreError)
+}
+
+extension KeyValueTupleStore {
+    public func reserve(bytes: Int) throws(StoreError) {}
 }
 
 extension KeyValueTupleStore {
@@ -115,7 +122,9 @@ extension KeyValueTupleStore {
 
     /// Applies a batch prepared for `store`; refuses it if the store was deleted (or replaced) since.
     public func apply(_ prepared: PreparedWrites, store: String) throws(StoreError) -> WriteOutcome {
-        try writeTables { writer throws(StoreError) in
+        // An import's batch of many tuples: room made first, so a full map does not make it run twice.
+        if prepared.writeCount >= PreparedWrites.largeBatch { try reserve(bytes: prepared.estimatedBytes) }
+        return try writeTables { writer throws(StoreError) in
             let number = try TupleTables.storeRecord(id: store, in: writer).number
             guard number == prepared.store else { throw StoreError(.storeNotFound, "store '\(store)' not found") }
             return try TupleTables.apply(prepared, now: snapshotFactory.clock.now, in: writer, dictionary: snapshotFactory.dictionary)

@@ -109,6 +109,10 @@ public final class LMDBTupleStore: KeyValueTupleStore, @unchecked Sendable {
 
     public var currentVersion: UInt64 { environment.lastTransactionID }
 
+    public func reserve(bytes: Int) throws(StoreError) {
+        do { try environment.reserve(bytes: bytes) } catch { throw StoreError(error) }
+    }
+
     /// The hot path of every check, written here rather than taken from ``KeyValueTupleStore``'s generic default: as
     /// the default, a direct check measured 60% slower (1.6 → 2.6 µs, `CheckBenchmarks` alternated with the
     /// previous commit).
@@ -210,13 +214,39 @@ public struct LMDBTableReader: OrderedKeyValueReader, KeyValueWriter {
         do { try transaction.put(key, value, in: database) } catch { throw StoreError(error) }
     }
 
-    /// Each entry put where it lies in the packed buffer: no copy.
+    /// Each entry put where it lies in the packed buffer (no copy), appended while the keys ascend past the table's
+    /// last (see ``LMDBTransaction/putAscending(count:overwrite:in:entry:)``).
     public func putAll(_ entries: PackedEntries, in table: Table) throws(StoreError) {
         let database = try writable(table)
-        try entries.forEach { key, value throws(StoreError) in
-            do throws(LMDBError) { try transaction.put(key, value, in: database) } catch { throw StoreError(error) }
-        }
+        do {
+            _ = try transaction.putAscending(count: entries.count, overwrite: true, in: database) { index, body in
+                entries.withEntry(at: index, body)
+            }
+        } catch { throw StoreError(error) }
     }
+
+    /// Appended while the keys ascend past the table's last, as a sorted batch of new tuples does; else one descent
+    /// each.
+    public func putAll(_ entries: [KeyValueEntry], in table: Table) throws(StoreError) {
+        let database = try writable(table)
+        do {
+            _ = try transaction.putAscending(count: entries.count, overwrite: true, in: database) { index, body in
+                entries[index].key.withUnsafeBytes { key in entries[index].value.withUnsafeBytes { value in body(key, value) } }
+            }
+        } catch { throw StoreError(error) }
+    }
+
+    /// Each entry inserted where it lies in the packed buffer, appended while the keys ascend past the table's
+    /// last (see ``LMDBTransaction/putAscending(count:overwrite:in:entry:)``); an existing key keeps its value.
+    public func insertAll(_ entries: PackedEntries, in table: Table) throws(StoreError) -> [(position: Int, value: [UInt8])] {
+        let database = try writable(table)
+        do {
+            return try transaction.putAscending(count: entries.count, overwrite: false, in: database) { index, body in
+                entries.withEntry(at: index, body)
+            }
+        } catch { throw StoreError(error) }
+    }
+
 
     public func delete(_ key: [UInt8], in table: Table) throws(StoreError) -> Bool {
         let database = try writable(table)

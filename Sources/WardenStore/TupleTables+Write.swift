@@ -11,15 +11,23 @@ extension TupleTables {
     }
 
     /// The batch's keys encoded and sorted, and repetitions refused: the part of a write that needs no
-    /// transaction, so an import prepares the next batch while the previous one commits. When the batch uses a
-    /// name `names` lacks, only the missing names are found: ``apply(_:now:in:dictionary:)`` interns them and
-    /// prepares again inside its transaction.
+    /// transaction, so an import prepares the next batch while the previous one commits. When the batch uses names
+    /// `names` lacks, the keys are encoded with the numbers interning them next would give (``Names/adding(_:)``);
+    /// ``apply(_:now:in:dictionary:)`` interns them in its transaction, and prepares again there only if the store
+    /// interned other names meanwhile.
     static func prepare(_ batch: WriteBatch, store: UInt32, names: Names) throws(StoreError) -> PreparedWrites {
+        let prepared = try prepare(batch, store: store, names: names, missing: [])
+        guard !prepared.missing.isEmpty else { return prepared }
+        return try prepare(batch, store: store, names: names.adding(prepared.missing), missing: prepared.missing)
+    }
+
+    /// ``prepare(_:store:names:)`` with `names` already holding `missing`, the names to intern before the keys are
+    /// stored; a batch using a name `names` lacks comes back with only its missing names (no key encoded).
+    private static func prepare(_ batch: WriteBatch, store: UInt32, names: Names, missing: [String]) throws(StoreError) -> PreparedWrites {
         var numbering = RecentNames(names)
         var deleteKeys: [[UInt8]] = []
-        var encoded: [(forward: [UInt8], condition: [UInt8])] = []
+        var encoded = PackedEntries()
         deleteKeys.reserveCapacity(batch.deletes.count)
-        encoded.reserveCapacity(batch.writes.count)
         var complete = true
         for key in batch.deletes {
             guard let forward = try KeyLayout.forwardKey(store: store, key, numbering: &numbering) else {
@@ -30,62 +38,90 @@ extension TupleTables {
         }
         if complete {
             switch encode(batch.writes, store: store, names: names) {
-            case .encoded(let keys): encoded = keys
+            case .encoded(let entries): encoded = entries
             case .missingName: complete = false
             case .failed(let error): throw error
             }
         }
         guard complete else {
-            var missing: [String] = []
-            var seen: Set<ByteString> = []
-            var known = RecentNames(names)
-            // A batch names a handful of types and relations, each thousands of times: a name already found
-            // missing is skipped before any lookup (the missing scanned while few, then hashed), and the store's
-            // names are looked up through the last few found.
-            func note(_ name: String) {
-                if missing.count < 16 {
-                    guard !missing.contains(where: { $0.bytesEqual(name) }) else { return }
-                } else {
-                    if seen.isEmpty { seen = Set(missing.map(ByteString.init)) }
-                    guard !seen.contains(ByteString(name)) else { return }
-                }
-                guard known.number(name) == nil else { return }
-                missing.append(name)
-                if !seen.isEmpty { seen.insert(ByteString(name)) }
-            }
-            func note(_ key: TupleKey) {
-                let user = KeyLayout.userFields(key.user)
-                note(key.object.type)
-                note(key.relation)
-                note(user.type)
-                note(user.relation)
-            }
-            for key in batch.deletes { note(key) }
-            for tuple in batch.writes {
-                note(tuple.key)
-                if let condition = tuple.condition { note(condition.name) }
-            }
-            return PreparedWrites(batch: batch, store: store, names: names, missing: missing, deleteKeys: [], encoded: [], byForward: [], reverse: [])
+            return PreparedWrites(
+                batch: batch, store: store, names: names, missing: missingNames(batch, names: names), encoded: false, deleteKeys: [],
+                forward: PackedEntries(), forwardOrigin: [], reverse: PackedEntries(), reverseOrigin: [])
         }
         // Key order, and batch order among equal keys (so a repetition is found where it first occurs); the
-        // reverse keys sorted on the other core meanwhile, for a large batch.
+        // reverse keys made and sorted on the other core meanwhile, for a large batch.
         let (byForward, reversed) = bothAtOnce(when: encoded.count >= 2 * Self.writesPerShare, { [encoded] in
-            encoded.indices.sorted { left, right in
-                let (a, b) = (encoded[left].forward, encoded[right].forward)
-                let order = a.compareBytes(b)
-                return order < 0 || (order == 0 && left < right)
-            }
+            encoded.keyOrder()
         }, { [encoded] in
             Result { () throws(StoreError) in
-                try encoded.indices.map { index throws(StoreError) in
-                    (key: try KeyLayout.reverseKey(forward: encoded[index].forward), index: index)
-                }.sorted { $0.key.compareBytes($1.key) < 0 }
+                var reverse = PackedEntries()
+                reverse.reserveCapacity(entries: encoded.count, bytes: encoded.byteCount)
+                var failure: StoreError?
+                encoded.forEach { forward, value in
+                    guard failure == nil else { return }
+                    do throws(StoreError) {
+                        _ = try reverse.append(key: { bytes throws(StoreError) in
+                            try KeyLayout.appendReverseKey(forward: forward, to: &bytes)
+                            return true
+                        }, value: value)
+                    } catch {
+                        failure = error
+                    }
+                }
+                if let failure { throw failure }
+                let order = reverse.keyOrder()
+                return (reverse.reordered(order), order)
             }
         })
-        try rejectDuplicates(in: batch, deleteKeys: deleteKeys, writeKeys: encoded.map(\.forward), writeOrder: byForward)
+        let forward = encoded.reordered(byForward)
+        try rejectDuplicates(in: batch, deleteKeys: deleteKeys, writes: forward, origin: byForward)
         let reverse = try reversed.get()
         return PreparedWrites(
-            batch: batch, store: store, names: names, missing: [], deleteKeys: deleteKeys, encoded: encoded, byForward: byForward, reverse: reverse)
+            batch: batch, store: store, names: names, missing: missing, encoded: true, deleteKeys: deleteKeys, forward: forward,
+            forwardOrigin: byForward, reverse: reverse.0, reverseOrigin: reverse.1)
+    }
+
+    /// The names `batch` uses that `names` lacks, each once, in the order first used.
+    static func missingNames(_ batch: WriteBatch, names: Names) -> [String] {
+        var missing: [String] = []
+        var seen: Set<ByteString> = []
+        var known = RecentNames(names)
+        // A batch names a handful of types and relations, each thousands of times: a name already found missing
+        // is skipped before any lookup (the missing scanned while few, then hashed), and the store's names are
+        // looked up through the last few found.
+        func note(_ name: String) {
+            if missing.count < 16 {
+                guard !missing.contains(where: { $0.bytesEqual(name) }) else { return }
+            } else {
+                if seen.isEmpty { seen = Set(missing.map(ByteString.init)) }
+                guard !seen.contains(ByteString(name)) else { return }
+            }
+            guard known.number(name) == nil else { return }
+            missing.append(name)
+            if !seen.isEmpty { seen.insert(ByteString(name)) }
+        }
+        // Consecutive tuples mostly repeat their types and relations: a field equal to the previous tuple's was
+        // noted already.
+        var previous: (type: String, relation: String, userType: String, userRelation: String)?
+        func note(_ key: TupleKey) {
+            let user = KeyLayout.userFields(key.user)
+            if let previous, previous.type.bytesEqual(key.object.type), previous.relation.bytesEqual(key.relation),
+                previous.userType.bytesEqual(user.type), previous.userRelation.bytesEqual(user.relation)
+            {
+                return
+            }
+            note(key.object.type)
+            note(key.relation)
+            note(user.type)
+            note(user.relation)
+            previous = (key.object.type, key.relation, user.type, user.relation)
+        }
+        for key in batch.deletes { note(key) }
+        for tuple in batch.writes {
+            note(tuple.key)
+            if let condition = tuple.condition { note(condition.name) }
+        }
+        return missing
     }
 
     /// The fewest writes a thread encodes on its own: a batch of two shares or more is encoded, and sorted, on the
@@ -95,7 +131,8 @@ extension TupleTables {
     /// How encoding a batch's writes ended: every key, or stopped at the first name the store lacks, or at the
     /// first error (a key too long), whichever comes first in the batch.
     enum Encoding: Sendable {
-        case encoded([(forward: [UInt8], condition: [UInt8])])
+        /// Each write's forward key and stored value, in batch order.
+        case encoded(PackedEntries)
         case missingName
         case failed(StoreError)
     }
@@ -105,25 +142,30 @@ extension TupleTables {
     static func encode(_ writes: [RelationshipTuple], store: UInt32, names: Names) -> Encoding {
         let parts = writes.mapSharesOnCores(minimumShare: writesPerShare) { share -> Encoding in
             var numbering = RecentNames(names)
-            var keys: [(forward: [UInt8], condition: [UInt8])] = []
-            keys.reserveCapacity(share.count)
+            var keys = PackedEntries()
+            keys.reserveCapacity(entries: share.count, bytes: share.count * 48)
             do throws(StoreError) {
                 for tuple in share {
-                    guard let forward = try KeyLayout.forwardKey(store: store, tuple.key, numbering: &numbering),
-                        let condition = KeyLayout.encodeValue(tuple, names: names)
+                    guard let value = KeyLayout.encodeValue(tuple, names: names) else {
+                        // The condition's name is missing; a key too long still comes first, as it did.
+                        _ = try KeyLayout.forwardKey(store: store, tuple.key, numbering: &numbering)
+                        return .missingName
+                    }
+                    guard try keys.append(key: { bytes throws(StoreError) in
+                        try KeyLayout.appendForwardKey(store: store, tuple.key, numbering: &numbering, to: &bytes)
+                    }, value: value)
                     else { return .missingName }
-                    keys.append((forward, condition))
                 }
             } catch {
                 return .failed(error)
             }
             return .encoded(keys)
         }
-        var all: [(forward: [UInt8], condition: [UInt8])] = []
-        all.reserveCapacity(writes.count)
+        guard parts.count != 1 else { return parts[0] }
+        var all = PackedEntries()
         for part in parts {
             guard case .encoded(let keys) = part else { return part }
-            all += keys
+            all.append(contentsOf: keys)
         }
         return .encoded(all)
     }
@@ -134,32 +176,41 @@ extension TupleTables {
         _ prepared: PreparedWrites, now: Date, in writer: some KeyValueWriter, dictionary: NameDictionary
     ) throws(StoreError) -> WriteOutcome {
         var prepared = prepared
-        if !prepared.missing.isEmpty {
+        if !prepared.missing.isEmpty || !prepared.encoded {
             // Read before this transaction interns anything, so only committed names are shared.
             let names = try dictionary.names(store: prepared.store, in: writer)
-            let missing = prepared.missing.filter { names.number($0) == nil }
-            let grown = missing.isEmpty ? names : try NameDictionary.intern(missing, after: names, store: prepared.store, in: writer)
-            prepared = try prepare(prepared.batch, store: prepared.store, names: grown)
+            if prepared.encoded, names.count == prepared.names.count - prepared.missing.count {
+                // Nothing interned since: interning the missing names gives them the numbers the keys hold.
+                _ = try NameDictionary.intern(prepared.missing, after: names, store: prepared.store, in: writer)
+            } else {
+                let missing = prepared.missing.filter { names.number($0) == nil }
+                let grown = missing.isEmpty ? names : try NameDictionary.intern(missing, after: names, store: prepared.store, in: writer)
+                prepared = try prepare(prepared.batch, store: prepared.store, names: grown, missing: [])
+                guard prepared.encoded else {
+                    throw StoreError(.storage, "a batch still names a name its store lacks after interning its names")
+                }
+            }
         }
         let batch = prepared.batch
         let store = prepared.store
         let deleteKeys = prepared.deleteKeys
-        let encoded = prepared.encoded
-        let byForward = prepared.byForward
+        let forward = prepared.forward
+        let origin = prepared.forwardOrigin
         let current = try revision(store: store, in: writer)
         let next = current.rawValue + 1
         let time = now.milliseconds
         var log = ChangeLog.Builder(time: time)
         var deleted = 0
-        // Tuples written or deleted that may nest groups (no condition; maybe an expiry): the nested-group index
-        // looks for nesting among them.
+        // Tuples written or deleted that nest groups: the nested-group index follows them.
         var nesting: [NestedGroupIndex.Change] = []
         /// A stored tuple's end (deleted, or replaced after it expired): logged, its expiry dequeued, and its nesting
         /// handed to the index.
         func ended(_ forward: [UInt8], _ existing: [UInt8]) throws(StoreError) {
             log.append(.delete, forward: forward, condition: existing)
             if let queued = ExpiryQueue.key(forward: forward, value: existing) { try writer.delete(queued, in: .expiries) }
-            if NestedGroupIndex.mayNest(existing) { nesting.append(.init(forward: forward, value: existing, written: false)) }
+            if NestedGroupIndex.mayNest(existing), NestingFamily.edge(forward: forward) != nil {
+                nesting.append(.init(forward: forward, value: existing, written: false))
+            }
             deleted += 1
         }
 
@@ -177,20 +228,22 @@ extension TupleTables {
             try ended(forward, existing)
         }
         // Writes are checked and stored in key order (sorted keys touch each B-tree page once per batch, not once per
-        // tuple), and logged in batch order. An error names the first failing tuple in batch order, as before.
-        var skipped = [Bool](repeating: false, count: encoded.count)
+        // tuple; new keys past a table's last are appended), and logged in batch order. An error names the first
+        // failing tuple in batch order, as before.
+        var skipped: [Bool] = []
         var firstFailure: Int?
-        // One descent each: stored when absent; when present, the stored condition decides.
-        let found = try writer.insertAll(byForward.map { KeyValueEntry(key: encoded[$0].forward, value: encoded[$0].condition) }, in: .forward)
-        for (index, existing) in zip(byForward, found) {
-            guard let existing else { continue }
+        // One descent each at most: stored when absent; when present, the stored condition decides.
+        for (position, existing) in try writer.insertAll(forward, in: .forward) {
+            let index = origin[position]
+            let (key, value) = forward.withEntry(at: position) { (Array($0), Array($1)) }
             if existing.withUnsafeBytes({ KeyLayout.expired($0, at: time) }) {
                 // The stored one has expired (not swept yet): it is replaced, its end logged as a delete first.
-                try writer.put(encoded[index].forward, encoded[index].condition, in: .forward)
-                try ended(encoded[index].forward, existing)
+                try writer.put(key, value, in: .forward)
+                try ended(key, existing)
                 continue
             }
-            if batch.onDuplicate == .ignore, existing == encoded[index].condition {
+            if batch.onDuplicate == .ignore, existing == value {
+                if skipped.isEmpty { skipped = Array(repeating: false, count: forward.count) }
                 skipped[index] = true
             } else {
                 firstFailure = min(firstFailure ?? index, index)
@@ -204,17 +257,27 @@ extension TupleTables {
                     + "'\(tuple.key.relation)', object: '\(tuple.key.object)': tuple to be written already existed"
                     + (batch.onDuplicate == .ignore ? " with a different condition" : ""))
         }
-        try writer.putAll(
-            prepared.reverse.compactMap { entry in skipped[entry.index] ? nil : KeyValueEntry(key: entry.key, value: encoded[entry.index].condition) },
-            in: .reverse)
-        for index in encoded.indices where !skipped[index] {
-            let (forward, value) = encoded[index]
-            log.append(.write, forward: forward, condition: value)
-            if let queued = ExpiryQueue.key(forward: forward, value: value) { try writer.put(queued, [], in: .expiries) }
-            if NestedGroupIndex.mayNest(value) { nesting.append(.init(forward: forward, value: value, written: true)) }
+        if skipped.isEmpty {
+            try writer.putAll(prepared.reverse, in: .reverse)
+        } else {
+            try writer.putAll(prepared.reverse.filter { !skipped[prepared.reverseOrigin[$0]] }, in: .reverse)
+        }
+        // Batch order: where each write lies in key order.
+        var positions = [Int](repeating: 0, count: origin.count)
+        for (position, index) in origin.enumerated() { positions[index] = position }
+        for index in positions.indices where skipped.isEmpty || !skipped[index] {
+            try forward.withEntry(at: positions[index]) { key, value throws(StoreError) in
+                log.append(.write, forward: key, condition: value)
+                if KeyLayout.expiry(of: value) != nil, let queued = ExpiryQueue.key(forward: Array(key), value: Array(value)) {
+                    try writer.put(queued, [], in: .expiries)
+                }
+                if NestedGroupIndex.mayNest(value), NestingFamily.edge(forward: key) != nil {
+                    nesting.append(.init(forward: Array(key), value: Array(value), written: true))
+                }
+            }
         }
         guard log.count > 0 else { return WriteOutcome(revision: current, written: 0, deleted: 0) }
-        if nesting.contains(where: { NestingFamily.edge(forward: $0.forward) != nil }), try NestedGroupIndex.isOn(store: store, in: writer) {
+        if !nesting.isEmpty, try NestedGroupIndex.isOn(store: store, in: writer) {
             try NestedGroupIndex.update(changed: nesting, in: writer)
         }
         try writer.put(ChangeLog.key(store: store, revision: next), log.bytes, in: .changes)
@@ -246,20 +309,26 @@ extension TupleTables {
     /// naming the first repetition in batch order. Found on the sorted forward keys (one key per tuple), not by
     /// hashing each tuple.
     private static func rejectDuplicates(
-        in batch: WriteBatch, deleteKeys: [[UInt8]], writeKeys: [[UInt8]], writeOrder: [Int]
+        in batch: WriteBatch, deleteKeys: [[UInt8]], writes: PackedEntries, origin: [Int]
     ) throws(StoreError) {
         // Positions in batch order: deletes first, then writes.
         var repeated: Int?
-        func scan(_ sorted: [(key: [UInt8], position: Int)]) {
-            for (previous, next) in zip(sorted, sorted.dropFirst()) where previous.key == next.key {
-                repeated = min(repeated ?? max(previous.position, next.position), max(previous.position, next.position))
-            }
+        func note(_ previous: Int, _ next: Int) {
+            repeated = min(repeated ?? max(previous, next), max(previous, next))
         }
-        if deleteKeys.isEmpty {
-            scan(writeOrder.map { (writeKeys[$0], deleteKeys.count + $0) })
-        } else {
-            let all = deleteKeys.enumerated().map { ($1, $0) } + writeKeys.enumerated().map { ($1, deleteKeys.count + $0) }
-            scan(all.sorted { let order = $0.0.compareBytes($1.0); return order < 0 || (order == 0 && $0.1 < $1.1) })
+        // Writes in key order: a repetition lies beside what it repeats (an import's batch holds a million).
+        for position in writes.isEmpty ? 0..<0 : 1..<writes.count where writes.sameKey(position - 1, position) {
+            note(deleteKeys.count + origin[position - 1], deleteKeys.count + origin[position])
+        }
+        if !deleteKeys.isEmpty {
+            var all = deleteKeys.enumerated().map { ($1, $0) }
+            var position = 0
+            writes.forEach { key, _ in
+                all.append((Array(key), deleteKeys.count + origin[position]))
+                position += 1
+            }
+            let sorted = all.sorted { let order = $0.0.compareBytes($1.0); return order < 0 || (order == 0 && $0.1 < $1.1) }
+            for (previous, next) in zip(sorted, sorted.dropFirst()) where previous.0 == next.0 { note(previous.1, next.1) }
         }
         guard let repeated else { return }
         let key = repeated < batch.deletes.count ? batch.deletes[repeated] : batch.writes[repeated - batch.deletes.count].key
@@ -274,15 +343,32 @@ public struct PreparedWrites: Sendable {
     let batch: WriteBatch
     /// The store's number when prepared; applying checks it still names the same store.
     let store: UInt32
-    /// The names the keys were encoded with.
+    /// The names the keys were encoded with (the store's and, numbered after them, the missing ones).
     let names: Names
-    /// Names the store had not interned when prepared (then no key is encoded yet).
+    /// Names the store had not interned when prepared, to intern before the keys are stored.
     let missing: [String]
+    /// Whether the keys are encoded (else the batch names a name `names` lacks).
+    let encoded: Bool
     let deleteKeys: [[UInt8]]
-    let encoded: [(forward: [UInt8], condition: [UInt8])]
-    let byForward: [Int]
-    let reverse: [(key: [UInt8], index: Int)]
+    /// Each write's forward key and stored value, in key order, packed (a million writes are a few allocations).
+    let forward: PackedEntries
+    /// The batch position of each entry of ``forward``.
+    let forwardOrigin: [Int]
+    /// Each write's reverse key and stored value, in key order.
+    let reverse: PackedEntries
+    /// The batch position of each entry of ``reverse``.
+    let reverseOrigin: [Int]
 
     /// Tuples the batch writes.
     public var writeCount: Int { batch.writes.count }
+
+    /// From this many writes on, a batch is an import's: its room is made before its transaction.
+    static let largeBatch = 10_000
+
+    /// A generous bound on what the batch adds to a store: each tuple's key and value in the forward and reverse
+    /// tables and the changelog, on pages that may be half full, copied once on write.
+    var estimatedBytes: Int {
+        guard !forward.isEmpty else { return batch.writes.count * 1_024 }
+        return (forward.byteCount + 16 * forward.count) * 3 * 2 * 2
+    }
 }

@@ -32,7 +32,9 @@ struct BatchEncodingTests {
         }
         #expect(keys.count == writes.count)
         for (index, tuple) in writes.enumerated() {
-            #expect(keys[index].forward == (try KeyLayout.forwardKey(store: store, tuple.key, names: names)), "\(index)")
+            let (key, value) = keys.withEntry(at: index) { (Array($0), Array($1)) }
+            #expect(key == (try KeyLayout.forwardKey(store: store, tuple.key, names: names)), "\(index)")
+            #expect(value == [], "\(index)")
         }
     }
 

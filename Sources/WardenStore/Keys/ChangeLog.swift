@@ -23,8 +23,15 @@ enum ChangeLog {
 
         /// Appends a change; `forward` is the whole forward key (with the store number).
         mutating func append(_ operation: TupleChange.Operation, forward: [UInt8], condition: [UInt8]) {
+            forward.withUnsafeBytes { forward in
+                condition.withUnsafeBytes { condition in append(operation, forward: forward, condition: condition) }
+            }
+        }
+
+        /// ``append(_:forward:condition:)`` from borrowed memory (a packed batch).
+        mutating func append(_ operation: TupleChange.Operation, forward: UnsafeRawBufferPointer, condition: UnsafeRawBufferPointer) {
             bytes.append(operation == .write ? 1 : 2)
-            bytes.append(contentsOf: forward.dropFirst(4))
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: forward.dropFirst(4)))
             var length = condition.count
             repeat {
                 bytes.append(UInt8(length & 0x7F) | (length >= 0x80 ? 0x80 : 0))

@@ -13,6 +13,17 @@ struct KeyEncoder {
         bytes.reserveCapacity(capacity)
     }
 
+    /// Appends to `buffer`'s bytes, which it takes over (leaving `buffer` empty) until ``release(into:)``.
+    init(adopting buffer: inout [UInt8]) {
+        bytes = []
+        swap(&bytes, &buffer)
+    }
+
+    /// Hands the bytes back to the buffer they were adopted from.
+    mutating func release(into buffer: inout [UInt8]) {
+        swap(&bytes, &buffer)
+    }
+
     /// Starts with a store number, big-endian, so a store's keys are contiguous.
     init(store: UInt32) {
         self.init()

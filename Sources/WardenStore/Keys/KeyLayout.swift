@@ -52,21 +52,34 @@ enum KeyLayout {
     }
 
     static func forwardKey(store: UInt32, _ key: TupleKey, numbering names: inout some NameNumbering) throws(StoreError) -> [UInt8]? {
-        var encoder = KeyEncoder(store: store)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(96)
+        return try appendForwardKey(store: store, key, numbering: &names, to: &bytes) ? bytes : nil
+    }
+
+    /// Appends the forward key to `bytes` (a packed batch's buffer); false when a name is not interned. On false
+    /// or an error, part of a key may have been appended: the caller cuts it off.
+    static func appendForwardKey(
+        store: UInt32, _ key: TupleKey, numbering names: inout some NameNumbering, to bytes: inout [UInt8]
+    ) throws(StoreError) -> Bool {
+        let start = bytes.count
+        var encoder = KeyEncoder(adopting: &bytes)
+        defer { encoder.release(into: &bytes) }
+        encoder.append(store)
         let user = userFields(key.user)
-        guard encoder.append(name: key.object.type, in: &names) else { return nil }
+        guard encoder.append(name: key.object.type, in: &names) else { return false }
         try encoder.append(field: key.object.id)
         guard encoder.append(name: key.relation, in: &names), encoder.append(name: user.type, in: &names),
             encoder.append(name: user.relation, in: &names)
-        else { return nil }
+        else { return false }
         try encoder.append(field: user.id)
-        guard encoder.bytes.count <= maximumKeyLength else {
+        let length = encoder.bytes.count - start
+        guard length <= maximumKeyLength else {
             throw StoreError(
                 .invalidTuple,
-                "tuple '\(key)' is too long to store: its key is \(encoder.bytes.count) bytes and the limit is "
-                    + "\(maximumKeyLength)")
+                "tuple '\(key)' is too long to store: its key is \(length) bytes and the limit is \(maximumKeyLength)")
         }
-        return encoder.bytes
+        return true
     }
 
     /// Calls `body` with the forward key built in stack memory (no allocation); nil, without calling it, when a
@@ -120,6 +133,17 @@ enum KeyLayout {
 
     /// The reverse key of a forward key, by moving its parts: no name is looked up.
     static func reverseKey(forward: [UInt8]) throws(StoreError) -> [UInt8] {
+        var reverse = [UInt8]()
+        reverse.reserveCapacity(forward.count)
+        let outcome: Result<Void, StoreError> = forward.withUnsafeBytes { forward in
+            Result { () throws(StoreError) in try appendReverseKey(forward: forward, to: &reverse) }
+        }
+        try outcome.get()
+        return reverse
+    }
+
+    /// Appends the reverse key of a forward key to `reverse`, by moving its parts.
+    static func appendReverseKey(forward: UnsafeRawBufferPointer, to reverse: inout [UInt8]) throws(StoreError) {
         // store ‖ #type ‖ id\0 ‖ #relation ‖ #user type ‖ #user relation ‖ user id\0
         let typeStart = 4
         guard typeStart < forward.count else { throw StoreError(.corrupted, "a forward key is truncated") }
@@ -130,14 +154,11 @@ enum KeyLayout {
         let relationStart = idEnd + 1
         let userStart = relationStart + NameCode.width(first: forward[relationStart])
         guard userStart < forward.count else { throw StoreError(.corrupted, "a forward key is truncated") }
-        var reverse = [UInt8]()
-        reverse.reserveCapacity(forward.count)
-        reverse.append(contentsOf: forward[0..<4])
-        reverse.append(contentsOf: forward[userStart...])
-        reverse.append(contentsOf: forward[typeStart..<idStart])
-        reverse.append(contentsOf: forward[relationStart..<userStart])
-        reverse.append(contentsOf: forward[idStart...idEnd])
-        return reverse
+        reverse.append(contentsOf: UnsafeRawBufferPointer(rebasing: forward[0..<4]))
+        reverse.append(contentsOf: UnsafeRawBufferPointer(rebasing: forward[userStart...]))
+        reverse.append(contentsOf: UnsafeRawBufferPointer(rebasing: forward[typeStart..<idStart]))
+        reverse.append(contentsOf: UnsafeRawBufferPointer(rebasing: forward[relationStart..<userStart]))
+        reverse.append(contentsOf: UnsafeRawBufferPointer(rebasing: forward[idStart...idEnd]))
     }
 
     /// Reads a forward key (after the 4-byte store number).

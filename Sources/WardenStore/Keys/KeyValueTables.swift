@@ -69,9 +69,10 @@ public protocol KeyValueWriter: OrderedKeyValueReader {
     /// Removes `key`; returns whether it was there.
     @discardableResult
     func delete(_ key: [UInt8], in table: Table) throws(StoreError) -> Bool
-    /// ``insert(_:_:in:)`` for many entries with distinct keys, in order: per entry, the value already there (nil
-    /// where it stored the entry). A backend across a network does it in one round trip.
-    func insertAll(_ entries: [KeyValueEntry], in table: Table) throws(StoreError) -> [[UInt8]?]
+    /// ``insert(_:_:in:)`` for many entries with distinct keys, in order: the entries whose key was there, by
+    /// position, with the value already there (the others stored). A backend across a network does it in one
+    /// round trip.
+    func insertAll(_ entries: PackedEntries, in table: Table) throws(StoreError) -> [(position: Int, value: [UInt8])]
     /// ``put(_:_:in:)`` for many entries with distinct keys.
     func putAll(_ entries: [KeyValueEntry], in table: Table) throws(StoreError)
     /// The same for entries packed in one buffer.
@@ -91,10 +92,13 @@ public struct KeyValueEntry: Sendable {
 
 extension KeyValueWriter {
     /// By default one ``insert(_:_:in:)`` per entry.
-    public func insertAll(_ entries: [KeyValueEntry], in table: Table) throws(StoreError) -> [[UInt8]?] {
-        var existing: [[UInt8]?] = []
-        existing.reserveCapacity(entries.count)
-        for entry in entries { existing.append(try insert(entry.key, entry.value, in: table)) }
+    public func insertAll(_ entries: PackedEntries, in table: Table) throws(StoreError) -> [(position: Int, value: [UInt8])] {
+        var existing: [(position: Int, value: [UInt8])] = []
+        var position = 0
+        try entries.forEach { key, value throws(StoreError) in
+            if let found = try insert(Array(key), Array(value), in: table) { existing.append((position, found)) }
+            position += 1
+        }
         return existing
     }
 

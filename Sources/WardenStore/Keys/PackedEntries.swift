@@ -11,6 +11,8 @@ public struct PackedEntries: Sendable {
     public init() {}
 
     public var count: Int { slots.count }
+    /// Bytes of keys and values.
+    public var byteCount: Int { bytes.count }
     public var isEmpty: Bool { slots.isEmpty }
 
     /// Adds an entry whose key `writeKey` appends to the buffer (no key array of its own).
@@ -20,6 +22,65 @@ public struct PackedEntries: Sendable {
         let keyCount = bytes.count - offset
         bytes.append(contentsOf: value)
         slots.append(SortedTable.Slot(offset: offset, keyCount: UInt32(keyCount), valueCount: UInt32(value.count)))
+    }
+
+    /// Adds an entry whose key `writeKey` appends to the buffer, unless it returns false or throws (then the
+    /// buffer is as before). Returns whether the entry was added.
+    mutating func append<Failure: Error>(
+        key writeKey: (inout [UInt8]) throws(Failure) -> Bool, value: some Collection<UInt8>
+    ) throws(Failure) -> Bool {
+        let offset = bytes.count
+        let written: Bool
+        do { written = try writeKey(&bytes) } catch {
+            bytes.removeSubrange(offset...)
+            throw error
+        }
+        guard written else {
+            bytes.removeSubrange(offset...)
+            return false
+        }
+        let keyCount = bytes.count - offset
+        bytes.append(contentsOf: value)
+        slots.append(SortedTable.Slot(offset: offset, keyCount: UInt32(keyCount), valueCount: UInt32(value.count)))
+        return true
+    }
+
+    /// The entries' positions in key order (byte order), equal keys in the order they were added.
+    func keyOrder() -> [Int] {
+        bytes.withUnsafeBytes { blob in
+            slots.withUnsafeBufferPointer { slots in
+                slots.indices.sorted { left, right in
+                    let order = SortedTable.compare(SortedTable.key(slots[left], blob), SortedTable.key(slots[right], blob))
+                    return order < 0 || (order == 0 && left < right)
+                }
+            }
+        }
+    }
+
+    /// These entries in `order` (positions of these), packed anew.
+    func reordered(_ order: [Int]) -> PackedEntries {
+        var result = PackedEntries()
+        result.reserveCapacity(entries: order.count, bytes: bytes.count)
+        bytes.withUnsafeBytes { blob in
+            for position in order {
+                let slot = slots[position]
+                result.slots.append(SortedTable.Slot(offset: result.bytes.count, keyCount: slot.keyCount, valueCount: slot.valueCount))
+                result.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: blob[slot.offset..<(slot.offset + slot.size)]))
+            }
+        }
+        return result
+    }
+
+    /// The entries at the positions `include` accepts, in order.
+    func filter(_ include: (Int) -> Bool) -> PackedEntries {
+        reordered(slots.indices.filter(include))
+    }
+
+    /// Whether entries `left` and `right` have the same key.
+    func sameKey(_ left: Int, _ right: Int) -> Bool {
+        bytes.withUnsafeBytes { blob in
+            SortedTable.compare(SortedTable.key(slots[left], blob), SortedTable.key(slots[right], blob)) == 0
+        }
     }
 
     /// Adds `other`'s entries after these, in their order.
@@ -46,6 +107,20 @@ public struct PackedEntries: Sendable {
                     UnsafeRawBufferPointer(rebasing: blob[slot.offset..<valueStart]),
                     UnsafeRawBufferPointer(rebasing: blob[valueStart..<(valueStart + Int(slot.valueCount))]))
             }
+        }
+    }
+
+    /// Calls `body` with entry `index`'s key and value; the buffers are valid only inside `body`.
+    func withEntry<Result, Failure: Error>(
+        at index: Int, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        let slot = slots[index]
+        return try bytes.withUnsafeBufferPointer { buffer throws(Failure) in
+            let blob = UnsafeRawBufferPointer(buffer)
+            let valueStart = slot.offset + Int(slot.keyCount)
+            return try body(
+                UnsafeRawBufferPointer(rebasing: blob[slot.offset..<valueStart]),
+                UnsafeRawBufferPointer(rebasing: blob[valueStart..<(valueStart + Int(slot.valueCount))]))
         }
     }
 

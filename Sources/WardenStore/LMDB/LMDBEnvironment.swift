@@ -247,6 +247,26 @@ public final class LMDBEnvironment: @unchecked Sendable {
         resizeLock.unlock()
     }
 
+    /// Grows the map, doubling it up to the maximum, until it holds what is used now plus `bytes`, while no
+    /// transaction of this process is open: a large write then does not fill the map midway and run again. Call
+    /// it outside any transaction of this thread.
+    public func reserve(bytes: Int) throws(LMDBError) {
+        var info = MDB_envinfo()
+        mdb_env_info(handle, &info)
+        var stat = MDB_stat()
+        mdb_env_stat(handle, &stat)
+        let used = (Int(info.me_last_pgno) + 1) * Int(stat.ms_psize)
+        let needed = min(used.addingReportingOverflow(bytes).overflow ? Int.max : used + bytes, configuration.maximumMapSize)
+        guard needed > mapSize else { return }
+        excludeEveryone()
+        defer { readmitEveryone() }
+        var newSize = mapSizeLock.withLock { currentMapSize }
+        while newSize < needed { newSize = newSize > configuration.maximumMapSize / 2 ? configuration.maximumMapSize : newSize * 2 }
+        guard newSize > mapSize else { return }
+        try LMDBError.check(mdb_env_set_mapsize(handle, newSize), "mdb_env_set_mapsize")
+        mapSizeLock.withLock { currentMapSize = newSize }
+    }
+
     /// Doubles the map (up to the maximum) while no transaction of this process is open.
     private func grow(after error: LMDBError) throws(LMDBError) {
         excludeEveryone()

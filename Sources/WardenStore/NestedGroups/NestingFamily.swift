@@ -30,7 +30,9 @@ struct NestingFamily: Hashable {
 
     /// The parent, child and family of a forward key that nests its own userset
     /// (`store ‖ #T ‖ a ‖ #R ‖ #T ‖ #R ‖ b`); nil for any other tuple.
-    static func edge(forward key: [UInt8]) -> (family: NestingFamily, parent: [UInt8], child: [UInt8])? {
+    static func edge<Key: RandomAccessCollection<UInt8>>(
+        forward key: Key
+    ) -> (family: NestingFamily, parent: [UInt8], child: [UInt8])? where Key.Index == Int {
         guard key.count > 5 else { return nil }
         let typeEnd = 4 + NameCode.width(first: key[4])
         guard typeEnd < key.count, let parentEnd = key[typeEnd...].firstIndex(of: 0), parentEnd + 1 < key.count else { return nil }
