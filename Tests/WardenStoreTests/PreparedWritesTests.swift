@@ -36,3 +36,39 @@ struct PreparedWritesTests {
         #expect(throws: StoreError.self) { try store.apply(pending, store: replacement) }
     }
 }
+
+/// A batch naming names its store has not interned is encoded with the numbers interning them will give; when
+/// another write interns names first, applying it encodes it again with the store's numbers.
+@Suite("Prepared writes with new names")
+struct PreparedNewNamesTests {
+    static func tuple(_ type: String, _ id: String, _ relation: String, _ user: String) -> RelationshipTuple {
+        RelationshipTuple(TupleKey(object: ObjectRef(type: type, id: id), relation: relation, user: .object(ObjectRef(type: "user", id: user))))
+    }
+
+    @Test("new names: applied as prepared, or after another batch interned names first (both backends)", arguments: ["lmdb", "memory"])
+    func newNames(backend: String) throws {
+        let data = try TemporaryDirectory()
+        if backend == "lmdb" { try exercise(try LMDBTupleStore(path: data.path)) } else { try exercise(MemoryTupleStore()) }
+    }
+
+    func exercise(_ store: some KeyValueTupleStore) throws {
+        let id = try store.createStore(name: "s").id
+        let doc = Self.tuple("doc", "1", "viewer", "anne")
+        let first = try store.prepare(WriteBatch(writes: [doc, Self.tuple("doc", "2", "viewer", "bob")]), store: id)
+        // Prepared with the same (empty) dictionary: both number their first name 1.
+        let folder = Self.tuple("folder", "f", "parent", "carl")
+        let second = try store.prepare(WriteBatch(writes: [folder]), store: id)
+        #expect(try store.apply(first, store: id).written == 2)
+        // `doc`, `viewer` and `user` took numbers 1 to 3: `second` is encoded again inside its transaction.
+        #expect(try store.apply(second, store: id).written == 1)
+        let third = try store.prepare(WriteBatch(writes: [Self.tuple("folder", "g", "editor", "dan")]), store: id)
+        #expect(try store.apply(third, store: id).written == 1)
+        for tuple in [doc, Self.tuple("doc", "2", "viewer", "bob"), folder, Self.tuple("folder", "g", "editor", "dan")] {
+            #expect(try store.read(store: id) { try $0.tuple(tuple.key) } == tuple, "\(tuple.key)")
+        }
+        #expect(try store.read(store: id) { try $0.tuple(Self.tuple("folder", "f", "viewer", "carl").key) } == nil)
+        let changes = try store.read(store: id) { try $0.changes(objectType: nil, after: nil, limit: 10) }.changes.map(\.tuple.key.description)
+        #expect(changes == ["doc:1#viewer@user:anne", "doc:2#viewer@user:bob", "folder:f#parent@user:carl", "folder:g#editor@user:dan"])
+        #expect(try store.checkConsistency().problems.isEmpty)
+    }
+}

@@ -1,7 +1,8 @@
 import WardenModel
 
-/// Tuples an import reads, each with where it came from. An import reads its sources twice — once to validate
-/// every tuple, once to write — so a source must give the same tuples each time.
+/// Tuples an import reads, each with where it came from. An import validates every tuple before it writes one: it
+/// keeps what it validated when that fits in one batch, else reads its sources again to write them, so a source
+/// must give the same tuples each time.
 public protocol TupleSource {
     /// The file name (or label) errors name.
     var name: String { get }
