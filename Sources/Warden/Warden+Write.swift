@@ -86,9 +86,17 @@ extension Warden {
             summary.written += outcome.written
             progress(summary)
         }
-        if let whole = kept {
+        if kept != nil {
+            var writes: [RelationshipTuple] = []
+            swap(&writes, &kept!)
             kept = nil
-            if !whole.isEmpty { try commit(tuples.prepare(WriteBatch(writes: whole, onDuplicate: onDuplicate), store: store)) }
+            guard !writes.isEmpty else { return summary }
+            let batch = WriteBatch(writes: writes, onDuplicate: onDuplicate)
+            writes = []
+            let prepared = try tuples.prepare(batch, store: store)
+            try commit(prepared)
+            // A million tuples and their keys are freed off the caller's path (a CLI import exits meanwhile).
+            releaseInBackground(prepared)
             return summary
         }
         let tupleStore = tuples

@@ -81,47 +81,20 @@ extension TupleTables {
             forwardOrigin: byForward, reverse: reverse.0, reverseOrigin: reverse.1)
     }
 
-    /// The names `batch` uses that `names` lacks, each once, in the order first used.
+    /// The names `batch` uses that `names` lacks, each once, in the order first used; a large batch's writes
+    /// looked through in shares on the machine's cores.
     static func missingNames(_ batch: WriteBatch, names: Names) -> [String] {
-        var missing: [String] = []
-        var seen: Set<ByteString> = []
-        var known = RecentNames(names)
-        // A batch names a handful of types and relations, each thousands of times: a name already found missing
-        // is skipped before any lookup (the missing scanned while few, then hashed), and the store's names are
-        // looked up through the last few found.
-        func note(_ name: String) {
-            if missing.count < 16 {
-                guard !missing.contains(where: { $0.bytesEqual(name) }) else { return }
-            } else {
-                if seen.isEmpty { seen = Set(missing.map(ByteString.init)) }
-                guard !seen.contains(ByteString(name)) else { return }
-            }
-            guard known.number(name) == nil else { return }
-            missing.append(name)
-            if !seen.isEmpty { seen.insert(ByteString(name)) }
+        var missing = MissingNames(names)
+        for key in batch.deletes { missing.note(key) }
+        let parts = batch.writes.mapSharesOnCores(minimumShare: writesPerShare) { share in
+            var part = MissingNames(names)
+            for tuple in share { part.note(tuple) }
+            return part.found
         }
-        // Consecutive tuples mostly repeat their types and relations: a field equal to the previous tuple's was
-        // noted already.
-        var previous: (type: String, relation: String, userType: String, userRelation: String)?
-        func note(_ key: TupleKey) {
-            let user = KeyLayout.userFields(key.user)
-            if let previous, previous.type.bytesEqual(key.object.type), previous.relation.bytesEqual(key.relation),
-                previous.userType.bytesEqual(user.type), previous.userRelation.bytesEqual(user.relation)
-            {
-                return
-            }
-            note(key.object.type)
-            note(key.relation)
-            note(user.type)
-            note(user.relation)
-            previous = (key.object.type, key.relation, user.type, user.relation)
+        for part in parts {
+            for name in part { missing.note(name) }
         }
-        for key in batch.deletes { note(key) }
-        for tuple in batch.writes {
-            note(tuple.key)
-            if let condition = tuple.condition { note(condition.name) }
-        }
-        return missing
+        return missing.found
     }
 
     /// The fewest writes a thread encodes on its own: a batch of two shares or more is encoded, and sorted, on the
@@ -370,5 +343,50 @@ public struct PreparedWrites: Sendable {
     var estimatedBytes: Int {
         guard !forward.isEmpty else { return batch.writes.count * 1_024 }
         return (forward.byteCount + 16 * forward.count) * 3 * 2 * 2
+    }
+}
+
+/// Names a batch uses that a store's dictionary lacks, each once, in the order first noted.
+private struct MissingNames {
+    private(set) var found: [String] = []
+    private var seen: Set<ByteString> = []
+    private var known: RecentNames
+    /// The last tuple's names: consecutive tuples mostly repeat their types and relations.
+    private var previous: (type: String, relation: String, userType: String, userRelation: String)?
+
+    init(_ names: Names) { known = RecentNames(names) }
+
+    /// A batch names a handful of types and relations, each thousands of times: a name already found missing is
+    /// skipped before any lookup (the missing scanned while few, then hashed), and the store's names are looked
+    /// up through the last few found.
+    mutating func note(_ name: String) {
+        if found.count < 16 {
+            guard !found.contains(where: { $0.bytesEqual(name) }) else { return }
+        } else {
+            if seen.isEmpty { seen = Set(found.map(ByteString.init)) }
+            guard !seen.contains(ByteString(name)) else { return }
+        }
+        guard known.number(name) == nil else { return }
+        found.append(name)
+        if !seen.isEmpty { seen.insert(ByteString(name)) }
+    }
+
+    mutating func note(_ key: TupleKey) {
+        let user = KeyLayout.userFields(key.user)
+        if let previous, previous.type.bytesEqual(key.object.type), previous.relation.bytesEqual(key.relation),
+            previous.userType.bytesEqual(user.type), previous.userRelation.bytesEqual(user.relation)
+        {
+            return
+        }
+        note(key.object.type)
+        note(key.relation)
+        note(user.type)
+        note(user.relation)
+        previous = (key.object.type, key.relation, user.type, user.relation)
+    }
+
+    mutating func note(_ tuple: RelationshipTuple) {
+        note(tuple.key)
+        if let condition = tuple.condition { note(condition.name) }
     }
 }

@@ -57,23 +57,25 @@ public struct PackedEntries: Sendable {
         }
     }
 
-    /// These entries in `order` (positions of these), packed anew.
+    /// These entries in `order` (positions of these): the same bytes (shared, not copied), the slots in that order.
     func reordered(_ order: [Int]) -> PackedEntries {
+        var result = self
+        result.slots = order.map { slots[$0] }
+        return result
+    }
+
+    /// The entries at the positions `include` accepts, in order, packed anew (no bytes of the others kept).
+    func filter(_ include: (Int) -> Bool) -> PackedEntries {
         var result = PackedEntries()
-        result.reserveCapacity(entries: order.count, bytes: bytes.count)
+        result.reserveCapacity(entries: count, bytes: bytes.count)
         bytes.withUnsafeBytes { blob in
-            for position in order {
+            for position in slots.indices where include(position) {
                 let slot = slots[position]
                 result.slots.append(SortedTable.Slot(offset: result.bytes.count, keyCount: slot.keyCount, valueCount: slot.valueCount))
                 result.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: blob[slot.offset..<(slot.offset + slot.size)]))
             }
         }
         return result
-    }
-
-    /// The entries at the positions `include` accepts, in order.
-    func filter(_ include: (Int) -> Bool) -> PackedEntries {
-        reordered(slots.indices.filter(include))
     }
 
     /// Whether entries `left` and `right` have the same key.
