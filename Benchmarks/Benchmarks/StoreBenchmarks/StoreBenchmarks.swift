@@ -74,47 +74,36 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark(
-        "Import 1M tuples (batches of 100k, validated keys, changelog)",
-        configuration: .init(
-            metrics: [.wallClock, .custom("tuples/s", polarity: .prefersLarger, useScalingFactor: false), .custom("data MB per 1M tuples", useScalingFactor: false)],
-            timeUnits: .milliseconds, maxDuration: .seconds(60), maxIterations: 3)
-    ) { benchmark in
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("warden-bench-import-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let target = try LMDBTupleStore(path: path)
-        let id = try target.createStore(name: "import").id
-        let start = ContinuousClock.now
-        benchmark.startMeasurement()
+    /// Writes the 1M tuples into a new store by `write`, recording the rate and the data file's size per 1M tuples.
+    func importBenchmark(_ name: String, _ write: @escaping @Sendable (LMDBTupleStore, String) throws -> Void) {
+        let rate = BenchmarkMetric.custom("tuples/s", polarity: .prefersLarger, useScalingFactor: false)
+        let size = BenchmarkMetric.custom("data MB per 1M tuples", useScalingFactor: false)
+        Benchmark(
+            name, configuration: .init(metrics: [.wallClock, rate, size], timeUnits: .milliseconds, maxDuration: .seconds(60), maxIterations: 3)
+        ) { benchmark in
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("warden-bench-import-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let target = try LMDBTupleStore(path: path)
+            let id = try target.createStore(name: "import").id
+            let start = ContinuousClock.now
+            benchmark.startMeasurement()
+            try write(target, id)
+            benchmark.stopMeasurement()
+            let elapsed = ContinuousClock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            benchmark.measurement(rate, Int(Double(count) / seconds))
+            let bytes = (try FileManager.default.attributesOfItem(atPath: path + "/data.mdb")[.size] as? Int) ?? 0
+            benchmark.measurement(size, bytes / 1_000_000)
+        }
+    }
+
+    importBenchmark("Import 1M tuples (batches of 100k, validated keys, changelog)") { target, id in
         for offset in stride(from: 0, to: count, by: 100_000) {
             try target.write(WriteBatch(writes: Array(tuples[offset..<offset + 100_000])), store: id)
         }
-        benchmark.stopMeasurement()
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        benchmark.measurement(.custom("tuples/s", polarity: .prefersLarger, useScalingFactor: false), Int(Double(count) / seconds))
-        let size = (try FileManager.default.attributesOfItem(atPath: path + "/data.mdb")[.size] as? Int) ?? 0
-        benchmark.measurement(.custom("data MB per 1M tuples", useScalingFactor: false), size / 1_000_000)
     }
 
-    Benchmark(
-        "Import 1M tuples in one prepared batch (as `warden tuple import` writes a file of up to 1M)",
-        configuration: .init(
-            metrics: [.wallClock, .custom("tuples/s", polarity: .prefersLarger, useScalingFactor: false), .custom("data MB per 1M tuples", useScalingFactor: false)],
-            timeUnits: .milliseconds, maxDuration: .seconds(60), maxIterations: 3)
-    ) { benchmark in
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("warden-bench-import-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let target = try LMDBTupleStore(path: path)
-        let id = try target.createStore(name: "import").id
-        let start = ContinuousClock.now
-        benchmark.startMeasurement()
+    importBenchmark("Import 1M tuples in one prepared batch (as `warden tuple import` writes a file of up to 1M)") { target, id in
         try target.apply(try target.prepare(WriteBatch(writes: tuples), store: id), store: id)
-        benchmark.stopMeasurement()
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        benchmark.measurement(.custom("tuples/s", polarity: .prefersLarger, useScalingFactor: false), Int(Double(count) / seconds))
-        let size = (try FileManager.default.attributesOfItem(atPath: path + "/data.mdb")[.size] as? Int) ?? 0
-        benchmark.measurement(.custom("data MB per 1M tuples", useScalingFactor: false), size / 1_000_000)
     }
 }
