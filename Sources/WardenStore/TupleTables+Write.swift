@@ -70,7 +70,7 @@ extension TupleTables {
                 }
                 if let failure { throw failure }
                 let order = reverse.keyOrder()
-                return (reverse.reordered(order), order)
+                return (entries: reverse.reordered(order), origin: order)
             }
         })
         let forward = encoded.reordered(byForward)
@@ -78,7 +78,7 @@ extension TupleTables {
         let reverse = try reversed.get()
         return PreparedWrites(
             batch: batch, store: store, names: names, missing: missing, encoded: true, deleteKeys: deleteKeys, forward: forward,
-            forwardOrigin: byForward, reverse: reverse.0, reverseOrigin: reverse.1)
+            forwardOrigin: byForward, reverse: reverse.entries, reverseOrigin: reverse.origin)
     }
 
     /// The names `batch` uses that `names` lacks, each once, in the order first used; a large batch's writes
