@@ -85,6 +85,38 @@ final class AscendingPutTests {
         #expect(appended * 5 < scattered * 4, "\(appended) bytes appended, \(scattered) put in a random order")
     }
 
+    @Test("insertAll of packed entries on LMDB and memory: the same keys reported as there, the same tables after")
+    func insertAllOnBothBackends() throws {
+        func run(_ store: some KeyValueTupleStore) throws -> (reported: [String], contents: [String]) {
+            func packed(_ pairs: [(String, String)]) -> PackedEntries {
+                var entries = PackedEntries()
+                for (key, value) in pairs { entries.append(key: { $0 += Array(key.utf8) }, value: Array(value.utf8)) }
+                return entries
+            }
+            try store.writeTables { writer throws(StoreError) in
+                _ = try writer.insertAll(packed([("b", "1"), ("d", "2")]), in: .documents)
+            }
+            let reported = try store.writeTables { writer throws(StoreError) in
+                try writer.insertAll(packed([("a", "3"), ("b", "new"), ("c", "4"), ("d", "new"), ("e", "5")]), in: .documents)
+            }
+            let contents = try store.readTables { reader in
+                var all: [String] = []
+                try reader.scan(prefix: [], from: nil, in: .documents) { key, value in
+                    all.append(String(decoding: key, as: UTF8.self) + "=" + String(decoding: value, as: UTF8.self))
+                    return true
+                }
+                return all
+            }
+            return (reported.map { "\($0.position)=\(String(decoding: $0.value, as: UTF8.self))" }, contents)
+        }
+        let lmdb = try run(try LMDBTupleStore(path: try directories.dataPath()))
+        let memory = try run(MemoryTupleStore())
+        #expect(lmdb.reported == ["1=1", "3=2"])
+        #expect(lmdb.contents == ["a=3", "b=1", "c=4", "d=2", "e=5"])
+        #expect(memory.reported == lmdb.reported)
+        #expect(memory.contents == lmdb.contents)
+    }
+
     @Test("reserve grows a small map to hold what is used plus the bytes asked for, by doubling, and only when short")
     func reserve() throws {
         let (environment, database) = try environment(mapSize: 256 << 10)

@@ -105,6 +105,25 @@ public struct MemoryTables: OrderedKeyValueReader, Sendable {
             tables.tables[table.rawValue].putAll(entries)
         }
 
+        /// Each key looked up where it lies, then the absent ones stored in one merge (or taken as they lie, past
+        /// the table's last key): one insertion each would move the table's tail every time.
+        public func insertAll(_ entries: PackedEntries, in table: Table) throws(StoreError) -> [(position: Int, value: [UInt8])] {
+            var existing: [(position: Int, value: [UInt8])] = []
+            for position in 0..<entries.count {
+                let found = try entries.withEntry(at: position) { key, _ throws(StoreError) in
+                    try tables.tables[table.rawValue].withValue(bytes: key) { $0.map { Array($0) } }
+                }
+                if let found { existing.append((position, found)) }
+            }
+            if existing.isEmpty {
+                tables.tables[table.rawValue].putAll(entries)
+            } else {
+                var present = Set(existing.map(\.position))
+                tables.tables[table.rawValue].putAll(entries.filter { present.remove($0) == nil })
+            }
+            return existing
+        }
+
         public func delete(_ key: [UInt8], in table: Table) throws(StoreError) -> Bool {
             tables.tables[table.rawValue].delete(key)
         }
