@@ -24,6 +24,7 @@ public protocol KeyValueTupleStore: TupleStore where Snapshot == KeyValueSnapsho
 }
 
 extension KeyValueTupleStore {
+    /// Nothing to make room in: a backend whose transactions cannot run out of room midway (memory, PostgreSQL).
     public func reserve(bytes: Int) throws(StoreError) {}
 }
 
