@@ -86,10 +86,7 @@ extension Warden {
             summary.written += outcome.written
             progress(summary)
         }
-        if kept != nil {
-            var writes: [RelationshipTuple] = []
-            swap(&writes, &kept!)
-            kept = nil
+        if var writes = kept.take() {
             guard !writes.isEmpty else { return summary }
             let batch = WriteBatch(writes: writes, onDuplicate: onDuplicate)
             writes = []

@@ -121,13 +121,9 @@ public struct PostgresTables: OrderedKeyValueReader, KeyValueWriter {
         return entries.indices.compactMap { position in existing[entries[position].key].map { (position, $0) } }
     }
 
-    /// As the entries' own ``putAll(_:in:)-([KeyValueEntry],_)``: copied, or upserted in statements.
-    public func putAll(_ packed: PackedEntries, in table: Table) throws(StoreError) {
-        try putAll(packed.entries, in: table)
-    }
-
     /// Copied when no key is there yet (see ``insertAll(_:in:)``), else one upsert per ``batchRows`` entries.
-    public func putAll(_ entries: [KeyValueEntry], in table: Table) throws(StoreError) {
+    public func putAll(_ packed: PackedEntries, in table: Table) throws(StoreError) {
+        let entries = packed.entries
         let name = Self.name(of: table)
         if try copied(entries, into: name) { return }
         for start in stride(from: 0, to: entries.count, by: Self.batchRows) {

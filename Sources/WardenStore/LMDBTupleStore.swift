@@ -225,17 +225,6 @@ public struct LMDBTableReader: OrderedKeyValueReader, KeyValueWriter {
         } catch { throw StoreError(error) }
     }
 
-    /// Appended while the keys ascend past the table's last, as a sorted batch of new tuples does; else one descent
-    /// each.
-    public func putAll(_ entries: [KeyValueEntry], in table: Table) throws(StoreError) {
-        let database = try writable(table)
-        do {
-            _ = try transaction.putAscending(count: entries.count, overwrite: true, in: database) { index, body in
-                entries[index].key.withUnsafeBytes { key in entries[index].value.withUnsafeBytes { value in body(key, value) } }
-            }
-        } catch { throw StoreError(error) }
-    }
-
     /// Each entry inserted where it lies in the packed buffer, appended while the keys ascend past the table's
     /// last (see ``LMDBTransaction/putAscending(count:overwrite:in:entry:)``); an existing key keeps its value.
     public func insertAll(_ entries: PackedEntries, in table: Table) throws(StoreError) -> [(position: Int, value: [UInt8])] {
@@ -246,7 +235,6 @@ public struct LMDBTableReader: OrderedKeyValueReader, KeyValueWriter {
             }
         } catch { throw StoreError(error) }
     }
-
 
     public func delete(_ key: [UInt8], in table: Table) throws(StoreError) -> Bool {
         let database = try writable(table)

@@ -73,13 +73,11 @@ public protocol KeyValueWriter: OrderedKeyValueReader {
     /// position, with the value already there (the others stored). A backend across a network does it in one
     /// round trip.
     func insertAll(_ entries: PackedEntries, in table: Table) throws(StoreError) -> [(position: Int, value: [UInt8])]
-    /// ``put(_:_:in:)`` for many entries with distinct keys.
-    func putAll(_ entries: [KeyValueEntry], in table: Table) throws(StoreError)
-    /// The same for entries packed in one buffer.
+    /// ``put(_:_:in:)`` for many entries with distinct keys, packed in one buffer.
     func putAll(_ entries: PackedEntries, in table: Table) throws(StoreError)
 }
 
-/// A key and its value, for the batch operations of ``KeyValueWriter``.
+/// A key and its value: a packed entry unpacked (``PackedEntries/entries``), as a backend's bulk statements take them.
 public struct KeyValueEntry: Sendable {
     public var key: [UInt8]
     public var value: [UInt8]
@@ -100,11 +98,6 @@ extension KeyValueWriter {
             position += 1
         }
         return existing
-    }
-
-    /// By default one ``put(_:_:in:)`` per entry.
-    public func putAll(_ entries: [KeyValueEntry], in table: Table) throws(StoreError) {
-        for entry in entries { try put(entry.key, entry.value, in: table) }
     }
 
     /// By default one ``put(_:_:in:)`` per entry.

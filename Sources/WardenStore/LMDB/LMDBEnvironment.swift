@@ -251,11 +251,7 @@ public final class LMDBEnvironment: @unchecked Sendable {
     /// transaction of this process is open: a large write then does not fill the map midway and run again. Call
     /// it outside any transaction of this thread.
     public func reserve(bytes: Int) throws(LMDBError) {
-        var info = MDB_envinfo()
-        mdb_env_info(handle, &info)
-        var stat = MDB_stat()
-        mdb_env_stat(handle, &stat)
-        let used = (Int(info.me_last_pgno) + 1) * Int(stat.ms_psize)
+        let used = usedBytes
         let needed = min(used.addingReportingOverflow(bytes).overflow ? Int.max : used + bytes, configuration.maximumMapSize)
         guard needed > mapSize else { return }
         excludeEveryone()
@@ -265,6 +261,15 @@ public final class LMDBEnvironment: @unchecked Sendable {
         guard newSize > mapSize else { return }
         try LMDBError.check(mdb_env_set_mapsize(handle, newSize), "mdb_env_set_mapsize")
         mapSizeLock.withLock { currentMapSize = newSize }
+    }
+
+    /// The bytes of the data file's pages in use, up to the last one written.
+    private var usedBytes: Int {
+        var info = MDB_envinfo()
+        mdb_env_info(handle, &info)
+        var stat = MDB_stat()
+        mdb_env_stat(handle, &stat)
+        return (Int(info.me_last_pgno) + 1) * Int(stat.ms_psize)
     }
 
     /// Doubles the map (up to the maximum) while no transaction of this process is open.
@@ -293,8 +298,6 @@ public final class LMDBEnvironment: @unchecked Sendable {
     public func facts() -> Facts {
         var info = MDB_envinfo()
         mdb_env_info(handle, &info)
-        var stat = MDB_stat()
-        mdb_env_stat(handle, &stat)
         var dead: Int32 = 0
         let checked = mdb_reader_check(handle, &dead) == MDB_SUCCESS
         final class Lines { var count = 0 }
@@ -308,7 +311,7 @@ public final class LMDBEnvironment: @unchecked Sendable {
             return 0
         }, Unmanaged.passUnretained(lines).toOpaque())
         return Facts(
-            mapSize: info.me_mapsize, usedBytes: (Int(info.me_last_pgno) + 1) * Int(stat.ms_psize),
+            mapSize: info.me_mapsize, usedBytes: usedBytes,
             lastTransactionID: UInt64(info.me_last_txnid), readers: lines.count,
             maximumReaders: Int(info.me_maxreaders), staleReadersCleared: checked ? Int(dead) : nil)
     }

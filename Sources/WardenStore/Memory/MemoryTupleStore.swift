@@ -95,12 +95,8 @@ public struct MemoryTables: OrderedKeyValueReader, Sendable {
             tables.tables[table.rawValue].put(key, value)
         }
 
-        /// Many entries merged in one pass (one insertion each would move the table's tail every time).
-        public func putAll(_ entries: [KeyValueEntry], in table: Table) throws(StoreError) {
-            tables.tables[table.rawValue].putAll(entries)
-        }
-
-        /// Packed entries kept packed where they can be (see `SortedTable.putAll`).
+        /// Packed entries kept packed where they can be, else merged in one pass (see `SortedTable.putAll`): one
+        /// insertion each would move the table's tail every time.
         public func putAll(_ entries: PackedEntries, in table: Table) throws(StoreError) {
             tables.tables[table.rawValue].putAll(entries)
         }
