@@ -8,7 +8,8 @@ import WardenStore
 /// makes every older entry of that store unreachable: no stale "yes" survives a write, nothing needs invalidating,
 /// and a write to one store leaves every other store's entries valid. Only outcomes free of cycles and
 /// errors are stored, and requests with context or contextual tuples bypass the cache (their answers depend on
-/// more than the key holds). Keys are structured values compared field by field, never concatenated strings.
+/// more than the key holds). A key is its scope and subproblem as bytes, every string length-prefixed (``KeyBytes``),
+/// so keys are equal exactly when every id and name is byte-equal, as Go compares them.
 ///
 /// The cache is split into shards by key hash, each with its own lock, so concurrent checks rarely wait on each
 /// other; a full shard evicts with CLOCK (an entry used since the hand last passed gets another round), so
@@ -16,188 +17,87 @@ import WardenStore
 ///
 /// `Sendable`; share one per process.
 public final class CheckCache: @unchecked Sendable {
-    /// Where an outcome is valid: one store and model, at one revision of the store (``TupleSnapshot/revision``,
-    /// which every write to the store moves).
-    struct Scope: Hashable {
-        var store: PackedID
-        var model: PackedID
-        var version: UInt64
-
-        init(store: String, model: PackedID, version: UInt64) {
-            self.store = PackedID(store)
-            self.model = model
-            self.version = version
-        }
+    /// One lock's worth of the cache. Shards lie in one allocation, each at its own multiple of 128 bytes, so no
+    /// two shards' locks share a cache line, and a lookup reaches its shard without a reference count (shards as
+    /// objects had theirs written by every lookup of every core).
+    struct Shard: ~Copyable {
+        let table: Mutex<Table>
     }
 
-    /// An id of up to 31 bytes (every ULID) held in four words instead of a string: keys of concurrent checks
-    /// then share no reference-counted storage, whose counts two cores would otherwise fight over on every lookup.
-    /// Longer ids keep their string, compared by bytes all the same.
-    struct PackedID: Hashable {
-        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        var long: String?
-
-        init(_ id: String) {
-            let packed: (UInt64, UInt64, UInt64, UInt64)? = id.utf8.withContiguousStorageIfAvailable { bytes in
-                guard bytes.count < 32 else { return nil }
-                var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, UInt64(bytes.count) << 56)
-                withUnsafeMutableBytes(of: &words) { raw in raw.copyMemory(from: UnsafeRawBufferPointer(bytes)) }
-                return words
-            } ?? nil
-            if let packed { words = packed } else { long = id }
-        }
-
-        static func == (lhs: PackedID, rhs: PackedID) -> Bool {
-            lhs.words.0 == rhs.words.0 && lhs.words.1 == rhs.words.1 && lhs.words.2 == rhs.words.2
-                && lhs.words.3 == rhs.words.3 && lhs.long == rhs.long
-        }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(words.0)
-            hasher.combine(words.1)
-            hasher.combine(words.2)
-            hasher.combine(words.3)
-            if let long { hasher.combine(long) }
-        }
-    }
-
-    struct Key: Hashable {
-        var scope: Scope
-        var problem: Subproblem
-    }
-
-    /// A key with its hash computed once, outside any lock: the shard is chosen by it, and the shard's dictionary
-    /// hashes only this integer while the lock is held.
-    struct HashedKey: Hashable {
-        let key: Key
-        let hash: Int
-
-        init(_ key: Key) {
-            self.key = key
-            hash = key.hashValue
-        }
-
-        static func == (lhs: HashedKey, rhs: HashedKey) -> Bool { lhs.hash == rhs.hash && lhs.key == rhs.key }
-        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
-    }
-
-    /// One lock's worth of the cache: a slot array swept by the CLOCK hand, and an index into it. The lock lives in
-    /// the shard (a separately allocated lock sat in the same cache line as its neighbours', so two threads using
-    /// two shards still fought over one line), and the shard ends in padding, so no two shards share a line.
-    final class Shard: Sendable {
-        private let state: Mutex<ShardState>
-        private let padding: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
-
-        init(capacity: Int) {
-            state = Mutex(ShardState(capacity: capacity))
-        }
-
-        func outcome(for key: HashedKey, now: UInt64) -> Outcome? {
-            state.withLock { $0.outcome(for: key, now: now) }
-        }
-
-        func store(_ outcome: Outcome, for key: HashedKey, until: UInt64) {
-            state.withLock { $0.store(outcome, for: key, until: until) }
-        }
-
-        var statistics: (lookups: UInt64, hits: UInt64) { state.withLock { ($0.lookups, $0.hits) } }
-        var count: Int { state.withLock { $0.keys.count } }
-    }
-
-    /// A shard's entries, guarded by its lock.
-    struct ShardState: Sendable {
-        let capacity: Int
-        var index: [HashedKey: Int] = [:]
-        var keys: [HashedKey] = []
-        var outcomes: [Outcome] = []
-        /// Per slot: the instant (milliseconds since 1970) from which the answer no longer holds (a tuple it may
-        /// rest on expires then).
-        var untils: [UInt64] = []
-        var referenced: [Bool] = []
-        var hand = 0
-        var lookups: UInt64 = 0
-        var hits: UInt64 = 0
-
-        init(capacity: Int) {
-            self.capacity = capacity
-        }
-
-        mutating func outcome(for key: HashedKey, now: UInt64) -> Outcome? {
-            lookups &+= 1
-            guard let slot = index[key], now < untils[slot] else { return nil }
-            hits &+= 1
-            // Marked only when not yet: a hit on a marked entry writes nothing more.
-            if !referenced[slot] { referenced[slot] = true }
-            return outcomes[slot]
-        }
-
-        mutating func store(_ outcome: Outcome, for key: HashedKey, until: UInt64) {
-            if let slot = index[key] {
-                outcomes[slot] = outcome
-                untils[slot] = until
-                referenced[slot] = true
-                return
-            }
-            guard keys.count >= capacity else {
-                index[key] = keys.count
-                keys.append(key)
-                outcomes.append(outcome)
-                untils.append(until)
-                referenced.append(false)
-                return
-            }
-            // CLOCK: pass over entries used since the last sweep (clearing their mark), take the first unused.
-            while referenced[hand] {
-                referenced[hand] = false
-                hand = (hand + 1) % capacity
-            }
-            index.removeValue(forKey: keys[hand])
-            index[key] = hand
-            keys[hand] = key
-            outcomes[hand] = outcome
-            untils[hand] = until
-            hand = (hand + 1) % capacity
-        }
-    }
-
-    private let shards: [Shard]
+    private let shards: UnsafeMutableRawPointer
+    private let shardCount: Int
+    private static var shardStride: Int { (MemoryLayout<Shard>.size + 127) / 128 * 128 }
     /// The most entries kept, over all shards.
     public let capacity: Int
 
     /// - Parameters:
     ///   - capacity: entries kept over all shards (each shard holds an equal part).
-    ///   - shards: lock domains; a power of two.
+    ///   - shards: lock domains.
     public init(capacity: Int = 100_000, shards: Int = 64) {
-        let count = max(1, shards)
+        shardCount = max(1, shards)
         self.capacity = capacity
-        self.shards = (0..<count).map { _ in Shard(capacity: max(1, capacity / count)) }
+        self.shards = UnsafeMutableRawPointer.allocate(byteCount: Self.shardStride * shardCount, alignment: 128)
+        for number in 0..<shardCount {
+            (self.shards + number * Self.shardStride).bindMemory(to: Shard.self, capacity: 1)
+                .initialize(to: Shard(table: Mutex(Table(capacity: max(1, capacity / shardCount)))))
+        }
     }
 
-    private func shard(_ key: HashedKey) -> Shard {
-        shards[Int(UInt(bitPattern: key.hash) % UInt(shards.count))]
+    deinit {
+        for number in 0..<shardCount { shard(number).deinitialize(count: 1) }
+        shards.deallocate()
     }
+
+    private func shard(_ number: Int) -> UnsafeMutablePointer<Shard> { Self.shard(number, in: shards) }
+
+    private static func shard(_ number: Int, in shards: UnsafeMutableRawPointer) -> UnsafeMutablePointer<Shard> {
+        (shards + number * shardStride).assumingMemoryBound(to: Shard.self)
+    }
+
+    /// The shard of a key's hash: chosen by bits above those a table's index uses, which then spread within it.
+    private static func shard(hash: Int, in shards: UnsafeMutableRawPointer, count: Int) -> UnsafeMutablePointer<Shard> {
+        shard(Int((UInt(bitPattern: hash) >> 40) % UInt(count)), in: shards)
+    }
+
+    private static func hash(_ key: UnsafeRawBufferPointer) -> Int {
+        var hasher = Hasher()
+        hasher.combine(bytes: key)
+        return hasher.finalize()
+    }
+
+    // The closures below capture the shards' address and count, not `self`: a closure holding the cache took a
+    // reference count on it per lookup, written by every core.
 
     /// The answer cached for `problem`, unless a tuple it may rest on has expired by `now` (milliseconds since 1970).
     func outcome(for problem: Subproblem, in scope: Scope, now: UInt64) -> Outcome? {
-        let key = HashedKey(Key(scope: scope, problem: problem))
-        return shard(key).outcome(for: key, now: now)
+        let (shards, count) = (shards, shardCount)
+        return KeyBytes.with(scope, problem) { key in
+            let hash = Self.hash(key)
+            return Self.shard(hash: hash, in: shards, count: count).pointee.table.withLock { $0.outcome(for: key, hash: hash, now: now) }
+        } ?? nil
     }
 
     /// Caches `outcome` until the instant `until` (milliseconds since 1970; `UInt64.max`: while the revision stands).
     func store(_ outcome: Outcome, for problem: Subproblem, in scope: Scope, until: UInt64) {
         precondition(!outcome.cycle && !outcome.dependsOnPath, "cycle-dependent outcomes must never be cached")
-        let key = HashedKey(Key(scope: scope, problem: problem))
-        shard(key).store(outcome, for: key, until: until)
+        let (shards, count) = (shards, shardCount)
+        _ = KeyBytes.with(scope, problem) { key in
+            let hash = Self.hash(key)
+            Self.shard(hash: hash, in: shards, count: count).pointee.table.withLock { $0.store(outcome, for: key, hash: hash, until: until) }
+        }
     }
 
     /// Lookups so far and how many found an answer (the hit ratio is `hits / lookups`).
     public var statistics: (lookups: UInt64, hits: UInt64) {
-        shards.reduce((lookups: UInt64(0), hits: UInt64(0))) { total, shard in
-            let (lookups, hits) = shard.statistics
+        (0..<shardCount).reduce((lookups: UInt64(0), hits: UInt64(0))) { total, number in
+            let (lookups, hits) = shard(number).pointee.table.withLock { ($0.lookups, $0.hits) }
             return (total.lookups &+ lookups, total.hits &+ hits)
         }
     }
 
+    /// The bytes the shards' arenas hold (keys in use, and replaced ones not yet compacted away).
+    var arenaBytes: Int { (0..<shardCount).reduce(0) { total, number in total + shard(number).pointee.table.withLock { $0.arenaBytes } } }
+
     /// The number of cached outcomes.
-    public var count: Int { shards.reduce(0) { total, shard in total + shard.count } }
+    public var count: Int { (0..<shardCount).reduce(0) { total, number in total + shard(number).pointee.table.withLock { $0.count } } }
 }

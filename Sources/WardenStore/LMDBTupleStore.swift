@@ -117,13 +117,16 @@ public final class LMDBTupleStore: KeyValueTupleStore, @unchecked Sendable {
     /// the default, a direct check measured 60% slower (1.6 → 2.6 µs, `CheckBenchmarks` alternated with the
     /// previous commit).
     public func read<Result>(store: String, _ body: (Snapshot) throws -> Result) throws -> Result {
-        // The factory and handles taken out first, the factory unretained (the store holds it for the whole call): a
-        // closure capturing `self`, or the factory, counted a reference on it for every check, on every core.
-        unowned(unsafe) let factory = snapshotFactory
+        // The factory and handles taken out first, the factory unmanaged (the store holds it for the whole call) and
+        // used as a guaranteed reference: a closure capturing `self`, or the factory (even `unowned(unsafe)`),
+        // counted a reference on it for every read, on every core.
+        let factory = Unmanaged.passUnretained(snapshotFactory)
         let databases = databases
         do {
             return try environment.read { transaction in
-                try body(try factory.snapshot(store: store, in: LMDBTableReader(transaction: transaction, databases: databases)))
+                let reader = LMDBTableReader(transaction: transaction, databases: databases)
+                let snapshot = try factory._withUnsafeGuaranteedRef { factory throws(StoreError) in try factory.snapshot(store: store, in: reader) }
+                return try body(snapshot)
             }
         } catch let error as LMDBError {
             throw StoreError(error)

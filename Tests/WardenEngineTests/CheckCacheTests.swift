@@ -85,4 +85,89 @@ struct CheckCacheTests {
         #expect(cache.count <= 1_000)
         #expect(cache.count > 900)
     }
+
+    @Test("keys are equal exactly when store, model, version and every name and id are byte-equal")
+    func keysCompareByBytes() {
+        let object = ObjectRef(type: "doc", id: "a")
+        let problems: [Subproblem] = [
+            Subproblem(object: object, relation: "viewer", user: .object(ObjectRef(type: "user", id: "anne"))),
+            // The same characters split differently between fields: length prefixes keep them apart.
+            Subproblem(object: ObjectRef(type: "doca", id: ""), relation: "viewer", user: .object(ObjectRef(type: "user", id: "anne"))),
+            Subproblem(object: object, relation: "viewer", user: .object(ObjectRef(type: "usera", id: "nne"))),
+            // Canonically equivalent, different bytes.
+            Subproblem(object: object, relation: "viewer", user: .object(ObjectRef(type: "user", id: "\u{E9}"))),
+            Subproblem(object: object, relation: "viewer", user: .object(ObjectRef(type: "user", id: "e\u{301}"))),
+            // One user's names under each kind.
+            Subproblem(object: object, relation: "viewer", user: .wildcard(type: "user")),
+            Subproblem(object: object, relation: "viewer", user: .userset(ObjectRef(type: "user", id: "anne"), relation: "member")),
+            Subproblem(object: object, relation: "viewer", user: .userset(ObjectRef(type: "user", id: "anne"), relation: "")),
+            // Ids past 15 bytes (heap strings) and long enough for the key to leave the stack.
+            Subproblem(object: ObjectRef(type: "doc", id: "01ARZ3NDEKTSV4RRFFQ69G5FAV"), relation: "viewer", user: .wildcard(type: "user")),
+            Subproblem(object: ObjectRef(type: "doc", id: String(repeating: "x", count: 5_000)), relation: "viewer", user: .wildcard(type: "user")),
+        ]
+        let long = String(repeating: "s", count: 40)
+        let scopes = [
+            Self.scope, CheckCache.Scope(store: "t", model: CheckCache.PackedID("m"), version: 1),
+            CheckCache.Scope(store: "s", model: CheckCache.PackedID("n"), version: 1), CheckCache.Scope(store: "s", model: CheckCache.PackedID("m"), version: 2),
+            CheckCache.Scope(store: long, model: CheckCache.PackedID("m"), version: 1), CheckCache.Scope(store: "", model: CheckCache.PackedID("m"), version: 1),
+        ]
+        let cache = CheckCache(capacity: 1_000, shards: 4)
+        var entries: [(CheckCache.Scope, Subproblem, Outcome)] = []
+        for (scopeIndex, scope) in scopes.enumerated() {
+            for (problemIndex, problem) in problems.enumerated() {
+                let outcome = Outcome(allowed: (scopeIndex + problemIndex) % 2 == 0, cycleBound: .max)
+                entries.append((scope, problem, outcome))
+                cache.store(outcome, for: problem, in: scope, until: .max)
+            }
+        }
+        #expect(cache.count == scopes.count * problems.count)
+        for (scope, problem, outcome) in entries { #expect(cache.outcome(for: problem, in: scope, now: 0) == outcome) }
+        // Each key answers only for itself: flip one and every other keeps its own answer.
+        let (scope, problem, outcome) = entries[3]
+        cache.store(Outcome(allowed: !outcome.allowed), for: problem, in: scope, until: .max)
+        for (index, entry) in entries.enumerated() {
+            let expected = index == 3 ? Outcome(allowed: !outcome.allowed) : entry.2
+            #expect(cache.outcome(for: entry.1, in: entry.0, now: 0) == expected)
+        }
+    }
+
+    @Test("under steady eviction every held entry stays reachable, every answer is the last one stored, and replaced keys' bytes are reclaimed")
+    func evictionKeepsTheIndexWhole() {
+        var random = SystemRandomNumberGenerator()
+        for capacity in [1, 7, 64] {
+            let cache = CheckCache(capacity: capacity, shards: 1)
+            var last: [Int: Outcome] = [:]
+            for round in 0..<4_000 {
+                let index = Int.random(in: 0..<(capacity * 6), using: &random)
+                // Ids of very different lengths, so arena offsets and compaction are exercised.
+                let problem = Subproblem(
+                    object: ObjectRef(type: "doc", id: String(repeating: "d", count: index % 40) + "\(index)"), relation: "viewer",
+                    user: .object(ObjectRef(type: "user", id: "u\(index)")))
+                if Bool.random(using: &random) {
+                    if let found = cache.outcome(for: problem, in: Self.scope, now: 0) { #expect(found == last[index], "round \(round)") }
+                } else {
+                    let outcome = Bool.random(using: &random) ? Outcome.yes : .no
+                    cache.store(outcome, for: problem, in: Self.scope, until: .max)
+                    last[index] = outcome
+                    #expect(cache.outcome(for: problem, in: Self.scope, now: 0) == outcome)
+                }
+            }
+            #expect(cache.count == min(capacity, last.count))
+            // Every entry the table holds is found from its home position: as many keys answer as it holds.
+            var reachable = 0
+            for (index, outcome) in last {
+                let problem = Subproblem(
+                    object: ObjectRef(type: "doc", id: String(repeating: "d", count: index % 40) + "\(index)"), relation: "viewer",
+                    user: .object(ObjectRef(type: "user", id: "u\(index)")))
+                if let found = cache.outcome(for: problem, in: Self.scope, now: 0) {
+                    #expect(found == outcome)
+                    reachable += 1
+                }
+            }
+            #expect(reachable == cache.count)
+            // A key here is under 160 bytes: the arena holds the live keys plus at most as many replaced bytes, and
+            // never less than 4 KiB of slack before compacting.
+            #expect(cache.arenaBytes <= 2 * capacity * 160 + 4_096 + 160)
+        }
+    }
 }

@@ -45,6 +45,22 @@ struct BenchRunnerTests {
         #expect(report.meanCheckDepth == 0, "a direct tuple is answered on the object itself")
     }
 
+    @Test("the sending threads' processor time is measured: some, and no more than each thread's share of the timed phase")
+    func processorTime() throws {
+        let data = try TemporaryDirectory()
+        var options = Self.options(requests: 0, threads: 2)
+        options.requests = nil
+        options.duration = .milliseconds(300)
+        let report = try BenchRunner(options: options).run(try Self.workload([.check(Self.anne)]), dataDirectory: data.path)
+        let cpu = try #require(report.cpuSeconds)
+        #expect(cpu > 0)
+        // A thread cannot run longer than the phase lasted (a little slack for the clock reads around the loop).
+        #expect(cpu <= report.seconds * 2 * 1.02)
+        #expect(report.table.contains(String(format: "%.0f requests per CPU-second", Double(report.requests) / cpu)))
+        let decoded = try JSONDecoder().decode(BenchReport.self, from: JSONEncoder().encode(report))
+        #expect(decoded.cpuSeconds == report.cpuSeconds)
+    }
+
     @Test("the mean check depth counts tuple-to-userset hops (cache off: every answer walked)")
     func meanDepth() throws {
         let data = try TemporaryDirectory()

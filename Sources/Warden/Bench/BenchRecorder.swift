@@ -29,6 +29,8 @@ public final class BenchRecorder: @unchecked Sendable {
     var errors: [String: Int] = [:]
     /// Walk depths of the answered checks, summed, and how many (in process only).
     var depths = (total: 0, checks: 0)
+    /// The processor time its thread ran while sending (in process only).
+    var cpuNanoseconds: Int64 = 0
 
     public init(mix: BenchMix) {
         self.mix = mix
@@ -58,10 +60,11 @@ public final class BenchRecorder: @unchecked Sendable {
 }
 
 extension BenchReport {
-    /// The report of a timed phase: the recorders merged by kind and by label, throughput over `seconds`.
+    /// The report of a timed phase: the recorders merged by kind and by label, throughput over `seconds`, and with
+    /// `measuresCPU` the processor time their threads ran.
     public init(
         workload: BenchWorkload, target: String, threads: Int, cache: Bool, seconds: Double, recorders: [BenchRecorder],
-        cacheHitRatio: Double?, machine: String
+        cacheHitRatio: Double?, machine: String, measuresCPU: Bool = false
     ) {
         var kinds: [String: Histogram<UInt64>] = [:]
         var relations: [String: Histogram<UInt64>] = [:]
@@ -80,6 +83,7 @@ extension BenchReport {
             seconds: seconds, throughput: seconds > 0 ? Double(requests) / seconds : 0,
             kinds: kinds.mapValues(Latency.init), relations: relations.mapValues(Latency.init), errors: errors,
             cacheHitRatio: cacheHitRatio, meanCheckDepth: depths.checks > 0 ? Double(depths.total) / Double(depths.checks) : nil,
-            machine: machine)
+            machine: machine,
+            cpuSeconds: measuresCPU ? Double(recorders.reduce(0) { $0 + $1.cpuNanoseconds }) / 1e9 : nil)
     }
 }

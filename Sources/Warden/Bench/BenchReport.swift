@@ -75,6 +75,9 @@ public struct BenchReport: Codable, Sendable, Equatable {
     public var meanCheckDepth: Double?
     /// The machine: processor count and operating system.
     public var machine: String
+    /// The processor time the sending threads ran in the timed phase, in seconds (in process only): `requests /
+    /// cpuSeconds` is the rate per core the code reaches, whatever share of the machine it was given.
+    public var cpuSeconds: Double?
 
     /// A fixed-width table of the figures, for the terminal.
     public var table: String {
@@ -86,6 +89,9 @@ public struct BenchReport: Codable, Sendable, Equatable {
                 + "; \(machine)",
             String(format: "%d requests in %.2f s: %.0f requests/s", requests, seconds, throughput),
         ]
+        if let cpuSeconds, cpuSeconds > 0 {
+            lines.append(String(format: "senders' CPU time: %.2f s, %.0f requests per CPU-second", cpuSeconds, Double(requests) / cpuSeconds))
+        }
         if let cacheHitRatio {
             lines.append(String(format: "cache hit ratio: %.1f%%", cacheHitRatio * 100))
         } else if cache, target == "in-process" {

@@ -32,7 +32,8 @@ public struct BenchFailure: Error, CustomStringConvertible, Sendable {
 /// Runs a ``BenchWorkload`` against the embedded engine on a real LMDB store: loads the model and tuples into a
 /// fresh store in `dataDirectory`, sends the request mix from ``BenchOptions/threads`` threads (each starting at
 /// its own place in the mix), first for the warm-up and then timed, and records each answer's latency, from just
-/// before the call to just after it, in per-thread HDR histograms merged at the end.
+/// before the call to just after it, in per-thread HDR histograms merged at the end, and the processor time each
+/// sending thread ran.
 public struct BenchRunner: Sendable {
     public let options: BenchOptions
 
@@ -82,7 +83,7 @@ public struct BenchRunner: Sendable {
         }
         return BenchReport(
             workload: workload, target: "in-process", threads: threads, cache: options.cache, seconds: seconds,
-            recorders: recorders, cacheHitRatio: hitRatio, machine: Self.machine)
+            recorders: recorders, cacheHitRatio: hitRatio, machine: Self.machine, measuresCPU: true)
     }
 
     /// The processor count and operating system, for a report.
@@ -103,7 +104,7 @@ public struct BenchRunner: Sendable {
             // Each thread its own copy of the store id, as each request of a real client carries its own: one string
             // shared by all threads would have its reference count written by every request on every core.
             let store = Self.ownCopy(store)
-            // And its own copies of the checks' names and ids: threads cycling through the same request values would
+            // And its own copies of the requests' names and ids: threads cycling through the same request values would
             // each write the reference counts of strings the other just wrote, which no server's requests share.
             let requests = requests.map(Self.ownCopy)
             // Each thread its own share of the budget and its own count (a shared counter was a write to one cache
@@ -112,6 +113,8 @@ public struct BenchRunner: Sendable {
             var sent = 0
             var index = (requests.count / threads) * thread
             var lastReport = start
+            let cpuStart = ThreadCPUTime.nanoseconds
+            defer { recorder.cpuNanoseconds = ThreadCPUTime.nanoseconds - cpuStart }
             while true {
                 if let share, sent >= share { break }
                 sent += 1
@@ -135,18 +138,39 @@ public struct BenchRunner: Sendable {
 
     private static func ownCopy(_ object: ObjectRef) -> ObjectRef { ObjectRef(type: ownCopy(object.type), id: ownCopy(object.id)) }
 
-    /// A check with its own copies of its user, relation and object (other requests as they are).
+    private static func ownCopy(_ user: UserRef) -> UserRef {
+        switch user {
+        case .object(let object): .object(ownCopy(object))
+        case .wildcard(let type): .wildcard(type: ownCopy(type))
+        case .userset(let object, let relation): .userset(ownCopy(object), relation: ownCopy(relation))
+        }
+    }
+
+    /// A request with its own copies of its names and ids (context and contextual tuples as they are: the
+    /// workload's requests carry none).
     private static func ownCopy(_ request: BenchWorkload.Request) -> BenchWorkload.Request {
-        guard case .check(var check) = request else { return request }
-        check.user =
-            switch check.user {
-            case .object(let object): .object(ownCopy(object))
-            case .wildcard(let type): .wildcard(type: ownCopy(type))
-            case .userset(let object, let relation): .userset(ownCopy(object), relation: ownCopy(relation))
+        switch request {
+        case .check(var check):
+            check.user = ownCopy(check.user)
+            check.relation = ownCopy(check.relation)
+            check.object = ownCopy(check.object)
+            return .check(check)
+        case .listObjects(var list):
+            list.user = ownCopy(list.user)
+            list.relation = ownCopy(list.relation)
+            list.objectType = ownCopy(list.objectType)
+            return .listObjects(list)
+        case .listUsers(var list):
+            list.object = ownCopy(list.object)
+            list.relation = ownCopy(list.relation)
+            list.filters = list.filters.map { filter in
+                var filter = filter
+                filter.type = ownCopy(filter.type)
+                filter.relation = filter.relation.map(ownCopy)
+                return filter
             }
-        check.relation = ownCopy(check.relation)
-        check.object = ownCopy(check.object)
-        return .check(check)
+            return .listUsers(list)
+        }
     }
 
     /// Answers one request, counting a check's walk depth or the failure's code.
