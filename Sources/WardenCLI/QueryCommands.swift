@@ -64,7 +64,7 @@ struct QuerySource: ParsableArguments {
         for tuple in written { try reporting { try compiled.validator.validate(tuple) } }
         let memory = MemoryTupleStore()
         let id = try memory.createStore(name: "cli").id
-        try reporting { try memory.write(WriteBatch(writes: written, onDuplicate: .ignore), store: id) }
+        _ = try reporting { try memory.write(WriteBatch(writes: written, onDuplicate: .ignore), store: id) }
         return try Self.read(memory, id) { snapshot in try body(WardenDefaults.engine(), compiled, snapshot, nil) }
     }
 

@@ -14,11 +14,19 @@ final class ServerMetrics: @unchecked Sendable {
 
     init(cache: CheckCache?) {
         self.cache = cache
+        // Unit-less names: an empty unit adds no suffix (`warden_check_depth`).
         depth = registry.makeValueHistogram(
-            name: "warden_check_depth", buckets: [0, 1, 2, 3, 5, 8, 13, 25],
-            help: "The deepest userset or tuple-to-userset level each check reached")
-        cacheHitRatio = registry.makeGauge(name: "warden_check_cache_hit_ratio", help: "Check cache lookups that found an answer, as a share of all lookups")
-        cacheLookups = registry.makeGauge(name: "warden_check_cache_lookups", help: "Check cache lookups since the server started")
+            descriptor: MetricNameDescriptor(
+                namespace: "warden", metricName: "check_depth", unitName: "",
+                helpText: "The deepest userset or tuple-to-userset level each check reached"),
+            buckets: [0, 1, 2, 3, 5, 8, 13, 25])
+        cacheHitRatio = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                namespace: "warden", metricName: "check_cache_hit_ratio", unitName: "",
+                helpText: "Check cache lookups that found an answer, as a share of all lookups"))
+        cacheLookups = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                namespace: "warden", metricName: "check_cache_lookups", unitName: "", helpText: "Check cache lookups since the server started"))
     }
 
     /// Records one check's depth.
