@@ -95,6 +95,9 @@ public final class CheckCache: @unchecked Sendable {
         }
     }
 
+    /// The positions of the shards' indexes.
+    var indexPositions: Int { (0..<shardCount).reduce(0) { total, number in total + shard(number).pointee.table.withLock { $0.indexPositions } } }
+
     /// The bytes the shards' arenas hold (keys in use, and replaced ones not yet compacted away).
     var arenaBytes: Int { (0..<shardCount).reduce(0) { total, number in total + shard(number).pointee.table.withLock { $0.arenaBytes } } }
 

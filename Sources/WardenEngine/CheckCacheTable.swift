@@ -10,10 +10,11 @@ extension CheckCache {
     struct Table: Sendable {
         /// The most entries this table holds.
         let capacity: Int
-        /// Per index position: a slot number, or -1 for none. Twice the capacity and a power of two, so a probe
-        /// always meets an empty position.
+        /// Per index position: a slot number, or -1 for none. A power of two, at least twice the entries held, so a
+        /// probe always meets an empty position; it grows with the entries (a cache configured for millions does
+        /// not take its full index before it holds them).
         private var index: [Int32]
-        private let mask: Int
+        private var mask: Int
         /// Per slot: the key's hash, where its bytes lie in the arena and how many, its outcome, and the instant
         /// (milliseconds since 1970) from which that no longer holds (a tuple it may rest on expires then).
         private var hashes: [Int] = []
@@ -30,17 +31,18 @@ extension CheckCache {
         private(set) var lookups: UInt64 = 0
         private(set) var hits: UInt64 = 0
 
+        /// - Parameter capacity: entries held at most, from 1 to 2^30 (a figure outside is taken as the nearest).
         init(capacity: Int) {
-            precondition(capacity > 0 && capacity < Int(Int32.max) / 2, "a cache shard holds 1 to 2^30 entries")
-            self.capacity = capacity
-            var positions = 1
-            while positions < capacity * 2 { positions <<= 1 }
-            index = Array(repeating: -1, count: positions)
-            mask = positions - 1
+            self.capacity = min(max(1, capacity), 1 << 30)
+            index = Array(repeating: -1, count: 16)
+            mask = 15
         }
 
         /// The number of entries held.
         var count: Int { hashes.count }
+
+        /// The index's positions (it grows with the entries held).
+        var indexPositions: Int { index.count }
 
         /// The arena's size: the bytes of the keys held, and of replaced ones not yet compacted away.
         var arenaBytes: Int { arena.count }
@@ -64,6 +66,11 @@ extension CheckCache {
                 return
             }
             guard count >= capacity else {
+                var position = position
+                if (count + 1) * 2 > index.count {
+                    grow()
+                    position = find(key, hash: hash).position
+                }
                 index[position] = Int32(count)
                 hashes.append(hash)
                 offsets.append(arena.count)
@@ -129,6 +136,18 @@ extension CheckCache {
                 next = (next + 1) & mask
             }
             index[hole] = -1
+        }
+
+        /// Doubles the index and places every entry again from its stored hash.
+        private mutating func grow() {
+            let positions = index.count * 2
+            index = Array(repeating: -1, count: positions)
+            mask = positions - 1
+            for slot in hashes.indices {
+                var position = hashes[slot] & mask
+                while index[position] >= 0 { position = (position + 1) & mask }
+                index[position] = Int32(slot)
+            }
         }
 
         /// Rewrites the arena with only the keys in use (slot order), dropping the bytes of replaced keys and of

@@ -170,4 +170,15 @@ struct CheckCacheTests {
             #expect(cache.arenaBytes <= 2 * capacity * 160 + 4_096 + 160)
         }
     }
+
+    @Test("a cache configured for a hundred million answers takes memory for the ones it holds, and finds them all")
+    func indexGrowsWithEntries() {
+        let cache = CheckCache(capacity: 100_000_000, shards: 64)
+        #expect(cache.indexPositions == 64 * 16)
+        for index in 0..<1_000 { cache.store(index % 2 == 0 ? .yes : .no, for: Self.problem(index), in: Self.scope, until: .max) }
+        #expect(cache.count == 1_000)
+        // Each shard's index is a power of two at least twice its entries: at most four times them, or 16.
+        #expect(cache.indexPositions <= 64 * 16 + 4 * 1_000)
+        for index in 0..<1_000 { #expect(cache.outcome(for: Self.problem(index), in: Self.scope, now: 0) == (index % 2 == 0 ? .yes : .no)) }
+    }
 }
