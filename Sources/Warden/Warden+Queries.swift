@@ -25,22 +25,16 @@ extension Warden {
         {
             return cached
         }
-        // Closures written out rather than one local generic function passed twice: that one was a heap-allocated
-        // context per check. Through the optional rather than a bound copy: no reference count on the shared store;
-        // and `self` unretained (``unretained``).
-        let warden = unretained
-        if let answered = try embedded?.read(store: store, { snapshot in
-            try warden._withUnsafeGuaranteedRef { warden in
-                try warden.answer(request, store: store, modelID: modelID, model: model, at: version, revisionKnown: revision != nil,
-                    snapshot, explain: explain, deadline: deadline, higherConsistency: higherConsistency)
-            }
-        }) {
-            return answered
-        }
-        return try tuples.readAny(store: store) { snapshot in
-            try answer(request, store: store, modelID: modelID, model: model, at: version, revisionKnown: revision != nil, snapshot,
-                explain: explain, deadline: deadline, higherConsistency: higherConsistency)
-        }
+        return try reading(
+            store,
+            {
+                try $0.answer(request, store: store, modelID: modelID, model: model, at: version, revisionKnown: revision != nil, $1,
+                    explain: explain, deadline: deadline, higherConsistency: higherConsistency)
+            },
+            {
+                try $0.answer(request, store: store, modelID: modelID, model: model, at: version, revisionKnown: revision != nil, $1,
+                    explain: explain, deadline: deadline, higherConsistency: higherConsistency)
+            })
     }
 
     /// ``check(_:store:modelID:explain:deadline:higherConsistency:)`` on its snapshot; the first check at a data
@@ -73,11 +67,9 @@ extension Warden {
         _ requests: [CheckRequest], store: String, modelID: String? = nil, deadline: ContinuousClock.Instant? = nil
     ) throws -> [Result<Bool, CheckError>] {
         let model = try self.model(store: store, id: modelID)
-        let warden = unretained
         return try reading(
-            store,
-            { snapshot in warden._withUnsafeGuaranteedRef { $0.engine.batchCheck(requests, model: model, snapshot: snapshot, storeID: store, deadline: deadline) } },
-            { snapshot in warden._withUnsafeGuaranteedRef { $0.engine.batchCheck(requests, model: model, snapshot: snapshot, storeID: store, deadline: deadline) } })
+            store, { $0.engine.batchCheck(requests, model: model, snapshot: $1, storeID: store, deadline: deadline) },
+            { $0.engine.batchCheck(requests, model: model, snapshot: $1, storeID: store, deadline: deadline) })
     }
 
     /// ListObjects on the store's newest (or the given) model.
@@ -85,28 +77,24 @@ extension Warden {
         _ request: ListObjectsRequest, store: String, modelID: String? = nil, deadline: ContinuousClock.Instant? = nil
     ) throws -> ListObjectsResult {
         let model = try threadModel(store: store, id: modelID)
-        let warden = unretained
         return try reading(
-            store, { snapshot in try warden._withUnsafeGuaranteedRef { try $0.engine.listObjects(request, model: model, snapshot: snapshot, deadline: deadline) } },
-            { snapshot in try warden._withUnsafeGuaranteedRef { try $0.engine.listObjects(request, model: model, snapshot: snapshot, deadline: deadline) } })
+            store, { try $0.engine.listObjects(request, model: model, snapshot: $1, deadline: deadline) },
+            { try $0.engine.listObjects(request, model: model, snapshot: $1, deadline: deadline) })
     }
 
     /// ListUsers on the store's newest (or the given) model.
     public func listUsers(_ request: ListUsersRequest, store: String, modelID: String? = nil) throws -> [UserRef] {
         let model = try threadModel(store: store, id: modelID)
-        let warden = unretained
         return try reading(
-            store, { snapshot in try warden._withUnsafeGuaranteedRef { try $0.engine.listUsers(request, model: model, snapshot: snapshot) } },
-            { snapshot in try warden._withUnsafeGuaranteedRef { try $0.engine.listUsers(request, model: model, snapshot: snapshot) } })
+            store, { try $0.engine.listUsers(request, model: model, snapshot: $1) }, { try $0.engine.listUsers(request, model: model, snapshot: $1) })
     }
 
     /// Expand on the store's newest (or the given) model.
     public func expand(relation: String, object: ObjectRef, store: String, modelID: String? = nil) throws -> UsersetTree {
         let model = try self.model(store: store, id: modelID)
-        let warden = unretained
         return try reading(
-            store, { snapshot in try warden._withUnsafeGuaranteedRef { try $0.engine.expand(relation: relation, object: object, model: model, snapshot: snapshot) } },
-            { snapshot in try warden._withUnsafeGuaranteedRef { try $0.engine.expand(relation: relation, object: object, model: model, snapshot: snapshot) } })
+            store, { try $0.engine.expand(relation: relation, object: object, model: model, snapshot: $1) },
+            { try $0.engine.expand(relation: relation, object: object, model: model, snapshot: $1) })
     }
 
     /// One page of tuples matching `filter` (OpenFGA's Read).
@@ -125,24 +113,25 @@ extension Warden {
         try tuples.readAny(store: store) { snapshot in try snapshot.endOfChanges() }
     }
 
-    /// This instance, unmanaged: the closures of the request path capture it rather than `self`, whose capture
-    /// counted a reference on the one `Warden` every thread shares, per request, on every core. Valid while the call
-    /// that took it runs (its caller holds `self`).
-    var unretained: Unmanaged<Warden> { Unmanaged.passUnretained(self) }
-
     /// The data version a check starts from.
     var currentVersion: UInt64 { embedded?.currentVersion ?? tuples.currentVersion }
 
     /// Runs one of two copies of the same generic body on a snapshot of `store`: `embedded` compiled for the LMDB
     /// store's snapshot (the hot path keeps its specialized engine), `other` through ``AnyTupleSnapshot`` for any other
-    /// backend, where a dynamic call per read is nothing beside a network round trip. Callers pass two closure
-    /// literals over ``unretained``, not one local generic function twice: that was a heap-allocated context per
-    /// request, holding (and counting a reference on) this shared `Warden`.
+    /// backend, where a dynamic call per read is nothing beside a network round trip.
+    ///
+    /// The bodies get this `Warden` as an argument, passed unretained: callers write two closure literals that
+    /// capture nothing of `self`. A local generic function passed twice was a heap-allocated context per request,
+    /// and a closure capturing `self` counted a reference on the one `Warden` every thread shares, on every core.
+    @inline(__always)
     func reading<Result>(
-        _ store: String, _ embedded: (LMDBTupleStore.Snapshot) throws -> Result, _ other: (AnyTupleSnapshot) throws -> Result
+        _ store: String, _ embedded: (Warden, LMDBTupleStore.Snapshot) throws -> Result, _ other: (Warden, AnyTupleSnapshot) throws -> Result
     ) throws -> Result {
-        // Through the optional rather than a bound copy, as in `check`: no reference count on the shared store.
-        if let answered = try self.embedded?.read(store: store, embedded) { return answered }
-        return try tuples.readAny(store: store, other)
+        let warden = Unmanaged.passUnretained(self)
+        // Through the optional rather than a bound copy: no reference count on the shared store.
+        if let answered = try self.embedded?.read(store: store, { snapshot in try warden._withUnsafeGuaranteedRef { try embedded($0, snapshot) } }) {
+            return answered
+        }
+        return try tuples.readAny(store: store) { snapshot in try warden._withUnsafeGuaranteedRef { try other($0, snapshot) } }
     }
 }

@@ -39,7 +39,7 @@ public final class CheckCache: @unchecked Sendable {
         self.shards = UnsafeMutableRawPointer.allocate(byteCount: Self.shardStride * shardCount, alignment: 128)
         for number in 0..<shardCount {
             (self.shards + number * Self.shardStride).bindMemory(to: Shard.self, capacity: 1)
-                .initialize(to: Shard(table: Mutex(Table(capacity: max(1, capacity / shardCount)))))
+                .initialize(to: Shard(table: Mutex(Table(capacity: capacity / shardCount))))
         }
     }
 
@@ -87,20 +87,20 @@ public final class CheckCache: @unchecked Sendable {
         }
     }
 
-    /// Lookups so far and how many found an answer (the hit ratio is `hits / lookups`).
-    public var statistics: (lookups: UInt64, hits: UInt64) {
-        (0..<shardCount).reduce((lookups: UInt64(0), hits: UInt64(0))) { total, number in
-            let (lookups, hits) = shard(number).pointee.table.withLock { ($0.lookups, $0.hits) }
-            return (total.lookups &+ lookups, total.hits &+ hits)
-        }
+    /// A figure of every shard's table, summed (each read under its shard's lock).
+    private func summed<Figure: FixedWidthInteger & Sendable>(_ figure: (Table) -> Figure) -> Figure {
+        (0..<shardCount).reduce(0) { total, number in total &+ shard(number).pointee.table.withLock { figure($0) } }
     }
 
+    /// Lookups so far and how many found an answer (the hit ratio is `hits / lookups`).
+    public var statistics: (lookups: UInt64, hits: UInt64) { (summed(\.lookups), summed(\.hits)) }
+
     /// The positions of the shards' indexes.
-    var indexPositions: Int { (0..<shardCount).reduce(0) { total, number in total + shard(number).pointee.table.withLock { $0.indexPositions } } }
+    var indexPositions: Int { summed(\.indexPositions) }
 
     /// The bytes the shards' arenas hold (keys in use, and replaced ones not yet compacted away).
-    var arenaBytes: Int { (0..<shardCount).reduce(0) { total, number in total + shard(number).pointee.table.withLock { $0.arenaBytes } } }
+    var arenaBytes: Int { summed(\.arenaBytes) }
 
     /// The number of cached outcomes.
-    public var count: Int { (0..<shardCount).reduce(0) { total, number in total + shard(number).pointee.table.withLock { $0.count } } }
+    public var count: Int { summed(\.count) }
 }

@@ -3,7 +3,7 @@ import WardenModel
 extension CheckCache {
     /// Where an outcome is valid: one store and model, at one revision of the store (``TupleSnapshot/revision``,
     /// which every write to the store moves).
-    struct Scope: Hashable {
+    struct Scope {
         var store: PackedID
         var model: PackedID
         var version: UInt64
@@ -18,7 +18,7 @@ extension CheckCache {
     /// An id of up to 31 bytes (every ULID) held in four words instead of a string: keys of concurrent checks
     /// then share no reference-counted storage, whose counts two cores would otherwise fight over on every lookup.
     /// Longer ids keep their string, compared by bytes all the same.
-    struct PackedID: Hashable {
+    struct PackedID: Equatable {
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         var long: String?
 
@@ -36,14 +36,6 @@ extension CheckCache {
             lhs.words.0 == rhs.words.0 && lhs.words.1 == rhs.words.1 && lhs.words.2 == rhs.words.2
                 && lhs.words.3 == rhs.words.3 && lhs.long == rhs.long
         }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(words.0)
-            hasher.combine(words.1)
-            hasher.combine(words.2)
-            hasher.combine(words.3)
-            if let long { hasher.combine(long) }
-        }
     }
 
     /// A cache key as bytes: the scope, then the subproblem's names and ids, each string length-prefixed, so two
@@ -56,82 +48,71 @@ extension CheckCache {
         /// Runs `body` on the key of `problem` in `scope`, built in a temporary buffer (on the stack when small); nil
         /// when a string is too long to length-prefix (over 4 GiB), which is then never cached.
         static func with<Result>(_ scope: Scope, _ problem: Subproblem, _ body: (UnsafeRawBufferPointer) -> Result) -> Result? {
-            guard let length = length(scope, problem) else { return nil }
-            return withUnsafeTemporaryAllocation(byteCount: length, alignment: 8) { buffer in
+            var counter = Counter()
+            fields(scope, problem, into: &counter)
+            guard counter.fits else { return nil }
+            return withUnsafeTemporaryAllocation(byteCount: counter.count, alignment: 8) { buffer in
                 var writer = Writer(buffer: buffer)
-                writer.write(scope.store)
-                writer.write(scope.model)
-                writer.write(scope.version)
-                writer.write(problem.object)
-                writer.write(problem.relation)
-                switch problem.user {
-                case .object(let object):
-                    writer.write(UInt8(0))
-                    writer.write(object)
-                case .wildcard(let type):
-                    writer.write(UInt8(1))
-                    writer.write(type)
-                case .userset(let object, let relation):
-                    writer.write(UInt8(2))
-                    writer.write(object)
-                    writer.write(relation)
-                }
-                precondition(writer.position == length, "a cache key's length was computed wrongly")
+                fields(scope, problem, into: &writer)
                 return body(UnsafeRawBufferPointer(buffer))
             }
         }
 
-        /// The key's byte count, or nil when a string does not fit a 32-bit length.
-        static func length(_ scope: Scope, _ problem: Subproblem) -> Int? {
-            var strings = problem.object.type.utf8.count + problem.object.id.utf8.count + problem.relation.utf8.count
-            var prefixed = 3
+        /// The key's fields in order, given to `sink`: the one place the layout is spelled, for counting and writing.
+        private static func fields(_ scope: Scope, _ problem: Subproblem, into sink: inout some Sink) {
+            sink.id(scope.store)
+            sink.id(scope.model)
+            sink.integer(scope.version)
+            sink.object(problem.object)
+            sink.string(problem.relation)
             switch problem.user {
-            case .object(let object): strings += object.type.utf8.count + object.id.utf8.count; prefixed += 2
-            case .wildcard(let type): strings += type.utf8.count; prefixed += 1
+            case .object(let object):
+                sink.integer(UInt8(0))
+                sink.object(object)
+            case .wildcard(let type):
+                sink.integer(UInt8(1))
+                sink.string(type)
             case .userset(let object, let relation):
-                strings += object.type.utf8.count + object.id.utf8.count + relation.utf8.count
-                prefixed += 3
+                sink.integer(UInt8(2))
+                sink.object(object)
+                sink.string(relation)
             }
-            guard strings <= Int(UInt32.max) else { return nil }
-            return length(scope.store) + length(scope.model) + 8 + prefixed * 4 + strings + 1
         }
 
-        private static func length(_ id: PackedID) -> Int {
-            guard let long = id.long else { return 1 + 32 }
-            return 1 + 4 + long.utf8.count
+        /// What a key's fields go to.
+        fileprivate protocol Sink {
+            mutating func integer<Value: FixedWidthInteger>(_ value: Value)
+            /// A string, after its 32-bit length.
+            mutating func string(_ string: String)
         }
 
-        /// Appends fixed-width values and length-prefixed strings to a buffer sized for them.
-        private struct Writer {
+        /// Counts a key's bytes, and whether every string's length fits its prefix.
+        private struct Counter: Sink {
+            var count = 0
+            var fits = true
+
+            mutating func integer<Value: FixedWidthInteger>(_ value: Value) { count += MemoryLayout<Value>.size }
+
+            mutating func string(_ string: String) {
+                let length = string.utf8.count
+                if length > Int(UInt32.max) { fits = false }
+                count += 4 + length
+            }
+        }
+
+        /// Writes a key's fields into a buffer the ``Counter`` sized.
+        private struct Writer: Sink {
             let buffer: UnsafeMutableRawBufferPointer
             var position = 0
 
-            mutating func write<Value: FixedWidthInteger>(_ value: Value) {
+            mutating func integer<Value: FixedWidthInteger>(_ value: Value) {
                 buffer.storeBytes(of: value.littleEndian, toByteOffset: position, as: Value.self)
                 position += MemoryLayout<Value>.size
             }
 
-            mutating func write(_ id: PackedID) {
-                if let long = id.long {
-                    write(UInt8(1))
-                    write(long)
-                } else {
-                    write(UInt8(0))
-                    write(id.words.0)
-                    write(id.words.1)
-                    write(id.words.2)
-                    write(id.words.3)
-                }
-            }
-
-            mutating func write(_ object: ObjectRef) {
-                write(object.type)
-                write(object.id)
-            }
-
-            mutating func write(_ string: String) {
+            mutating func string(_ string: String) {
                 let count = string.utf8.count
-                write(UInt32(truncatingIfNeeded: count))
+                integer(UInt32(truncatingIfNeeded: count))
                 let target = buffer.baseAddress! + position
                 let copied: Void? = string.utf8.withContiguousStorageIfAvailable { bytes in
                     if count > 0 { target.copyMemory(from: bytes.baseAddress!, byteCount: count) }
@@ -142,5 +123,26 @@ extension CheckCache {
                 position += count
             }
         }
+    }
+}
+
+fileprivate extension CheckCache.KeyBytes.Sink {
+    /// A packed id as a 0 and its four words; a long one as a 1 and its string.
+    mutating func id(_ id: CheckCache.PackedID) {
+        if let long = id.long {
+            integer(UInt8(1))
+            string(long)
+        } else {
+            integer(UInt8(0))
+            integer(id.words.0)
+            integer(id.words.1)
+            integer(id.words.2)
+            integer(id.words.3)
+        }
+    }
+
+    mutating func object(_ object: ObjectRef) {
+        string(object.type)
+        string(object.id)
     }
 }

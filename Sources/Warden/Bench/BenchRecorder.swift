@@ -60,11 +60,11 @@ public final class BenchRecorder: @unchecked Sendable {
 }
 
 extension BenchReport {
-    /// The report of a timed phase: the recorders merged by kind and by label, throughput over `seconds`, and with
-    /// `measuresCPU` the processor time their threads ran.
+    /// The report of a timed phase: the recorders merged by kind and by label, throughput over `seconds`, and the
+    /// processor time their threads ran (none measured over HTTP, where senders are tasks).
     public init(
         workload: BenchWorkload, target: String, threads: Int, cache: Bool, seconds: Double, recorders: [BenchRecorder],
-        cacheHitRatio: Double?, machine: String, measuresCPU: Bool = false
+        cacheHitRatio: Double?, machine: String
     ) {
         var kinds: [String: Histogram<UInt64>] = [:]
         var relations: [String: Histogram<UInt64>] = [:]
@@ -78,12 +78,13 @@ extension BenchReport {
         }
         let depths = recorders.reduce((total: 0, checks: 0)) { ($0.total + $1.depths.total, $0.checks + $1.depths.checks) }
         let requests = kinds.values.reduce(0) { $0 + Int($1.totalCount) }
+        let cpuNanoseconds = recorders.reduce(0) { $0 + $1.cpuNanoseconds }
         self.init(
             workload: workload.description, target: target, threads: threads, cache: cache, requests: requests,
             seconds: seconds, throughput: seconds > 0 ? Double(requests) / seconds : 0,
             kinds: kinds.mapValues(Latency.init), relations: relations.mapValues(Latency.init), errors: errors,
             cacheHitRatio: cacheHitRatio, meanCheckDepth: depths.checks > 0 ? Double(depths.total) / Double(depths.checks) : nil,
             machine: machine,
-            cpuSeconds: measuresCPU ? Double(recorders.reduce(0) { $0 + $1.cpuNanoseconds }) / 1e9 : nil)
+            cpuSeconds: cpuNanoseconds > 0 ? Double(cpuNanoseconds) / 1e9 : nil)
     }
 }

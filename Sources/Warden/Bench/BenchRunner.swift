@@ -83,7 +83,7 @@ public struct BenchRunner: Sendable {
         }
         return BenchReport(
             workload: workload, target: "in-process", threads: threads, cache: options.cache, seconds: seconds,
-            recorders: recorders, cacheHitRatio: hitRatio, machine: Self.machine, measuresCPU: true)
+            recorders: recorders, cacheHitRatio: hitRatio, machine: Self.machine)
     }
 
     /// The processor count and operating system, for a report.
